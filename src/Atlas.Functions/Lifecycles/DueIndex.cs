@@ -1,0 +1,84 @@
+using System.Globalization;
+using Atlas.Functions.Storage;
+
+namespace Atlas.Functions.Lifecycles;
+
+/// <summary>
+/// The due-timer index: one row per thing that becomes due at a time, partitioned by the minute it is due in.
+/// A row is written before the state that needs it, so a timer or a pending outbox can never be missed; a row
+/// that turns out stale is harmless (the decider ignores an old timeout; an empty outbox relays nothing).
+/// The scan reads only buckets up to now, never the instances themselves.
+/// </summary>
+public sealed class DueIndex(ITableStore tables)
+{
+    public const string Table = "LifecycleDue";
+
+    public Task<DueEntry> ScheduleTimerAsync(string type, string id, DateTimeOffset deadline, CancellationToken ct) =>
+        UpsertAsync(DueKind.Timer, type, id, deadline, ct);
+
+    /// <summary>Marks an instance's outbox as due now, so the scan relays it if the fast path does not.</summary>
+    public Task<DueEntry> ScheduleRelayAsync(string type, string id, DateTimeOffset now, CancellationToken ct) =>
+        UpsertAsync(DueKind.Relay, type, id, now, ct);
+
+    public async Task<IReadOnlyList<DueEntry>> ListDueAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var due = new List<DueEntry>();
+        string? continuation = null;
+        do
+        {
+            var page = await tables.QueryPartitionsUpToAsync(Table, Bucket(now), continuation, 1000, ct);
+            due.AddRange(page.Rows.Select(ToEntry).Where(e => e.Due <= now));
+            continuation = page.Continuation;
+        }
+        while (continuation is not null);
+
+        return due;
+    }
+
+    /// <summary>Removes a handled row, unless it was written again since it was read (its ETag moved on).</summary>
+    public Task CompleteAsync(DueEntry entry, CancellationToken ct) =>
+        tables.WriteAsync(Table, TableOperation.Delete(entry.Bucket, entry.RowKey, entry.ETag), ct);
+
+    public static string Bucket(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+
+    private async Task<DueEntry> UpsertAsync(DueKind kind, string type, string id, DateTimeOffset due, CancellationToken ct)
+    {
+        var row = new TableRow(
+            Bucket(due),
+            string.Create(CultureInfo.InvariantCulture, $"{due.UtcTicks:D19}|{(kind == DueKind.Timer ? 't' : 'r')}|{type}|{id}"),
+            new Dictionary<string, object?>
+            {
+                ["Kind"] = kind.ToString(),
+                ["Lifecycle"] = type,
+                ["InstanceId"] = id,
+                // Ticks, not an Edm.DateTime: the timeout must carry the deadline exactly as the decider set it.
+                ["DueTicks"] = due.UtcTicks,
+            });
+        var write = await tables.WriteAsync(Table, TableOperation.Upsert(row), ct);
+        if (!write.Succeeded)
+        {
+            throw new InvalidOperationException($"Upserting due row {row.RowKey} returned {write.Status}.");
+        }
+
+        return ToEntry(row with { ETag = write.ETag });
+    }
+
+    private static DueEntry ToEntry(TableRow row) => new(
+        row.PartitionKey,
+        row.RowKey,
+        row.ETag ?? "*",
+        Enum.Parse<DueKind>(row.GetString("Kind")!),
+        row.GetString("Lifecycle")!,
+        row.GetString("InstanceId")!,
+        new DateTimeOffset(row.GetLong("DueTicks"), TimeSpan.Zero));
+}
+
+public enum DueKind
+{
+    Timer,
+    Relay,
+}
+
+public sealed record DueEntry(
+    string Bucket, string RowKey, string ETag, DueKind Kind, string Lifecycle, string InstanceId, DateTimeOffset Due);

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Atlas.Functions.Queues;
+
+namespace Atlas.Functions.Lifecycles;
+
+/// <summary>
+/// The body of every effect queue function: read the envelope, run the handler registered for its kind, and feed
+/// the handler's result back to the instance that asked. Throws on failure so the message is retried.
+/// </summary>
+public sealed class EffectDispatcher(
+    EffectRoutes routes, LifecycleRegistry lifecycles, IServiceProvider services, ILogger<EffectDispatcher> logger)
+{
+    public async Task HandleAsync(QueueMessage message, CancellationToken ct)
+    {
+        var envelope = JsonSerializer.Deserialize<EffectEnvelope>(message.Text, LifecycleJson.Options)
+            ?? throw new InvalidOperationException($"Queue message {message.Id} is not an effect envelope.");
+        using var scope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["Lifecycle"] = envelope.Lifecycle,
+            ["InstanceId"] = envelope.InstanceId,
+            ["EffectId"] = envelope.EffectId,
+        });
+
+        var route = routes.ForKind(envelope.Kind)
+            ?? throw new InvalidOperationException($"No handler is registered for effect kind '{envelope.Kind}'.");
+        var context = new EffectContext(envelope.EffectId, envelope.Lifecycle, envelope.InstanceId, message.DequeueCount);
+        var feedback = await route.Handle(services, envelope.Payload, context, ct);
+        if (feedback is null)
+        {
+            return;
+        }
+
+        var lifecycle = lifecycles.Find(envelope.Lifecycle)
+            ?? throw new InvalidOperationException($"Effect {envelope.EffectId} names unknown lifecycle '{envelope.Lifecycle}'.");
+        var status = await lifecycle.ExecuteAsync(envelope.InstanceId, feedback, ct);
+        if (status == CommandStatus.Contended)
+        {
+            throw new InvalidOperationException($"Feeding back {feedback.GetType().Name} lost every concurrency race; retrying.");
+        }
+
+        logger.LogDebug("Effect {Kind} fed back {Command}: {Status}", envelope.Kind, feedback.GetType().Name, status);
+    }
+}

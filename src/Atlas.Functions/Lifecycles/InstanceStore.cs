@@ -1,0 +1,54 @@
+using Atlas.Functions.Storage;
+
+namespace Atlas.Functions.Lifecycles;
+
+/// <summary>
+/// Reads and writes one instance's partition: the state row (guarded by its ETag) and its outbox rows, which are
+/// always written together in one entity group transaction.
+/// </summary>
+public sealed class InstanceStore(ITableStore tables)
+{
+    public async Task<StoredState?> LoadAsync(string type, string id, CancellationToken ct)
+    {
+        var row = await tables.GetAsync(LifecycleKeys.Table, LifecycleKeys.Partition(type, id), LifecycleKeys.StateRow, ct);
+        return row is null
+            ? null
+            : new StoredState(
+                row.GetString("State")!,
+                row.GetLong("Version"),
+                row.Properties.ContainsKey("DeadlineTicks") ? new DateTimeOffset(row.GetLong("DeadlineTicks"), TimeSpan.Zero) : null,
+                row.GetTime("UpdatedAt"),
+                row.ETag!);
+    }
+
+    /// <summary>Writes the new state and its outbox at once. PreconditionFailed or Conflict: someone else moved first.</summary>
+    public Task<TableWrite> CommitAsync(
+        string type, string id, StoredState? previous, string stateJson, long version, DateTimeOffset? deadline,
+        IReadOnlyList<OutboxEntry> outbox, DateTimeOffset now, CancellationToken ct)
+    {
+        var properties = new Dictionary<string, object?>
+        {
+            ["State"] = stateJson,
+            ["Version"] = version,
+            ["UpdatedAt"] = now,
+            ["DeadlineTicks"] = deadline?.UtcTicks,
+        };
+        var stateRow = new TableRow(LifecycleKeys.Partition(type, id), LifecycleKeys.StateRow, properties);
+        var operations = new List<TableOperation>(outbox.Count + 1)
+        {
+            previous is null ? TableOperation.Insert(stateRow) : TableOperation.Replace(stateRow, previous.ETag),
+        };
+        operations.AddRange(outbox.Select(e => TableOperation.Insert(e.ToRow(now))));
+        return tables.ExecuteBatchAsync(LifecycleKeys.Table, operations, ct);
+    }
+
+    public async Task<IReadOnlyList<TableRow>> ReadOutboxAsync(string type, string id, CancellationToken ct)
+    {
+        var page = await tables.QueryPartitionAsync(
+            LifecycleKeys.Table, LifecycleKeys.Partition(type, id), LifecycleKeys.OutboxPrefix, null, 1000, ct);
+        return page.Rows;
+    }
+}
+
+/// <summary>The state row as stored: the state's JSON, how many transitions made it, and its pending deadline.</summary>
+public sealed record StoredState(string Json, long Version, DateTimeOffset? Deadline, DateTimeOffset? UpdatedAt, string ETag);

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using Atlas.Core.Common;
+using Microsoft.Extensions.Options;
+
+namespace Atlas.Functions.Lifecycles;
+
+/// <summary>
+/// Drives one decider on storage: load the state, decide, write the due rows the decision needs, commit the
+/// new state with its outbox in one batch (retrying on a lost ETag race), then relay the outbox.
+/// </summary>
+public sealed class Lifecycle<TState, TCommand>(
+    Decider<TState, TCommand> decider,
+    InstanceStore store,
+    DueIndex due,
+    OutboxRelay relay,
+    EffectRoutes routes,
+    InstanceLocks locks,
+    TimeProvider clock,
+    IOptions<LifecycleOptions> options,
+    ILogger<Lifecycle<TState, TCommand>> logger) : Lifecycle
+    where TState : class
+    where TCommand : class
+{
+    public override string Type => decider.Type;
+
+    public async Task<CommandResult<TState>> ExecuteAsync(string id, TCommand command, CancellationToken ct)
+    {
+        var partition = LifecycleKeys.Partition(Type, id);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Lifecycle"] = Type, ["InstanceId"] = id });
+        using var held = await locks.AcquireAsync(partition, ct);
+
+        var maxAttempts = Math.Max(1, options.Value.MaxAttempts);
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await store.LoadAsync(Type, id, ct);
+            var state = stored is null ? decider.Initial : Deserialize(stored.Json);
+            var version = stored?.Version ?? 0;
+            var now = clock.GetUtcNow();
+
+            switch (decider.Decide(state, command, now))
+            {
+                case Decision<TState>.Rejected rejected:
+                    logger.LogInformation("{Command} rejected: {Code}", command.GetType().Name, rejected.Rejection.Code);
+                    return new CommandResult<TState>(CommandStatus.Rejected, state, version, rejected.Rejection);
+
+                case Decision<TState>.Accepted accepted:
+                    var next = version + 1;
+                    var outbox = accepted.Effects.Select((effect, index) => ToOutbox(id, next, index, effect)).ToList();
+
+                    // The due rows go first: a crash after them leaves a harmless stale row, never a lost timer.
+                    if (accepted.Deadline is { } deadline && deadline != stored?.Deadline)
+                    {
+                        await due.ScheduleTimerAsync(Type, id, deadline, ct);
+                    }
+
+                    var relayDue = outbox.Count > 0 ? await due.ScheduleRelayAsync(Type, id, now, ct) : null;
+                    var json = JsonSerializer.Serialize(accepted.State, LifecycleJson.Options);
+                    var commit = await store.CommitAsync(Type, id, stored, json, next, accepted.Deadline, outbox, now, ct);
+                    if (commit.Succeeded)
+                    {
+                        logger.LogDebug("{Command} applied: version {Version}", command.GetType().Name, next);
+                        if (relayDue is not null)
+                        {
+                            await RelayNowAsync(outbox, relayDue, ct);
+                        }
+
+                        return new CommandResult<TState>(CommandStatus.Applied, accepted.State, next);
+                    }
+
+                    if (attempt >= maxAttempts)
+                    {
+                        logger.LogWarning("{Command} gave up after {Attempts} concurrent writes", command.GetType().Name, attempt);
+                        return new CommandResult<TState>(CommandStatus.Contended, state, version);
+                    }
+
+                    // Jitter on wall time, not the injected clock: it spreads real racing writers apart.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(100, 4 << attempt))), ct);
+                    break;
+
+                default:
+                    return new CommandResult<TState>(CommandStatus.Unchanged, state, version);
+            }
+        }
+    }
+
+    public override async Task<CommandStatus> ExecuteAsync(string id, object command, CancellationToken ct) =>
+        command is TCommand typed
+            ? (await ExecuteAsync(id, typed, ct)).Status
+            : throw new ArgumentException($"{command.GetType().Name} is not a command of lifecycle '{Type}'.", nameof(command));
+
+    public override async Task<CommandStatus> TimeoutAsync(string id, DateTimeOffset deadline, CancellationToken ct) =>
+        (await ExecuteAsync(id, decider.Timeout(deadline), ct)).Status;
+
+    public async Task<(TState State, long Version)> GetAsync(string id, CancellationToken ct)
+    {
+        var stored = await store.LoadAsync(Type, id, ct);
+        return stored is null ? (decider.Initial, 0) : (Deserialize(stored.Json), stored.Version);
+    }
+
+    public override async Task<InstanceView?> ReadAsync(string id, CancellationToken ct)
+    {
+        var stored = await store.LoadAsync(Type, id, ct);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var outbox = await store.ReadOutboxAsync(Type, id, ct);
+        using var state = JsonDocument.Parse(stored.Json);
+        return new InstanceView(
+            Type,
+            id,
+            stored.Version,
+            state.RootElement.Clone(),
+            stored.Deadline,
+            stored.UpdatedAt,
+            outbox.Select(r => new PendingEffectView(r.GetString("EffectId")!, r.GetString("Kind")!, r.GetString("Queue")!, r.GetTime("CreatedAt"))).ToList());
+    }
+
+    private async Task RelayNowAsync(IReadOnlyList<OutboxEntry> outbox, DueEntry relayDue, CancellationToken ct)
+    {
+        try
+        {
+            await relay.RelayAsync(outbox, relayDue, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Committed is committed: the due row makes the timer scan relay these later.
+            logger.LogWarning(e, "Relaying {Count} effects failed; the timer scan will retry", outbox.Count);
+        }
+    }
+
+    private OutboxEntry ToOutbox(string id, long version, int index, Effect effect)
+    {
+        var route = routes.For(effect);
+        var envelope = new EffectEnvelope(
+            LifecycleKeys.EffectId(Type, id, version, index),
+            route.Kind,
+            Type,
+            id,
+            JsonSerializer.SerializeToElement(effect, effect.GetType(), LifecycleJson.Options));
+        return new OutboxEntry(Type, id, LifecycleKeys.OutboxRow(version, index), envelope, route.Queue);
+    }
+
+    private static TState Deserialize(string json) =>
+        JsonSerializer.Deserialize<TState>(json, LifecycleJson.Options)
+        ?? throw new InvalidOperationException("A stored state deserialised to null.");
+}

@@ -1,0 +1,16 @@
+namespace Atlas.Functions.Lifecycles;
+
+/// <summary>Settings of the lifecycle runtime (configuration section "Lifecycles").</summary>
+public sealed class LifecycleOptions
+{
+    public const string Section = "Lifecycles";
+
+    /// <summary>How often the timer function scans the due index. Also the Functions host's schedule.</summary>
+    public TimeSpan TimerScanInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many times a command is decided again after losing an optimistic-concurrency race.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>How many due rows the timer scan works on at once.</summary>
+    public int ScanConcurrency { get; set; } = 32;
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Atlas.Functions.Queues;
+using Atlas.Functions.Storage;
+
+namespace Atlas.Functions.Lifecycles;
+
+/// <summary>
+/// Moves outbox rows to their queues, then deletes them. A crash between the two sends them again on the next
+/// relay: delivery is at least once, and receivers dedupe by effect id.
+/// </summary>
+public sealed class OutboxRelay(ITableStore tables, IQueueClient queues, DueIndex due)
+{
+    /// <summary>The fast path, right after a commit: the entries are known, no read needed.</summary>
+    public async Task RelayAsync(IReadOnlyList<OutboxEntry> entries, DueEntry dueEntry, CancellationToken ct)
+    {
+        await SendAndDeleteAsync(entries, ct);
+        await due.CompleteAsync(dueEntry, ct);
+    }
+
+    /// <summary>The scan's path: whatever an instance's outbox still holds.</summary>
+    public async Task<int> RelayInstanceAsync(string lifecycle, string instanceId, CancellationToken ct)
+    {
+        var entries = new List<OutboxEntry>();
+        string? continuation = null;
+        do
+        {
+            var page = await tables.QueryPartitionAsync(
+                LifecycleKeys.Table, LifecycleKeys.Partition(lifecycle, instanceId), LifecycleKeys.OutboxPrefix,
+                continuation, 1000, ct);
+            entries.AddRange(page.Rows.Select(r => OutboxEntry.FromRow(lifecycle, instanceId, r)));
+            continuation = page.Continuation;
+        }
+        while (continuation is not null);
+
+        await SendAndDeleteAsync(entries, ct);
+        return entries.Count;
+    }
+
+    private async Task SendAndDeleteAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken ct)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(entries.Select(e =>
+            queues.SendAsync(e.Queue, JsonSerializer.Serialize(e.Envelope, LifecycleJson.Options), TimeSpan.Zero, ct)));
+
+        var partition = LifecycleKeys.Partition(entries[0].Lifecycle, entries[0].InstanceId);
+        foreach (var chunk in entries.Chunk(BatchRules.MaxOperations))
+        {
+            var batch = await tables.ExecuteBatchAsync(
+                LifecycleKeys.Table, chunk.Select(e => TableOperation.Delete(partition, e.RowKey)).ToList(), ct);
+            if (!batch.Succeeded)
+            {
+                // Another relay deleted some of them first; a batch is all or nothing, so delete one by one.
+                foreach (var entry in chunk)
+                {
+                    await tables.WriteAsync(LifecycleKeys.Table, TableOperation.Delete(partition, entry.RowKey), ct);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using Atlas.Functions.Functions;
+using Atlas.Functions.Lifecycles;
+using Atlas.Functions.Queues;
+using Atlas.Functions.Storage;
+
+namespace Atlas.Functions.Ops;
+
+/// <summary>GET /api/health: can the app reach its tables and queues? 200 when it can, 503 when not.</summary>
+public static class HealthFunctions
+{
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
+
+    public static void Declare(FunctionCatalog catalog, IServiceProvider services) =>
+        catalog.Http("Health", "GET", "health", CheckAsync);
+
+    private static async Task<IResult> CheckAsync(ITableStore tables, IQueueClient queues, CancellationToken ct)
+    {
+        var checks = new Dictionary<string, string>
+        {
+            ["tables"] = await ProbeAsync(token => tables.GetAsync(LifecycleKeys.Table, "health", "probe", token), ct),
+            ["queues"] = await ProbeAsync(token => queues.ApproximateCountAsync(EffectRoutes.DefaultQueue, token), ct),
+        };
+
+        return checks.Values.All(v => v == "ok")
+            ? Results.Ok(new { status = "healthy", checks })
+            : Results.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Storage is not reachable.",
+                extensions: new Dictionary<string, object?> { ["checks"] = checks });
+    }
+
+    private static async Task<string> ProbeAsync(Func<CancellationToken, Task> probe, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(CheckTimeout);
+        try
+        {
+            await probe(timeout.Token);
+            return "ok";
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            return e is OperationCanceledException ? "timeout" : "unreachable";
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using Atlas.Functions.Functions;
+using Atlas.Functions.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddAtlas();
+var app = builder.Build();
+
+// `dotnet publish` runs the app this way to write the Functions host's function.json files.
+if (args is ["--write-function-metadata", var directory])
+{
+    foreach (var file in FunctionMetadata.WriteAll(app.Services.GetRequiredService<FunctionCatalog>(), directory))
+    {
+        Console.WriteLine($"wrote {file}");
+    }
+
+    return;
+}
+
+app.UseAtlas();
+app.Run();
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,28 @@
+namespace Atlas.Functions.Storage;
+
+/// <summary>
+/// The port to Azure Table storage. Narrow on purpose: the official SDK replaces the adapter behind it in one
+/// file the day the feed serves it.
+/// </summary>
+public interface ITableStore
+{
+    Task CreateTableIfNotExistsAsync(string table, CancellationToken cancellationToken);
+
+    Task<TableRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken);
+
+    Task<TableWrite> WriteAsync(string table, TableOperation operation, CancellationToken cancellationToken);
+
+    /// <summary>An entity group transaction: all operations apply or none. One partition, at most 100
+    /// operations and 4 MiB, checked here because Azurite does not check them and Azure does.</summary>
+    Task<TableWrite> ExecuteBatchAsync(
+        string table, IReadOnlyList<TableOperation> operations, CancellationToken cancellationToken);
+
+    /// <summary>Rows of one partition, optionally only those whose row key starts with a prefix.</summary>
+    Task<TablePage> QueryPartitionAsync(
+        string table, string partitionKey, string? rowKeyPrefix, string? continuation, int take,
+        CancellationToken cancellationToken);
+
+    /// <summary>Rows of every partition whose key is at most <paramref name="maxPartitionKey"/>, in key order.</summary>
+    Task<TablePage> QueryPartitionsUpToAsync(
+        string table, string maxPartitionKey, string? continuation, int take, CancellationToken cancellationToken);
+}
