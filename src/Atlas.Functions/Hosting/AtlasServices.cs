@@ -17,6 +17,9 @@ public static class AtlasServices
     public const string StorageSetting = FunctionMetadata.StorageConnectionSetting;
     public const string StandalonePort = "7071";
 
+    /// <summary>Put before every table and queue name (lower-case letters and digits), to share an account.</summary>
+    public const string NamePrefixSetting = "Storage:NamePrefix";
+
     public static WebApplicationBuilder AddAtlas(this WebApplicationBuilder builder)
     {
         builder.Configuration.AddLocalSettings(Directory.GetCurrentDirectory());
@@ -29,10 +32,11 @@ public static class AtlasServices
         services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ITableStore>(sp => CosmosTableStore.Connect(StorageConnectionString(sp)));
+        services.TryAddSingleton<ITableStore>(sp => CosmosTableStore.Connect(StorageConnectionString(sp), NamePrefix(sp)));
         services.TryAddSingleton<IQueueClient>(sp => new StorageQueueClient(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) },
-            StorageConnection.Parse(StorageConnectionString(sp))));
+            StorageConnection.Parse(StorageConnectionString(sp)),
+            NamePrefix(sp) is { Length: > 0 } prefix ? prefix + "-" : ""));
 
         services.AddSingleton<InstanceStore>();
         services.AddSingleton<InstanceLocks>();
@@ -108,6 +112,9 @@ public static class AtlasServices
         services.GetRequiredService<IConfiguration>()[StorageSetting] is { Length: > 0 } value
             ? value
             : throw new InvalidOperationException($"The setting {StorageSetting} is missing (see local.settings.sample.json).");
+
+    private static string NamePrefix(IServiceProvider services) =>
+        services.GetRequiredService<IConfiguration>()[NamePrefixSetting] ?? "";
 
     private static void ListenWhereTheHostExpects(WebApplicationBuilder builder)
     {

@@ -11,11 +11,22 @@ public sealed class StandaloneTriggers(
     IServiceProvider services,
     TimeProvider clock,
     IOptions<QueueOptions> queueOptions,
+    IOptions<HostingOptions> hostingOptions,
     ILogger<StandaloneTriggers> logger) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
-        catalog.All.OfType<QueueFunction>().Select(f => PollAsync(f, stoppingToken))
-            .Concat(catalog.All.OfType<TimerFunction>().Select(f => TickAsync(f, stoppingToken))));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Under the Functions host the host drives these triggers; tests drive them by hand.
+        var hosting = hostingOptions.Value;
+        if (hosting.Mode != HostingMode.Standalone || !hosting.RunTriggers)
+        {
+            return Task.CompletedTask;
+        }
+
+        return Task.WhenAll(
+            catalog.All.OfType<QueueFunction>().Select(f => PollAsync(f, stoppingToken))
+                .Concat(catalog.All.OfType<TimerFunction>().Select(f => TickAsync(f, stoppingToken))));
+    }
 
     private async Task PollAsync(QueueFunction function, CancellationToken ct)
     {

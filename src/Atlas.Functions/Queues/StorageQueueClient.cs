@@ -6,8 +6,11 @@ using Atlas.Functions.Storage;
 
 namespace Atlas.Functions.Queues;
 
-/// <summary>The queue port over the Azure Queue service REST API, signed with Shared Key.</summary>
-public sealed class StorageQueueClient(HttpClient http, StorageConnection connection) : IQueueClient
+/// <summary>
+/// The queue port over the Azure Queue service REST API, signed with Shared Key. Every queue name gets the
+/// configured prefix, so several apps (or test runs) can share one account.
+/// </summary>
+public sealed class StorageQueueClient(HttpClient http, StorageConnection connection, string namePrefix = "") : IQueueClient
 {
     private const string ApiVersion = "2021-08-06";
     private readonly SharedKeySigner _signer = new(connection.AccountName, connection.AccountKey);
@@ -85,7 +88,7 @@ public sealed class StorageQueueClient(HttpClient http, StorageConnection connec
     private async Task<HttpResponseMessage> RequestAsync(
         HttpMethod method, string pathAndQuery, string? body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri($"{connection.QueueEndpoint}/{pathAndQuery}"));
+        using var request = new HttpRequestMessage(method, new Uri($"{connection.QueueEndpoint}/{namePrefix}{pathAndQuery}"));
         request.Headers.Add("x-ms-version", ApiVersion);
         request.Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/xml");
         if (request.Content is not null)

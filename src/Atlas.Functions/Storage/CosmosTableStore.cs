@@ -4,19 +4,22 @@ using Microsoft.Azure.Cosmos.Table;
 
 namespace Atlas.Functions.Storage;
 
-/// <summary>The table port over Microsoft.Azure.Cosmos.Table, which speaks Azure Table storage and Azurite.</summary>
-public sealed class CosmosTableStore(CloudTableClient client) : ITableStore
+/// <summary>
+/// The table port over Microsoft.Azure.Cosmos.Table, which speaks Azure Table storage and Azurite. Every table
+/// name gets the configured prefix, so several apps (or test runs) can share one account.
+/// </summary>
+public sealed class CosmosTableStore(CloudTableClient client, string namePrefix = "") : ITableStore
 {
-    public static CosmosTableStore Connect(string connectionString) =>
-        new(CloudStorageAccount.Parse(connectionString).CreateCloudTableClient(new TableClientConfiguration()));
+    public static CosmosTableStore Connect(string connectionString, string namePrefix = "") =>
+        new(CloudStorageAccount.Parse(connectionString).CreateCloudTableClient(new TableClientConfiguration()), namePrefix);
 
     public Task CreateTableIfNotExistsAsync(string table, CancellationToken cancellationToken) =>
-        client.GetTableReference(table).CreateIfNotExistsAsync(null, null, cancellationToken);
+        Table(table).CreateIfNotExistsAsync(null, null, cancellationToken);
 
     public async Task<TableRow?> GetAsync(
         string table, string partitionKey, string rowKey, CancellationToken cancellationToken)
     {
-        var result = await client.GetTableReference(table).ExecuteAsync(
+        var result = await Table(table).ExecuteAsync(
             Microsoft.Azure.Cosmos.Table.TableOperation.Retrieve<DynamicTableEntity>(partitionKey, rowKey),
             null, null, cancellationToken);
         return result.Result is DynamicTableEntity entity ? ToRow(entity) : null;
@@ -26,7 +29,7 @@ public sealed class CosmosTableStore(CloudTableClient client) : ITableStore
     {
         try
         {
-            var result = await client.GetTableReference(table).ExecuteAsync(ToSdk(operation), null, null, cancellationToken);
+            var result = await Table(table).ExecuteAsync(ToSdk(operation), null, null, cancellationToken);
             return new TableWrite(TableWriteStatus.Ok, result.Etag);
         }
         catch (StorageException e) when (Expected(e) is { } status)
@@ -47,7 +50,7 @@ public sealed class CosmosTableStore(CloudTableClient client) : ITableStore
 
         try
         {
-            var results = await client.GetTableReference(table).ExecuteBatchAsync(batch, null, null, cancellationToken);
+            var results = await Table(table).ExecuteBatchAsync(batch, null, null, cancellationToken);
             return new TableWrite(TableWriteStatus.Ok, results[0].Etag);
         }
         catch (StorageException e) when (Expected(e) is { } status)
@@ -89,10 +92,12 @@ public sealed class CosmosTableStore(CloudTableClient client) : ITableStore
         string table, string filter, string? continuation, int take, CancellationToken cancellationToken)
     {
         var query = new TableQuery<DynamicTableEntity>().Where(filter).Take(Math.Clamp(take, 1, 1000));
-        var segment = await client.GetTableReference(table).ExecuteQuerySegmentedAsync(
+        var segment = await Table(table).ExecuteQuerySegmentedAsync(
             query, DecodeToken(continuation), null, null, cancellationToken);
         return new TablePage(segment.Results.Select(ToRow).ToList(), EncodeToken(segment.ContinuationToken));
     }
+
+    private CloudTable Table(string name) => client.GetTableReference(namePrefix + name);
 
     private static TableWriteStatus? Expected(StorageException e) => e.RequestInformation?.HttpStatusCode switch
     {
