@@ -13,7 +13,7 @@ public sealed class QueuePump(IQueueClient queues, IOptions<QueueOptions> option
         string queue, Func<QueueMessage, CancellationToken, Task> handler, CancellationToken ct)
     {
         var settings = options.Value;
-        var messages = await queues.ReceiveAsync(queue, settings.BatchSize, settings.VisibilityTimeout, ct);
+        var messages = await queues.ReceiveAsync(queue, settings.BatchSize, settings.Lease, ct);
         await Task.WhenAll(messages.Select(m => ProcessAsync(queue, m, handler, ct)));
         return messages.Count;
     }
@@ -41,8 +41,9 @@ public sealed class QueuePump(IQueueClient queues, IOptions<QueueOptions> option
             }
             else
             {
-                logger.LogWarning(e, "Message {MessageId} on {Queue} failed (attempt {Attempt} of {Max}); it will be retried",
-                    message.Id, queue, message.DequeueCount, maxDequeueCount);
+                logger.LogWarning(e, "Message {MessageId} on {Queue} failed (attempt {Attempt} of {Max}); retrying in {Delay}",
+                    message.Id, queue, message.DequeueCount, maxDequeueCount, options.Value.RetryDelay);
+                await queues.UpdateVisibilityAsync(queue, message, options.Value.RetryDelay, ct);
             }
 
             return;

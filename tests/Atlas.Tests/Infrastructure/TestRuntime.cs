@@ -2,6 +2,7 @@ using Atlas.Functions.Functions;
 using Atlas.Functions.Hosting;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Queues;
+using Atlas.Functions.Storage;
 using Atlas.Tests.Sample;
 
 namespace Atlas.Tests.Infrastructure;
@@ -30,11 +31,16 @@ public sealed class TestRuntime : IAsyncDisposable
 
     public Lifecycle<JobState, JobCommand> Jobs => Services.GetRequiredService<Lifecycle<JobState, JobCommand>>();
 
+    public DeliveryLog Deliveries => Services.GetRequiredService<DeliveryLog>();
+
+    public Announcer Announcer => Services.GetRequiredService<Announcer>();
+
     public static async Task<TestRuntime> StartAsync(
         string? prefix = null,
         ManualClock? clock = null,
         Action<IServiceCollection>? configure = null,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null,
+        DeliveryLog? deliveries = null)
     {
         prefix ??= Azurite.NewPrefix();
         clock ??= new ManualClock();
@@ -47,7 +53,7 @@ public sealed class TestRuntime : IAsyncDisposable
 
         builder.AddAtlas();
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddSampleJobs();
+        builder.Services.AddSampleJobs(deliveries);
         configure?.Invoke(builder.Services);
         var app = builder.Build();
 
@@ -88,6 +94,17 @@ public sealed class TestRuntime : IAsyncDisposable
 
         throw new InvalidOperationException("The runtime did not go quiet after 50 rounds.");
     }
+
+    /// <summary>Wraps this runtime's storage and queue ports so every call goes through <paramref name="faults"/>.</summary>
+    public static Action<IServiceCollection> WithFaults(Faults faults) => services =>
+    {
+        services.AddSingleton<ITableStore>(sp => new FaultyTableStore(
+            CosmosTableStore.Connect(Azurite.ConnectionString, sp.GetRequiredService<IConfiguration>()[AtlasServices.NamePrefixSetting] ?? ""), faults));
+        services.AddSingleton<FaultyQueueClient>(sp => new FaultyQueueClient(
+            new StorageQueueClient(new HttpClient(), StorageConnection.Parse(Azurite.ConnectionString), sp.GetRequiredService<IConfiguration>()[AtlasServices.NamePrefixSetting] + "-"),
+            faults));
+        services.AddSingleton<IQueueClient>(sp => sp.GetRequiredService<FaultyQueueClient>());
+    };
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
