@@ -1,0 +1,168 @@
+using Atlas.Functions.Lifecycles;
+using Atlas.Functions.Queues;
+using Atlas.Tests.Infrastructure;
+using Atlas.Tests.Sample;
+
+namespace Atlas.Tests.Lifecycles;
+
+/// <summary>The runtime on Azurite with the sample lifecycle: commands, effects, feedback and timers.</summary>
+public sealed class LifecycleRuntimeTests : IAsyncLifetime
+{
+    private TestRuntime _runtime = null!;
+
+    public async Task InitializeAsync() => _runtime = await TestRuntime.StartAsync();
+
+    public async Task DisposeAsync() => await _runtime.DisposeAsync();
+
+    private Task<CommandResult<JobState>> Send(string id, JobCommand command) => _runtime.Jobs.ExecuteAsync(id, command, default);
+
+    private Task<int> QueueLength(string queue) =>
+        _runtime.Services.GetRequiredService<IQueueClient>().ApproximateCountAsync(queue, default);
+
+    [Fact]
+    public async Task The_first_command_creates_the_instance_at_version_one_with_its_deadline()
+    {
+        var result = await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
+
+        var view = await _runtime.Jobs.ReadAsync("a", default);
+        Assert.Equal(CommandStatus.Applied, result.Status);
+        Assert.Equal(1, result.Version);
+        Assert.Equal(_runtime.Clock.GetUtcNow() + TimeSpan.FromMinutes(5), view!.Deadline);
+    }
+
+    [Fact]
+    public async Task An_effect_is_relayed_to_its_queue_right_after_the_commit_and_leaves_the_outbox()
+    {
+        await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
+
+        Assert.Empty((await _runtime.Jobs.ReadAsync("a", default))!.Outbox);
+        Assert.Equal(1, await QueueLength(EffectRoutes.DefaultQueue));
+    }
+
+    [Fact]
+    public async Task A_handled_effect_feeds_its_result_back_to_the_instance()
+    {
+        await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
+
+        await _runtime.PumpAsync();
+
+        var (state, version) = await _runtime.Jobs.GetAsync("a", default);
+        Assert.True(Assert.IsType<Open>(state).Announced);
+        Assert.Equal(2, version);
+        Assert.Equal(["job:a:1:0"], await _runtime.Announcer.AppliedAsync());
+        Assert.Equal(0, await QueueLength(EffectRoutes.DefaultQueue));
+    }
+
+    [Fact]
+    public async Task A_repeated_command_is_unchanged_and_writes_nothing()
+    {
+        await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
+        await Send("a", new AddWork("r1", 3));
+
+        var repeat = await Send("a", new AddWork("r1", 3));
+
+        Assert.Equal(CommandStatus.Unchanged, repeat.Status);
+        var (state, version) = await _runtime.Jobs.GetAsync("a", default);
+        Assert.Equal(3, Assert.IsType<Open>(state).Total);
+        Assert.Equal(2, version);
+    }
+
+    [Fact]
+    public async Task A_rejected_command_returns_the_reason_and_writes_nothing()
+    {
+        var result = await Send("never-opened", new AddWork("r1", 3));
+
+        Assert.Equal(CommandStatus.Rejected, result.Status);
+        Assert.Equal("job-not-open", result.Rejection!.Code);
+        Assert.Null(await _runtime.Jobs.ReadAsync("never-opened", default));
+    }
+
+    [Fact]
+    public async Task A_timer_does_not_fire_before_its_deadline()
+    {
+        await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
+        _runtime.Clock.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromMilliseconds(1));
+
+        await _runtime.ScanAsync();
+
+        Assert.IsType<Open>((await _runtime.Jobs.GetAsync("a", default)).State);
+    }
+
+    [Fact]
+    public async Task A_timer_fires_at_its_deadline_and_only_once()
+    {
+        await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
+        _runtime.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var fired = await _runtime.ScanAsync();
+        var again = await _runtime.ScanAsync();
+
+        var (state, version) = await _runtime.Jobs.GetAsync("a", default);
+        Assert.Equal(_runtime.Clock.GetUtcNow(), Assert.IsType<Closed>(state).ClosedAt);
+        Assert.Equal(2, version);
+        Assert.Equal(1, fired);
+        Assert.Equal(0, again);
+    }
+
+    [Fact]
+    public async Task A_timer_that_fires_late_still_applies()
+    {
+        await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
+        _runtime.Clock.Advance(TimeSpan.FromHours(3));
+
+        await _runtime.ScanAsync();
+
+        Assert.IsType<Closed>((await _runtime.Jobs.GetAsync("a", default)).State);
+    }
+
+    [Fact]
+    public async Task A_timer_whose_lifecycle_moved_on_is_ignored()
+    {
+        await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
+        await Send("a", new CloseJob());
+        _runtime.Clock.Advance(TimeSpan.FromMinutes(10));
+
+        await _runtime.ScanAsync();
+
+        var (state, version) = await _runtime.Jobs.GetAsync("a", default);
+        Assert.IsType<Closed>(state);
+        Assert.Equal(2, version);
+    }
+
+    [Fact]
+    public async Task The_scan_relays_an_outbox_that_the_fast_path_never_sent()
+    {
+        var faults = new Faults(crashAtCall: 5); // the queue send right after the commit
+        await using (var crashing = await TestRuntime.StartAsync(_runtime.Prefix, _runtime.Clock, TestRuntime.WithFaults(faults)))
+        {
+            await crashing.Jobs.ExecuteAsync("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)), default);
+            Assert.StartsWith("queue send", faults.Trace[^1], StringComparison.Ordinal);
+        }
+
+        var pending = (await _runtime.Jobs.ReadAsync("a", default))!.Outbox;
+        await _runtime.ScanAsync();
+
+        Assert.Equal("job:a:1:0", Assert.Single(pending).EffectId);
+        Assert.Empty((await _runtime.Jobs.ReadAsync("a", default))!.Outbox);
+        Assert.Equal(1, await QueueLength(EffectRoutes.DefaultQueue));
+    }
+
+    [Fact]
+    public async Task Instances_are_independent()
+    {
+        await Send("a", new OpenJob("A", TimeSpan.FromMinutes(5)));
+        await Send("b", new OpenJob("B", TimeSpan.FromMinutes(50)));
+        _runtime.Clock.Advance(TimeSpan.FromMinutes(6));
+
+        await _runtime.ScanAsync();
+
+        Assert.IsType<Closed>((await _runtime.Jobs.GetAsync("a", default)).State);
+        Assert.IsType<Open>((await _runtime.Jobs.GetAsync("b", default)).State);
+    }
+
+    [Fact]
+    public async Task An_id_outside_the_key_rules_is_refused_before_storage_is_touched()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Send("has/slash", new OpenJob("A", TimeSpan.FromMinutes(5))));
+    }
+}
