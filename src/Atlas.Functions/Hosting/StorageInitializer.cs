@@ -5,33 +5,66 @@ using Atlas.Functions.Storage;
 
 namespace Atlas.Functions.Hosting;
 
-/// <summary>Creates the tables and queues (with their poison queues) the app uses, before it serves anything.</summary>
-public sealed class StorageInitializer(ITableStore tables, IQueueClient queues, FunctionCatalog catalog, ILogger<StorageInitializer> logger)
-    : IHostedService
+/// <summary>
+/// Creates the tables and queues (with their poison queues) the app uses before it serves anything. If storage
+/// is not reachable the app still starts, says so in the log and on /api/health, and keeps trying.
+/// </summary>
+public sealed class StorageInitializer(
+    ITableStore tables, IQueueClient queues, FunctionCatalog catalog, ILogger<StorageInitializer> logger) : IHostedService, IDisposable
 {
     public static readonly string[] Tables = [LifecycleKeys.Table, DueIndex.Table];
+    private static readonly TimeSpan Attempt = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);
+    private readonly CancellationTokenSource _stopping = new();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!await TryCreateAsync(cancellationToken))
+        {
+            _ = RetryUntilCreatedAsync(_stopping.Token);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await _stopping.CancelAsync();
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task RetryUntilCreatedAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            await Task.Delay(RetryEvery, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (!ct.IsCancellationRequested && await TryCreateAsync(ct))
+            {
+                logger.LogInformation("Storage is reachable again; tables and queues are in place");
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> TryCreateAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Attempt);
         try
         {
             foreach (var table in Tables)
             {
-                await tables.CreateTableIfNotExistsAsync(table, cancellationToken);
+                await tables.CreateTableIfNotExistsAsync(table, timeout.Token);
             }
 
             foreach (var queue in catalog.All.OfType<QueueFunction>().Select(q => q.Queue))
             {
-                await queues.CreateIfNotExistsAsync(queue, cancellationToken);
-                await queues.CreateIfNotExistsAsync(QueueOptions.PoisonQueue(queue), cancellationToken);
+                await queues.CreateIfNotExistsAsync(queue, timeout.Token);
+                await queues.CreateIfNotExistsAsync(QueueOptions.PoisonQueue(queue), timeout.Token);
             }
+
+            return true;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            logger.LogCritical(e, "Storage is not reachable; is Azurite running? (see README)");
-            throw;
+            logger.LogCritical(e, "Storage is not reachable; is Azurite running? (see README). Retrying every {Interval}", RetryEvery);
+            return false;
         }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -10,8 +10,14 @@ namespace Atlas.Functions.Storage;
 /// </summary>
 public sealed class CosmosTableStore(CloudTableClient client, string namePrefix = "") : ITableStore
 {
-    public static CosmosTableStore Connect(string connectionString, string namePrefix = "") =>
-        new(CloudStorageAccount.Parse(connectionString).CreateCloudTableClient(new TableClientConfiguration()), namePrefix);
+    public static CosmosTableStore Connect(string connectionString, string namePrefix = "")
+    {
+        var client = CloudStorageAccount.Parse(connectionString).CreateCloudTableClient(new TableClientConfiguration());
+
+        // A few quick retries for a passing fault; callers retry the rest (commands, triggers), so no long waits here.
+        client.DefaultRequestOptions.RetryPolicy = new LinearRetry(TimeSpan.FromMilliseconds(200), 2);
+        return new CosmosTableStore(client, namePrefix);
+    }
 
     public Task CreateTableIfNotExistsAsync(string table, CancellationToken cancellationToken) =>
         Table(table).CreateIfNotExistsAsync(null, null, cancellationToken);

@@ -7,9 +7,28 @@ namespace Atlas.Tests.Infrastructure;
 
 /// <summary>The whole app in-process behind a test HTTP client, on the test Azurite under its own prefix,
 /// with a manual clock and the sample lifecycle's routes.</summary>
-public sealed class AtlasAppFactory(HostingMode mode = HostingMode.Standalone, IDictionary<string, string?>? settings = null)
-    : WebApplicationFactory<Program>
+public sealed class AtlasAppFactory : WebApplicationFactory<Program>
 {
+    private readonly HostingMode _mode;
+    private readonly IDictionary<string, string?> _settings;
+
+    // xunit's class fixtures need exactly one public constructor; the others are for tests that vary the app.
+    public AtlasAppFactory()
+        : this(HostingMode.Standalone, new Dictionary<string, string?>())
+    {
+    }
+
+    internal AtlasAppFactory(IDictionary<string, string?> settings)
+        : this(HostingMode.Standalone, settings)
+    {
+    }
+
+    internal AtlasAppFactory(HostingMode mode, IDictionary<string, string?> settings)
+    {
+        _mode = mode;
+        _settings = settings;
+    }
+
     public string Prefix { get; } = Azurite.NewPrefix();
 
     public ManualClock Clock { get; } = new();
@@ -17,7 +36,7 @@ public sealed class AtlasAppFactory(HostingMode mode = HostingMode.Standalone, I
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        foreach (var (key, value) in TestSettings.For(Prefix, mode).Concat(settings ?? new Dictionary<string, string?>()))
+        foreach (var (key, value) in TestSettings.For(Prefix, _mode).Concat(_settings))
         {
             builder.UseSetting(key, value);
         }
