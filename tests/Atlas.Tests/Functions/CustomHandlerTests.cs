@@ -4,8 +4,8 @@ using System.Text.Json;
 using Atlas.Functions.Hosting;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Queues;
+using Atlas.Testing.Sample;
 using Atlas.Tests.Infrastructure;
-using Atlas.Tests.Sample;
 
 namespace Atlas.Tests.Functions;
 

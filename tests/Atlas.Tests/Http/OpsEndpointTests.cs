@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Atlas.Functions.Ops;
+using Atlas.Testing;
 using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Http;

@@ -1,5 +1,6 @@
 using Atlas.Functions.Hosting;
-using Atlas.Tests.Sample;
+using Atlas.Testing;
+using Atlas.Testing.Sample;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 

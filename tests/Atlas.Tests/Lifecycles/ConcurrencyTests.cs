@@ -1,6 +1,7 @@
 using Atlas.Functions.Lifecycles;
+using Atlas.Testing;
+using Atlas.Testing.Sample;
 using Atlas.Tests.Infrastructure;
-using Atlas.Tests.Sample;
 
 namespace Atlas.Tests.Lifecycles;
 

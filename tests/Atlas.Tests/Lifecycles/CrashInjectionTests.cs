@@ -1,7 +1,8 @@
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Queues;
+using Atlas.Testing;
+using Atlas.Testing.Sample;
 using Atlas.Tests.Infrastructure;
-using Atlas.Tests.Sample;
 using Xunit.Abstractions;
 
 namespace Atlas.Tests.Lifecycles;
@@ -145,7 +146,7 @@ public sealed class CrashInjectionTests(ITestOutputHelper output)
     }
 
     private static Task<TestRuntime> StartAsync(string prefix, ManualClock clock, Faults faults, DeliveryLog deliveries) =>
-        TestRuntime.StartAsync(prefix, clock, TestRuntime.WithFaults(faults), Sequential, deliveries);
+        TestRuntime.StartAsync(prefix, clock, FaultInjection.With(faults), Sequential, deliveries);
 
     private static async Task AssertCompletedOnceAsync(TestRuntime runtime)
     {

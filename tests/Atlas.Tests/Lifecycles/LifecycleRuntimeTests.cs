@@ -1,7 +1,8 @@
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Queues;
+using Atlas.Testing;
+using Atlas.Testing.Sample;
 using Atlas.Tests.Infrastructure;
-using Atlas.Tests.Sample;
 
 namespace Atlas.Tests.Lifecycles;
 
@@ -133,7 +134,7 @@ public sealed class LifecycleRuntimeTests : IAsyncLifetime
     public async Task The_scan_relays_an_outbox_that_the_fast_path_never_sent()
     {
         var faults = new Faults(crashAtCall: 5); // the queue send right after the commit
-        await using (var crashing = await TestRuntime.StartAsync(_runtime.Prefix, _runtime.Clock, TestRuntime.WithFaults(faults)))
+        await using (var crashing = await TestRuntime.StartAsync(_runtime.Prefix, _runtime.Clock, FaultInjection.With(faults)))
         {
             await crashing.Jobs.ExecuteAsync("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)), default);
             Assert.StartsWith("queue send", faults.Trace[^1], StringComparison.Ordinal);

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Serialization;
 using Atlas.Core.Common;
 
-namespace Atlas.Tests.Sample;
+namespace Atlas.Testing.Sample;
 
 // A small lifecycle that exercises every part of the runtime: a command that starts it with an effect and a
 // deadline, effect feedback, idempotent repeated commands, a rejection, and a timeout that closes it.

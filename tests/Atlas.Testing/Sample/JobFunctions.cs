@@ -2,7 +2,7 @@ using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
 
-namespace Atlas.Tests.Sample;
+namespace Atlas.Testing.Sample;
 
 /// <summary>HTTP routes for the sample lifecycle, declared in the catalog the way features declare theirs.</summary>
 public static class JobFunctions

@@ -1,6 +1,6 @@
 using Atlas.Core.Common;
 
-namespace Atlas.Tests.Sample;
+namespace Atlas.Testing.Sample;
 
 public sealed class JobDecider : Decider<JobState, JobCommand>
 {

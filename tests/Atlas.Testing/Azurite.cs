@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Atlas.Functions.Storage;
 
-namespace Atlas.Tests.Infrastructure;
+namespace Atlas.Testing;
 
 /// <summary>
 /// The storage every integration test talks to: the connection string in ATLAS_TEST_STORAGE when it is set,

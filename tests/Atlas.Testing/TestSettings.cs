@@ -1,6 +1,6 @@
 using Atlas.Functions.Hosting;
 
-namespace Atlas.Tests.Infrastructure;
+namespace Atlas.Testing;
 
 /// <summary>The settings every test app runs with: the test Azurite, its own name prefix, triggers off.</summary>
 public static class TestSettings

@@ -1,4 +1,4 @@
-namespace Atlas.Tests.Infrastructure;
+namespace Atlas.Testing;
 
 /// <summary>A clock the test moves by hand; timers fire when the test runs the timer scan, never by waiting.</summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider

@@ -1,7 +1,7 @@
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Storage;
 
-namespace Atlas.Tests.Sample;
+namespace Atlas.Testing.Sample;
 
 /// <summary>
 /// An idempotent receiver for <see cref="Announce"/>: it records each effect id with a durable insert, so a

@@ -1,7 +1,7 @@
 using Atlas.Functions.Hosting;
 using Atlas.Functions.Storage;
 
-namespace Atlas.Tests.Sample;
+namespace Atlas.Testing.Sample;
 
 /// <summary>Registers the sample lifecycle, its effect receiver and its routes, as a feature would.</summary>
 public static class SampleJobs

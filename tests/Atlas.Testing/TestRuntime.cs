@@ -2,10 +2,9 @@ using Atlas.Functions.Functions;
 using Atlas.Functions.Hosting;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Queues;
-using Atlas.Functions.Storage;
-using Atlas.Tests.Sample;
+using Atlas.Testing.Sample;
 
-namespace Atlas.Tests.Infrastructure;
+namespace Atlas.Testing;
 
 /// <summary>
 /// One "process" of the app without its HTTP server: the same services, on the test Azurite under a prefix of
@@ -94,17 +93,6 @@ public sealed class TestRuntime : IAsyncDisposable
 
         throw new InvalidOperationException("The runtime did not go quiet after 50 rounds.");
     }
-
-    /// <summary>Wraps this runtime's storage and queue ports so every call goes through <paramref name="faults"/>.</summary>
-    public static Action<IServiceCollection> WithFaults(Faults faults) => services =>
-    {
-        services.AddSingleton<ITableStore>(sp => new FaultyTableStore(
-            CosmosTableStore.Connect(Azurite.ConnectionString, sp.GetRequiredService<IConfiguration>()[AtlasServices.NamePrefixSetting] ?? ""), faults));
-        services.AddSingleton<FaultyQueueClient>(sp => new FaultyQueueClient(
-            new StorageQueueClient(new HttpClient(), StorageConnection.Parse(Azurite.ConnectionString), sp.GetRequiredService<IConfiguration>()[AtlasServices.NamePrefixSetting] + "-"),
-            faults));
-        services.AddSingleton<IQueueClient>(sp => sp.GetRequiredService<FaultyQueueClient>());
-    };
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
