@@ -25,6 +25,16 @@ public static class AtlasServices
         builder.Configuration.AddLocalSettings(Directory.GetCurrentDirectory());
         ListenWhereTheHostExpects(builder);
 
+        // One line per entry, with the scope (lifecycle, instance id, effect id) on it; framework chatter off.
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+
         var services = builder.Services;
         services.Configure<HostingOptions>(builder.Configuration.GetSection(HostingOptions.Section));
         services.PostConfigure<HostingOptions>(o => o.Mode = HostingOptions.Detect(builder.Configuration));
