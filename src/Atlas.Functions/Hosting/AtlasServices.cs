@@ -50,6 +50,7 @@ public static class AtlasServices
 
         services.AddSingleton<InstanceStore>();
         services.AddSingleton<InstanceLocks>();
+        services.AddSingleton<StateCache>();
         services.AddSingleton<DueIndex>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<EffectRoutes>();

@@ -10,24 +10,25 @@ namespace Atlas.Functions.Hosting;
 /// is not reachable the app still starts, says so in the log and on /api/health, and keeps trying.
 /// </summary>
 public sealed class StorageInitializer(
-    ITableStore tables, IQueueClient queues, FunctionCatalog catalog, ILogger<StorageInitializer> logger) : IHostedService, IDisposable
+    ITableStore tables,
+    IQueueClient queues,
+    FunctionCatalog catalog,
+    IHostApplicationLifetime lifetime,
+    ILogger<StorageInitializer> logger) : IHostedService
 {
     public static readonly string[] Tables = [LifecycleKeys.Table, DueIndex.Table];
     private static readonly TimeSpan Attempt = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);
-    private readonly CancellationTokenSource _stopping = new();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!await TryCreateAsync(cancellationToken))
         {
-            _ = RetryUntilCreatedAsync(_stopping.Token);
+            _ = RetryUntilCreatedAsync(lifetime.ApplicationStopping);
         }
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await _stopping.CancelAsync();
-
-    public void Dispose() => _stopping.Dispose();
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task RetryUntilCreatedAsync(CancellationToken ct)
     {

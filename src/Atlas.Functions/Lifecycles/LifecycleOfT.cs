@@ -15,6 +15,7 @@ public sealed class Lifecycle<TState, TCommand>(
     OutboxRelay relay,
     EffectRoutes routes,
     InstanceLocks locks,
+    StateCache cache,
     TimeProvider clock,
     IOptions<LifecycleOptions> options,
     ILogger<Lifecycle<TState, TCommand>> logger) : Lifecycle
@@ -30,55 +31,72 @@ public sealed class Lifecycle<TState, TCommand>(
         using var held = await locks.AcquireAsync(partition, ct);
 
         var maxAttempts = Math.Max(1, options.Value.MaxAttempts);
-        for (var attempt = 1; ; attempt++)
+        var mustRead = false;
+        for (var attempt = 1; ; )
         {
-            var stored = await store.LoadAsync(Type, id, ct);
+            // The last state this process wrote saves a read; the ETag still guards the write, and a refusal
+            // is only given on a state read fresh from storage.
+            var cached = mustRead ? null : cache.Get(partition);
+            var stored = cached ?? await store.LoadAsync(Type, id, ct);
             var state = stored is null ? decider.Initial : Deserialize(stored.Json);
             var version = stored?.Version ?? 0;
             var now = clock.GetUtcNow();
+            var decision = decider.Decide(state, command, now);
 
-            switch (decider.Decide(state, command, now))
+            if (decision is not Decision<TState>.Accepted accepted)
             {
-                case Decision<TState>.Rejected rejected:
+                if (cached is not null)
+                {
+                    mustRead = true;
+                    continue;
+                }
+
+                if (decision is Decision<TState>.Rejected rejected)
+                {
                     logger.LogInformation("{Command} rejected: {Code}", command.GetType().Name, rejected.Rejection.Code);
                     return new CommandResult<TState>(CommandStatus.Rejected, state, version, rejected.Rejection);
+                }
 
-                case Decision<TState>.Accepted accepted:
-                    var next = version + 1;
-                    var outbox = accepted.Effects.Select((effect, index) => ToOutbox(id, next, index, effect)).ToList();
+                return new CommandResult<TState>(CommandStatus.Unchanged, state, version);
+            }
 
-                    // The due rows go first: a crash after them leaves a harmless stale row, never a lost timer.
-                    if (accepted.Deadline is { } deadline && deadline != stored?.Deadline)
-                    {
-                        await due.ScheduleTimerAsync(Type, id, deadline, ct);
-                    }
+            var next = version + 1;
+            var outbox = accepted.Effects.Select((effect, index) => ToOutbox(id, next, index, effect)).ToList();
 
-                    var relayDue = outbox.Count > 0 ? await due.ScheduleRelayAsync(Type, id, now, ct) : null;
-                    var json = JsonSerializer.Serialize(accepted.State, LifecycleJson.Options);
-                    var commit = await store.CommitAsync(Type, id, stored, json, next, accepted.Deadline, outbox, now, ct);
-                    if (commit.Succeeded)
-                    {
-                        logger.LogDebug("{Command} applied: version {Version}", command.GetType().Name, next);
-                        if (relayDue is not null)
-                        {
-                            await RelayNowAsync(outbox, relayDue, ct);
-                        }
+            // The due rows go first: a crash after them leaves a harmless stale row, never a lost timer.
+            if (accepted.Deadline is { } deadline && deadline != stored?.Deadline)
+            {
+                await due.ScheduleTimerAsync(Type, id, deadline, ct);
+            }
 
-                        return new CommandResult<TState>(CommandStatus.Applied, accepted.State, next);
-                    }
+            var relayDue = outbox.Count > 0 ? await due.ScheduleRelayAsync(Type, id, now, ct) : null;
+            var json = JsonSerializer.Serialize(accepted.State, LifecycleJson.Options);
+            var commit = await store.CommitAsync(Type, id, stored, json, next, accepted.Deadline, outbox, now, ct);
+            if (commit.Succeeded)
+            {
+                cache.Set(partition, new StoredState(json, next, accepted.Deadline, now, commit.ETag!));
+                logger.LogDebug("{Command} applied: version {Version}", command.GetType().Name, next);
+                if (relayDue is not null)
+                {
+                    await RelayNowAsync(outbox, relayDue, ct);
+                }
 
-                    if (attempt >= maxAttempts)
-                    {
-                        logger.LogWarning("{Command} gave up after {Attempts} concurrent writes", command.GetType().Name, attempt);
-                        return new CommandResult<TState>(CommandStatus.Contended, state, version);
-                    }
+                return new CommandResult<TState>(CommandStatus.Applied, accepted.State, next);
+            }
 
-                    // Jitter on wall time, not the injected clock: it spreads real racing writers apart.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(100, 4 << attempt))), ct);
-                    break;
+            // Another process moved first.
+            cache.Remove(partition);
+            mustRead = true;
+            if (attempt++ >= maxAttempts)
+            {
+                logger.LogWarning("{Command} gave up after {Attempts} concurrent writes", command.GetType().Name, maxAttempts);
+                return new CommandResult<TState>(CommandStatus.Contended, state, version);
+            }
 
-                default:
-                    return new CommandResult<TState>(CommandStatus.Unchanged, state, version);
+            if (cached is null)
+            {
+                // Jitter on wall time, not the injected clock: it spreads real racing writers apart.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(100, 4 << attempt))), ct);
             }
         }
     }

@@ -11,6 +11,9 @@ public sealed class LifecycleOptions
     /// <summary>How many times a command is decided again after losing an optimistic-concurrency race.</summary>
     public int MaxAttempts { get; set; } = 8;
 
+    /// <summary>How many instances' last-written state rows this process keeps to skip a read (0: none).</summary>
+    public int StateCacheSize { get; set; } = 10_000;
+
     /// <summary>How many due rows the timer scan works on at once.</summary>
     public int ScanConcurrency { get; set; } = 32;
 }

@@ -1,0 +1,48 @@
+using Atlas.Core.Common;
+using Atlas.Functions.Lifecycles;
+
+namespace Atlas.Benchmarks;
+
+// The smallest lifecycle that exercises each path the benchmark measures: a plain transition, a transition
+// with an effect, and a timer.
+
+public sealed record ProbeState(long Count, DateTimeOffset? Deadline, DateTimeOffset? FiredAt);
+
+public abstract record ProbeCommand;
+
+/// <summary>A transition with nothing else: one read and one batch write.</summary>
+public sealed record Bump : ProbeCommand;
+
+/// <summary>A transition with one effect: the write, then the relay to the queue.</summary>
+public sealed record Emit : ProbeCommand;
+
+public sealed record Arm(DateTimeOffset Deadline) : ProbeCommand;
+
+public sealed record Fire(DateTimeOffset Deadline) : ProbeCommand;
+
+public sealed record Ping(long Count) : Effect;
+
+public sealed class ProbeDecider : Decider<ProbeState, ProbeCommand>
+{
+    public override string Type => "probe";
+
+    public override ProbeState Initial { get; } = new(0, null, null);
+
+    public override ProbeCommand Timeout(DateTimeOffset deadline) => new Fire(deadline);
+
+    public override Decision<ProbeState> Decide(ProbeState state, ProbeCommand command, DateTimeOffset now) => command switch
+    {
+        Bump => Decision<ProbeState>.Accept(state with { Count = state.Count + 1 }, state.Deadline),
+        Emit => Decision<ProbeState>.Accept(state with { Count = state.Count + 1 }, state.Deadline, new Ping(state.Count + 1)),
+        Arm arm => Decision<ProbeState>.Accept(state with { Deadline = arm.Deadline, FiredAt = null }, arm.Deadline),
+        Fire fire when fire.Deadline == state.Deadline && now >= fire.Deadline =>
+            Decision<ProbeState>.Accept(state with { Deadline = null, FiredAt = now }, null),
+        _ => Decision<ProbeState>.Ignore(),
+    };
+}
+
+/// <summary>Receives pings and does nothing: the benchmark measures getting them onto the queue.</summary>
+public sealed class PingReceiver : IEffectHandler<Ping>
+{
+    public Task<object?> HandleAsync(Ping effect, EffectContext context, CancellationToken ct) => Task.FromResult<object?>(null);
+}
