@@ -8,7 +8,8 @@ var app = builder.Build();
 // `dotnet publish` runs the app this way to write the Functions host's function.json files.
 if (args is ["--write-function-metadata", var directory])
 {
-    foreach (var file in FunctionMetadata.WriteAll(app.Services.GetRequiredService<FunctionCatalog>(), directory))
+    var catalog = app.Services.GetRequiredService<FunctionCatalog>();
+    foreach (var file in FunctionMetadata.WriteAll(catalog, directory, app.Configuration[AtlasServices.NamePrefixSetting] ?? ""))
     {
         Console.WriteLine($"wrote {file}");
     }

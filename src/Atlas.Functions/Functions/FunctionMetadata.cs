@@ -11,7 +11,8 @@ public static class FunctionMetadata
 {
     public const string StorageConnectionSetting = "AzureWebJobsStorage";
 
-    public static JsonObject For(FunctionDefinition function) => function switch
+    /// <param name="queuePrefix">The storage name prefix (Storage:NamePrefix), which the host must see in queue names.</param>
+    public static JsonObject For(FunctionDefinition function, string queuePrefix = "") => function switch
     {
         HttpFunction http => Bindings(
             new JsonObject
@@ -29,7 +30,7 @@ public static class FunctionMetadata
             ["type"] = "queueTrigger",
             ["direction"] = "in",
             ["name"] = "message",
-            ["queueName"] = queue.Queue,
+            ["queueName"] = queuePrefix.Length > 0 ? $"{queuePrefix}-{queue.Queue}" : queue.Queue,
             ["connection"] = StorageConnectionSetting,
         }),
         TimerFunction timer => Bindings(new JsonObject
@@ -43,14 +44,14 @@ public static class FunctionMetadata
     };
 
     /// <summary>Writes &lt;dir&gt;/&lt;Name&gt;/function.json for every function; returns the files written.</summary>
-    public static IReadOnlyList<string> WriteAll(FunctionCatalog catalog, string directory)
+    public static IReadOnlyList<string> WriteAll(FunctionCatalog catalog, string directory, string queuePrefix = "")
     {
         var written = new List<string>();
         foreach (var function in catalog.All)
         {
             var folder = Directory.CreateDirectory(Path.Combine(directory, function.Name));
             var path = Path.Combine(folder.FullName, "function.json");
-            File.WriteAllText(path, For(function).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            File.WriteAllText(path, For(function, queuePrefix).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             written.Add(path);
         }
 

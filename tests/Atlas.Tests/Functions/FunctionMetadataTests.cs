@@ -73,6 +73,16 @@ public sealed partial class FunctionMetadataTests : IClassFixture<AtlasAppFactor
     }
 
     [Fact]
+    public void A_storage_name_prefix_reaches_the_queue_names_the_host_watches()
+    {
+        var queue = _catalog.All.OfType<QueueFunction>().First();
+
+        var json = FunctionMetadata.For(queue, "staging");
+
+        Assert.Equal($"staging-{queue.Queue}", json["bindings"]![0]!["queueName"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void A_function_declared_twice_is_refused()
     {
         var catalog = new FunctionCatalog().Http("Ping", "GET", "ping", () => "pong");
