@@ -54,6 +54,9 @@ public sealed record TableOperation(TableOperationKind Kind, TableRow Row, strin
 
     public static TableOperation Replace(TableRow row, string etag) => new(TableOperationKind.Replace, row, etag);
 
+    /// <summary>Updates the given properties and keeps the others.</summary>
+    public static TableOperation Merge(TableRow row, string etag) => new(TableOperationKind.Merge, row, etag);
+
     public static TableOperation Upsert(TableRow row) => new(TableOperationKind.Upsert, row);
 
     public static TableOperation Delete(string partitionKey, string rowKey, string etag = "*") =>

@@ -63,6 +63,23 @@ public sealed class TableStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_merge_keeps_the_properties_it_does_not_name_and_is_guarded_by_the_etag()
+    {
+        await _store.WriteAsync(Table, TableOperation.Insert(Row("p", "merged", "first")), default);
+        var read = (await _store.GetAsync(Table, "p", "merged", default))!;
+        var change = new TableRow("p", "merged", new Dictionary<string, object?> { ["Value"] = "second" });
+
+        var merged = await _store.WriteAsync(Table, TableOperation.Merge(change, read.ETag!), default);
+        var stale = await _store.WriteAsync(Table, TableOperation.Merge(change, read.ETag!), default);
+
+        var row = (await _store.GetAsync(Table, "p", "merged", default))!;
+        Assert.Equal(TableWriteStatus.Ok, merged.Status);
+        Assert.Equal(TableWriteStatus.PreconditionFailed, stale.Status);
+        Assert.Equal("second", row.GetString("Value"));
+        Assert.Equal(3L, row.GetLong("Count"));
+    }
+
+    [Fact]
     public async Task Deleting_a_missing_row_is_not_found()
     {
         var delete = await _store.WriteAsync(Table, TableOperation.Delete("p", "never"), default);
