@@ -26,7 +26,8 @@ public sealed class DueIndex(ITableStore tables)
         string? continuation = null;
         do
         {
-            var page = await tables.QueryPartitionsUpToAsync(Table, Bucket(now), continuation, 1000, ct);
+            // Row keys start with the due time in ticks, so the bound skips what is due later this minute.
+            var page = await tables.QueryPartitionsUpToAsync(Table, Bucket(now), TickKey(now.UtcTicks + 1), continuation, 1000, ct);
             due.AddRange(page.Rows.Select(ToEntry).Where(e => e.Due <= now));
             continuation = page.Continuation;
         }
@@ -42,11 +43,13 @@ public sealed class DueIndex(ITableStore tables)
     public static string Bucket(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
 
+    private static string TickKey(long ticks) => ticks.ToString("D19", CultureInfo.InvariantCulture);
+
     private async Task<DueEntry> UpsertAsync(DueKind kind, string type, string id, DateTimeOffset due, CancellationToken ct)
     {
         var row = new TableRow(
             Bucket(due),
-            string.Create(CultureInfo.InvariantCulture, $"{due.UtcTicks:D19}|{(kind == DueKind.Timer ? 't' : 'r')}|{type}|{id}"),
+            $"{TickKey(due.UtcTicks)}|{(kind == DueKind.Timer ? 't' : 'r')}|{type}|{id}",
             new Dictionary<string, object?>
             {
                 ["Kind"] = kind.ToString(),

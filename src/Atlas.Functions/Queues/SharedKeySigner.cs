@@ -13,6 +13,7 @@ public sealed class SharedKeySigner(string accountName, byte[] accountKey)
     public void Sign(HttpRequestMessage request)
     {
         var headers = request.Headers;
+        // The storage service checks this against its own clock: wall time, not the app's TimeProvider.
         headers.Remove("x-ms-date");
         headers.Add("x-ms-date", DateTimeOffset.UtcNow.ToString("R", CultureInfo.InvariantCulture));
 

@@ -86,13 +86,17 @@ public sealed class CosmosTableStore(CloudTableClient client, string namePrefix 
     }
 
     public Task<TablePage> QueryPartitionsUpToAsync(
-        string table, string maxPartitionKey, string? continuation, int take, CancellationToken cancellationToken) =>
-        QueryAsync(
-            table,
-            TableQuery.GenerateFilterCondition("PartitionKey", QueryComparisons.LessThanOrEqual, maxPartitionKey),
-            continuation,
-            take,
-            cancellationToken);
+        string table, string maxPartitionKey, string? rowKeyBelow, string? continuation, int take, CancellationToken cancellationToken)
+    {
+        var filter = TableQuery.GenerateFilterCondition("PartitionKey", QueryComparisons.LessThanOrEqual, maxPartitionKey);
+        if (rowKeyBelow is not null)
+        {
+            filter = TableQuery.CombineFilters(
+                filter, TableOperators.And, TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.LessThan, rowKeyBelow));
+        }
+
+        return QueryAsync(table, filter, continuation, take, cancellationToken);
+    }
 
     private async Task<TablePage> QueryAsync(
         string table, string filter, string? continuation, int take, CancellationToken cancellationToken)

@@ -22,7 +22,8 @@ public interface ITableStore
         string table, string partitionKey, string? rowKeyPrefix, string? continuation, int take,
         CancellationToken cancellationToken);
 
-    /// <summary>Rows of every partition whose key is at most <paramref name="maxPartitionKey"/>, in key order.</summary>
+    /// <summary>Rows of every partition whose key is at most <paramref name="maxPartitionKey"/>, in key order,
+    /// and whose row key is below <paramref name="rowKeyBelow"/> when one is given.</summary>
     Task<TablePage> QueryPartitionsUpToAsync(
-        string table, string maxPartitionKey, string? continuation, int take, CancellationToken cancellationToken);
+        string table, string maxPartitionKey, string? rowKeyBelow, string? continuation, int take, CancellationToken cancellationToken);
 }

@@ -24,6 +24,6 @@ public sealed class FaultyTableStore(ITableStore inner, Faults faults) : ITableS
         faults.AroundAsync($"table query {table} {rowKeyPrefix}", () => inner.QueryPartitionAsync(table, partitionKey, rowKeyPrefix, continuation, take, cancellationToken));
 
     public Task<TablePage> QueryPartitionsUpToAsync(
-        string table, string maxPartitionKey, string? continuation, int take, CancellationToken cancellationToken) =>
-        faults.AroundAsync($"table scan {table}", () => inner.QueryPartitionsUpToAsync(table, maxPartitionKey, continuation, take, cancellationToken));
+        string table, string maxPartitionKey, string? rowKeyBelow, string? continuation, int take, CancellationToken cancellationToken) =>
+        faults.AroundAsync($"table scan {table}", () => inner.QueryPartitionsUpToAsync(table, maxPartitionKey, rowKeyBelow, continuation, take, cancellationToken));
 }

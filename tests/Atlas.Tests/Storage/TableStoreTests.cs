@@ -155,8 +155,21 @@ public sealed class TableStoreTests : IAsyncLifetime
             await _store.WriteAsync(Table, TableOperation.Insert(Row(pk, "x")), default);
         }
 
-        var page = await _store.QueryPartitionsUpToAsync(Table, "202611211201", null, 1000, default);
+        var page = await _store.QueryPartitionsUpToAsync(Table, "202611211201", null, null, 1000, default);
 
         Assert.Equal(["202611211200", "202611211201"], page.Rows.Select(r => r.PartitionKey).Where(k => k.StartsWith("2026", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_query_up_to_a_partition_key_can_stop_below_a_row_key()
+    {
+        foreach (var rk in new[] { "100|a", "200|b", "300|c" })
+        {
+            await _store.WriteAsync(Table, TableOperation.Insert(Row("000000000001", rk)), default);
+        }
+
+        var page = await _store.QueryPartitionsUpToAsync(Table, "000000000001", "201", null, 1000, default);
+
+        Assert.Equal(["100|a", "200|b"], page.Rows.Select(r => r.RowKey));
     }
 }
