@@ -80,7 +80,14 @@ public static class AtlasServices
         services.AddProblemDetails();
         services.AddExceptionHandler<ExceptionProblems>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+
+            // A field the endpoint does not know is refused, not ignored: a body that tries to set a role or a
+            // status gets a 400 naming it instead of silently doing less than the caller meant.
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        });
         services.AddOpenApi(OpenApiFunctions.DocumentName);
         return builder;
     }

@@ -62,6 +62,8 @@ public static class CustomHandlerInvocations
         metadata is not null && metadata.TryGetValue(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
 
+// The host's payload may grow fields; only Data and Metadata matter here.
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record InvocationRequest(
     [property: JsonPropertyName("Data")] Dictionary<string, JsonElement>? Data,
     [property: JsonPropertyName("Metadata")] Dictionary<string, JsonElement>? Metadata);

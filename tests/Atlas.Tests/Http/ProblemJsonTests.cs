@@ -57,6 +57,15 @@ public sealed class ProblemJsonTests : IClassFixture<AtlasAppFactory>
     }
 
     [Fact]
+    public async Task A_field_the_endpoint_does_not_know_is_a_400_naming_it_and_nothing_is_written()
+    {
+        var response = await PutRaw("/api/jobs/sneaky", """{"title":"Crate","openForSeconds":60,"status":"closed"}""");
+
+        await HttpAssert.ValidationProblemAsync(response, "status");
+        await HttpAssert.ProblemAsync(await _client.GetAsync("/api/jobs/sneaky"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task A_missing_field_is_a_400_naming_the_field_and_its_rule()
     {
         var response = await _client.PutAsJsonAsync("/api/jobs/j1", new { openForSeconds = 60 });
