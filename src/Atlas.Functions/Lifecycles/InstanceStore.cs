@@ -14,7 +14,7 @@ public sealed class InstanceStore(ITableStore tables)
         return row is null
             ? null
             : new StoredState(
-                row.GetString("State")!,
+                JoinState(row),
                 row.GetLong("Version"),
                 row.Properties.ContainsKey("DeadlineTicks") ? new DateTimeOffset(row.GetLong("DeadlineTicks"), TimeSpan.Zero) : null,
                 row.GetTime("UpdatedAt"),
@@ -28,11 +28,11 @@ public sealed class InstanceStore(ITableStore tables)
     {
         var properties = new Dictionary<string, object?>
         {
-            ["State"] = stateJson,
             ["Version"] = version,
             ["UpdatedAt"] = now,
             ["DeadlineTicks"] = deadline?.UtcTicks,
         };
+        SplitState(stateJson, properties);
         var stateRow = new TableRow(LifecycleKeys.Partition(type, id), LifecycleKeys.StateRow, properties);
         var operations = new List<TableOperation>(outbox.Count + 1)
         {
@@ -40,6 +40,29 @@ public sealed class InstanceStore(ITableStore tables)
         };
         operations.AddRange(outbox.Select(e => TableOperation.Insert(e.ToRow(now))));
         return tables.ExecuteBatchAsync(LifecycleKeys.Table, operations, ct);
+    }
+
+    // A string property holds at most 64 KiB (32K UTF-16 chars), so a larger state spans State, State1, State2…
+    // up to the 1 MiB an entity may hold (BatchRules refuses more).
+    private const int ChunkChars = BatchRules.MaxStringChars;
+
+    private static void SplitState(string json, Dictionary<string, object?> properties)
+    {
+        for (int offset = 0, chunk = 0; offset < json.Length || chunk == 0; offset += ChunkChars, chunk++)
+        {
+            properties[chunk == 0 ? "State" : $"State{chunk}"] = json.Substring(offset, Math.Min(ChunkChars, json.Length - offset));
+        }
+    }
+
+    private static string JoinState(TableRow row)
+    {
+        var json = row.GetString("State")!;
+        for (var chunk = 1; row.GetString($"State{chunk}") is { } more; chunk++)
+        {
+            json += more;
+        }
+
+        return json;
     }
 
     public async Task<IReadOnlyList<TableRow>> ReadOutboxAsync(string type, string id, CancellationToken ct)

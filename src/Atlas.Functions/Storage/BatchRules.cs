@@ -10,6 +10,9 @@ public static class BatchRules
     public const long MaxBatchBytes = 4 * 1024 * 1024;
     public const long MaxEntityBytes = 1024 * 1024;
 
+    /// <summary>A string property holds at most 64 KiB as UTF-16.</summary>
+    public const int MaxStringChars = 32 * 1024;
+
     /// <summary>Throws when the batch breaks a rule: building such a batch is a bug in the caller.</summary>
     public static void Check(IReadOnlyList<TableOperation> operations)
     {
@@ -38,6 +41,12 @@ public static class BatchRules
             {
                 throw new ArgumentException(
                     $"A batch may touch row '{operation.Row.RowKey}' only once.", nameof(operations));
+            }
+
+            if (operation.Row.Properties.FirstOrDefault(p => p.Value is string { Length: > MaxStringChars }) is { Key: { } tooLong })
+            {
+                throw new ArgumentException(
+                    $"Property '{tooLong}' of row '{operation.Row.RowKey}' is over {MaxStringChars} characters (64 KiB).", nameof(operations));
             }
 
             var size = EntitySize(operation.Row);

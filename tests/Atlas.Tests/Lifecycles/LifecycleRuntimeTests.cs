@@ -149,6 +149,32 @@ public sealed class LifecycleRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_state_larger_than_one_table_property_round_trips()
+    {
+        await Send("big", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
+
+        // 3,000 request ids make a state of about 100,000 characters: four properties' worth.
+        foreach (var chunk in Enumerable.Range(0, 1200).Chunk(100))
+        {
+            await Task.WhenAll(chunk.Select(i => Send("big", new AddWork($"request-with-a-long-id-{i:D5}", 1))));
+        }
+
+        var fresh = await TestRuntime.StartAsync(_runtime.Prefix, _runtime.Clock); // no cached state: read from storage
+        await using (fresh)
+        {
+            var (state, version) = await fresh.Jobs.GetAsync("big", default);
+            var open = Assert.IsType<Open>(state);
+            Assert.Equal(1200, open.Total);
+            Assert.Equal(1200, open.AppliedRequests.Count);
+            Assert.Equal(1201, version);
+        }
+
+        var stored = await _runtime.Services.GetRequiredService<Atlas.Functions.Storage.ITableStore>()
+            .GetAsync(LifecycleKeys.Table, LifecycleKeys.Partition("job", "big"), LifecycleKeys.StateRow, default);
+        Assert.NotNull(stored!.GetString("State1"));
+    }
+
+    [Fact]
     public async Task Instances_are_independent()
     {
         await Send("a", new OpenJob("A", TimeSpan.FromMinutes(5)));

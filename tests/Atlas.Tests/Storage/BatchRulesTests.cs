@@ -24,8 +24,9 @@ public sealed class BatchRulesTests
     [Fact]
     public void A_batch_over_four_mebibytes_is_refused()
     {
-        var big = new string('x', 300_000); // about 600 KB each as UTF-16
-        var error = Assert.Throws<ArgumentException>(() => BatchRules.Check(Enumerable.Range(0, 8).Select(i => Insert("p", $"r{i}", big)).ToList()));
+        var big = Enumerable.Range(0, 9).ToDictionary(i => $"P{i}", object? (_) => new string('x', 30_000)); // ~540 KB each
+        var error = Assert.Throws<ArgumentException>(() => BatchRules.Check(
+            Enumerable.Range(0, 8).Select(i => TableOperation.Insert(new TableRow("p", $"r{i}", big))).ToList()));
 
         Assert.Contains("4194304", error.Message);
     }
@@ -33,9 +34,18 @@ public sealed class BatchRulesTests
     [Fact]
     public void An_entity_over_one_mebibyte_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => BatchRules.Check([Insert("p", "r", new string('x', 600_000))]));
+        var properties = Enumerable.Range(0, 20).ToDictionary(i => $"P{i}", object? (_) => new string('x', 30_000));
+        var error = Assert.Throws<ArgumentException>(() => BatchRules.Check([TableOperation.Insert(new TableRow("p", "r", properties))]));
 
         Assert.Contains("1048576", error.Message);
+    }
+
+    [Fact]
+    public void A_string_property_over_64_KiB_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => BatchRules.Check([Insert("p", "r", new string('x', 32 * 1024 + 1))]));
+
+        Assert.Contains("'V'", error.Message);
     }
 
     [Fact]
