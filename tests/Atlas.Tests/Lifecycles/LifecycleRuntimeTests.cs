@@ -153,7 +153,7 @@ public sealed class LifecycleRuntimeTests : IAsyncLifetime
     {
         await Send("big", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
 
-        // 3,000 request ids make a state of about 100,000 characters: four properties' worth.
+        // 1,200 request ids make a state of about 38,000 characters: more than one property holds.
         foreach (var chunk in Enumerable.Range(0, 1200).Chunk(100))
         {
             await Task.WhenAll(chunk.Select(i => Send("big", new AddWork($"request-with-a-long-id-{i:D5}", 1))));
