@@ -11,9 +11,7 @@ public sealed class LoggingTests
     public async Task A_commands_log_entries_carry_the_lifecycle_and_instance_id_in_scope()
     {
         var logs = new CapturedLogs();
-        await using var runtime = await TestRuntime.StartAsync(
-            configure: services => services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug)),
-            settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Debug" });
+        await using var runtime = await StartWithLogsAsync(logs);
 
         await runtime.Jobs.ExecuteAsync("logged-7", new AddWork("r1", 1), default);
 
@@ -27,13 +25,15 @@ public sealed class LoggingTests
     public async Task An_effects_log_entries_carry_its_effect_id_in_scope()
     {
         var logs = new CapturedLogs();
-        await using var runtime = await TestRuntime.StartAsync(
-            configure: services => services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug)),
-            settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Debug" });
+        await using var runtime = await StartWithLogsAsync(logs);
         await runtime.Jobs.ExecuteAsync("logged-8", new OpenJob("Crate", TimeSpan.FromMinutes(5)), default);
 
         await runtime.PumpAsync();
 
         Assert.Contains(logs.Entries, e => Equals(e.Scope.GetValueOrDefault("EffectId"), "job:logged-8:1:0") && e.Message.Contains("fed back", StringComparison.Ordinal));
     }
+
+    private static Task<TestRuntime> StartWithLogsAsync(CapturedLogs logs) => TestRuntime.StartAsync(
+        configure: services => services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug)),
+        settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Debug" });
 }
