@@ -4,8 +4,8 @@ namespace Atlas.Functions.Queues;
 
 /// <summary>
 /// Standalone mode's queue trigger: receive a batch, run the function on each message, delete what succeeded.
-/// A failed message reappears after its visibility timeout; one that has failed MaxDequeueCount times moves to
-/// "&lt;queue&gt;-poison" and is logged as an error, never dropped silently.
+/// A failed message is tried again after the retry delay (and one whose process died, after its lease); one that
+/// has failed MaxDequeueCount times moves to "&lt;queue&gt;-poison" and is logged as an error, never dropped.
 /// </summary>
 public sealed class QueuePump(IQueueClient queues, IOptions<QueueOptions> options, ILogger<QueuePump> logger)
 {
