@@ -65,11 +65,21 @@ public sealed class InstanceStore(ITableStore tables)
         return json;
     }
 
+    /// <summary>Every outbox row the instance still holds, oldest first.</summary>
     public async Task<IReadOnlyList<TableRow>> ReadOutboxAsync(string type, string id, CancellationToken ct)
     {
-        var page = await tables.QueryPartitionAsync(
-            LifecycleKeys.Table, LifecycleKeys.Partition(type, id), LifecycleKeys.OutboxPrefix, null, 1000, ct);
-        return page.Rows;
+        var rows = new List<TableRow>();
+        string? continuation = null;
+        do
+        {
+            var page = await tables.QueryPartitionAsync(
+                LifecycleKeys.Table, LifecycleKeys.Partition(type, id), LifecycleKeys.OutboxPrefix, continuation, 1000, ct);
+            rows.AddRange(page.Rows);
+            continuation = page.Continuation;
+        }
+        while (continuation is not null);
+
+        return rows;
     }
 }
 

@@ -8,7 +8,7 @@ namespace Atlas.Functions.Lifecycles;
 /// Moves outbox rows to their queues, then deletes them. A crash between the two sends them again on the next
 /// relay: delivery is at least once, and receivers dedupe by effect id.
 /// </summary>
-public sealed class OutboxRelay(ITableStore tables, IQueueClient queues, DueIndex due)
+public sealed class OutboxRelay(ITableStore tables, InstanceStore instances, IQueueClient queues, DueIndex due)
 {
     /// <summary>The fast path, right after a commit: the entries are known, no read needed.</summary>
     public async Task RelayAsync(IReadOnlyList<OutboxEntry> entries, DueEntry dueEntry, CancellationToken ct)
@@ -20,18 +20,9 @@ public sealed class OutboxRelay(ITableStore tables, IQueueClient queues, DueInde
     /// <summary>The scan's path: whatever an instance's outbox still holds.</summary>
     public async Task<int> RelayInstanceAsync(string lifecycle, string instanceId, CancellationToken ct)
     {
-        var entries = new List<OutboxEntry>();
-        string? continuation = null;
-        do
-        {
-            var page = await tables.QueryPartitionAsync(
-                LifecycleKeys.Table, LifecycleKeys.Partition(lifecycle, instanceId), LifecycleKeys.OutboxPrefix,
-                continuation, 1000, ct);
-            entries.AddRange(page.Rows.Select(r => OutboxEntry.FromRow(lifecycle, instanceId, r)));
-            continuation = page.Continuation;
-        }
-        while (continuation is not null);
-
+        var entries = (await instances.ReadOutboxAsync(lifecycle, instanceId, ct))
+            .Select(r => OutboxEntry.FromRow(lifecycle, instanceId, r))
+            .ToList();
         await SendAndDeleteAsync(entries, ct);
         return entries.Count;
     }
