@@ -1,7 +1,5 @@
-using Atlas.Functions.Functions;
 using Atlas.Functions.Hosting;
 using Atlas.Functions.Lifecycles;
-using Atlas.Functions.Queues;
 using Atlas.Testing.Sample;
 
 namespace Atlas.Testing;
@@ -65,34 +63,11 @@ public sealed class TestRuntime : IAsyncDisposable
         return new TestRuntime(app, prefix, clock);
     }
 
-    public Task<int> ScanAsync() => Services.GetRequiredService<TimerScan>().RunOnceAsync(CancellationToken.None);
+    public Task<int> ScanAsync() => Triggers.ScanAsync(Services);
 
-    /// <summary>Runs every queue function once over its queue, as the standalone pollers do; returns messages taken.</summary>
-    public async Task<int> PumpAsync()
-    {
-        var pump = Services.GetRequiredService<QueuePump>();
-        var taken = 0;
-        foreach (var function in Services.GetRequiredService<FunctionCatalog>().All.OfType<QueueFunction>())
-        {
-            taken += await pump.RunOnceAsync(function.Queue, (m, ct) => function.Handler(Services, m, ct), CancellationToken.None);
-        }
+    public Task<int> PumpAsync() => Triggers.PumpAsync(Services);
 
-        return taken;
-    }
-
-    /// <summary>Runs the timer scan and the queue functions until neither finds work.</summary>
-    public async Task DrainAsync()
-    {
-        for (var round = 0; round < 50; round++)
-        {
-            if (await ScanAsync() + await PumpAsync() == 0)
-            {
-                return;
-            }
-        }
-
-        throw new InvalidOperationException("The runtime did not go quiet after 50 rounds.");
-    }
+    public Task DrainAsync() => Triggers.DrainAsync(Services);
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

@@ -2,18 +2,28 @@ using Atlas.Functions.Hosting;
 
 namespace Atlas.Testing;
 
-/// <summary>The settings every test app runs with: the test Azurite, its own name prefix, triggers off.</summary>
+/// <summary>The settings every test app runs with: the test Azurite, its own name prefix, triggers off, fixed
+/// test keys, one platform admin phone, and rate limits out of the way (the rate-limit tests lower them).</summary>
 public static class TestSettings
 {
+    public const string PlatformAdminPhone = "+447700900000";
+    public const string SigningKeyId = "test-1";
+    public static readonly string SigningSecret = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+
     public static Dictionary<string, string?> For(string prefix, HostingMode mode = HostingMode.Standalone) => new()
     {
         [AtlasServices.StorageSetting] = Azurite.ConnectionString,
         [AtlasServices.NamePrefixSetting] = prefix,
         ["Hosting:Mode"] = mode.ToString(),
         ["Hosting:RunTriggers"] = "false",
-        ["Ops:Key"] = OpsKey,
         ["Logging:LogLevel:Default"] = "Warning",
+        ["Auth:SigningKeys:0:Id"] = SigningKeyId,
+        ["Auth:SigningKeys:0:Secret"] = SigningSecret,
+        ["Auth:CurrentKeyId"] = SigningKeyId,
+        ["Auth:CodeKey"] = Convert.ToBase64String(Enumerable.Range(100, 32).Select(i => (byte)i).ToArray()),
+        ["Auth:PlatformAdmins"] = PlatformAdminPhone,
+        ["Sms:Sender"] = "recorder",
+        ["RateLimits:sign-in:PermitLimit"] = "100000",
+        ["RateLimits:location:PermitLimit"] = "100000",
     };
-
-    public const string OpsKey = "test-ops-key";
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Atlas.Functions.Auth;
 using Atlas.Functions.Queues;
 
 namespace Atlas.Functions.Functions;
@@ -13,8 +14,8 @@ public sealed partial class FunctionCatalog
     public FunctionDefinition? Find(string name) =>
         _functions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    public FunctionCatalog Http(string name, string method, string route, Delegate handler) =>
-        Add(new HttpFunction(name, method.ToUpperInvariant(), route.Trim('/'), handler));
+    public FunctionCatalog Http(string name, string method, string route, Access access, Delegate handler, string? rateLimit = null) =>
+        Add(new HttpFunction(name, method.ToUpperInvariant(), route.Trim('/'), access, handler, rateLimit));
 
     public FunctionCatalog Queue(string name, string queue, Func<IServiceProvider, QueueMessage, CancellationToken, Task> handler) =>
         Add(new QueueFunction(name, queue, handler));

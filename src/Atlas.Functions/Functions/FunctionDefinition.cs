@@ -1,3 +1,4 @@
+using Atlas.Functions.Auth;
 using Atlas.Functions.Queues;
 
 namespace Atlas.Functions.Functions;
@@ -6,8 +7,10 @@ namespace Atlas.Functions.Functions;
 /// metadata are both made from these.</summary>
 public abstract record FunctionDefinition(string Name);
 
-/// <summary>An HTTP route under /api; the handler is a minimal-API delegate.</summary>
-public sealed record HttpFunction(string Name, string Method, string Route, Delegate Handler) : FunctionDefinition(Name);
+/// <summary>An HTTP route under /api; the handler is a minimal-API delegate. <paramref name="Access"/> says who may
+/// call it; <paramref name="RateLimit"/> names a rate-limiter policy, if any.</summary>
+public sealed record HttpFunction(string Name, string Method, string Route, Access Access, Delegate Handler, string? RateLimit = null)
+    : FunctionDefinition(Name);
 
 /// <summary>Runs once per message on <paramref name="Queue"/>; throwing means "retry".</summary>
 public sealed record QueueFunction(

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Atlas.Core.Common;
+using Atlas.Functions.Auth;
+using Atlas.Functions.Common;
+using Atlas.Functions.Companies;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
@@ -48,6 +51,7 @@ public static class AtlasServices
             StorageConnection.Parse(StorageConnectionString(sp)),
             NamePrefix(sp) is { Length: > 0 } prefix ? prefix + "-" : ""));
 
+        services.TryAddSingleton<RandomSource>();
         services.AddSingleton<InstanceStore>();
         services.AddSingleton<InstanceLocks>();
         services.AddSingleton<StateCache>();
@@ -73,6 +77,8 @@ public static class AtlasServices
         services.AddFunctions(LifecycleOpsFunctions.Declare);
         services.AddFunctions(LifecycleFunctions.Declare);
         services.AddFunctions(OpenApiFunctions.Declare);
+        services.AddAuth(builder.Configuration, builder.Environment);
+        services.AddCompanies();
 
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<StandaloneTriggers>();
@@ -82,7 +88,7 @@ public static class AtlasServices
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
         {
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.Converters.Add(new StrictEnumConverter());
 
             // A field the endpoint does not know is refused, not ignored: a body that tries to set a role or a
             // status gets a 400 naming it instead of silently doing less than the caller meant.
@@ -102,6 +108,7 @@ public static class AtlasServices
         where TCommand : class
     {
         services.AddSingleton(decider);
+        services.AddSingleton(decider.GetType(), decider);
         services.AddSingleton<Lifecycle<TState, TCommand>>();
         services.AddSingleton<Lifecycle>(sp => sp.GetRequiredService<Lifecycle<TState, TCommand>>());
         return services;

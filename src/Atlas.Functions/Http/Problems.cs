@@ -29,6 +29,45 @@ public static class Problems
         type: "https://atlas.dev/problems/concurrency",
         extensions: new Dictionary<string, object?> { ["code"] = "concurrency" });
 
+    public static IResult Unauthorized(string code, string detail) => new WithHeader(
+        Results.Problem(
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: "Not signed in.",
+            detail: detail,
+            type: "https://atlas.dev/problems/" + code,
+            extensions: new Dictionary<string, object?> { ["code"] = code }),
+        "WWW-Authenticate",
+        code == "missing-token" ? "Bearer" : "Bearer error=\"invalid_token\"");
+
+    public static IResult Forbidden(string detail) => Results.Problem(
+        statusCode: StatusCodes.Status403Forbidden,
+        title: "Not allowed.",
+        detail: detail,
+        type: "https://atlas.dev/problems/forbidden",
+        extensions: new Dictionary<string, object?> { ["code"] = "forbidden" });
+
+    /// <summary>429 with Retry-After in whole seconds (at least 1).</summary>
+    public static IResult TooManyRequests(Rejection rejection, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        return new WithHeader(
+            Results.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many requests.",
+                detail: rejection.Reason,
+                type: "https://atlas.dev/problems/" + rejection.Code,
+                extensions: new Dictionary<string, object?> { ["code"] = rejection.Code, ["retryAfter"] = seconds }),
+            "Retry-After",
+            seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A wrong sign-in code: the field, the rule, and how many tries are left.</summary>
+    public static IResult WrongCode(int attemptsLeft) => Results.ValidationProblem(
+        new Dictionary<string, string[]> { ["code"] = [$"The code is not correct; {attemptsLeft} attempts left."] },
+        title: "The request is not valid.",
+        type: "https://atlas.dev/problems/code-incorrect",
+        extensions: new Dictionary<string, object?> { ["code"] = "code-incorrect", ["attemptsLeft"] = attemptsLeft });
+
     /// <summary>Maps a lifecycle command's result: applied or unchanged → the given success, otherwise a problem.</summary>
     public static IResult For<TState>(CommandResult<TState> result, Func<CommandResult<TState>, IResult> success)
         where TState : class => result.Status switch
@@ -37,4 +76,14 @@ public static class Problems
             CommandStatus.Contended => Contended(),
             _ => success(result),
         };
+}
+
+/// <summary>A result with one response header added.</summary>
+internal sealed class WithHeader(IResult inner, string name, string value) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers[name] = value;
+        return inner.ExecuteAsync(httpContext);
+    }
 }

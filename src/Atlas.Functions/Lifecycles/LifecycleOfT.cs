@@ -24,7 +24,9 @@ public sealed class Lifecycle<TState, TCommand>(
 {
     public override string Type => decider.Type;
 
-    public async Task<CommandResult<TState>> ExecuteAsync(string id, TCommand command, CancellationToken ct)
+    /// <param name="isNew">The id was just generated, so there is nothing to read: the first attempt decides on the
+    /// initial state and inserts; an insert that finds a row falls back to reading it.</param>
+    public async Task<CommandResult<TState>> ExecuteAsync(string id, TCommand command, CancellationToken ct, bool isNew = false)
     {
         var partition = LifecycleKeys.Partition(Type, id);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Lifecycle"] = Type, ["InstanceId"] = id });
@@ -37,7 +39,8 @@ public sealed class Lifecycle<TState, TCommand>(
             // The last state this process wrote saves a read; the ETag still guards the write, and a refusal
             // is only given on a state read fresh from storage.
             var cached = mustRead ? null : cache.Get(partition);
-            var stored = cached ?? await store.LoadAsync(Type, id, ct);
+            var assumedNew = isNew && !mustRead && cached is null;
+            var stored = cached ?? (assumedNew ? null : await store.LoadAsync(Type, id, ct));
             var state = stored is null ? decider.Initial : Deserialize(stored.Json);
             var version = stored?.Version ?? 0;
             var now = clock.GetUtcNow();
@@ -45,7 +48,7 @@ public sealed class Lifecycle<TState, TCommand>(
 
             if (decision is not Decision<TState>.Accepted accepted)
             {
-                if (cached is not null)
+                if (cached is not null || assumedNew)
                 {
                     mustRead = true;
                     continue;
@@ -93,7 +96,7 @@ public sealed class Lifecycle<TState, TCommand>(
                 return new CommandResult<TState>(CommandStatus.Contended, state, version);
             }
 
-            if (cached is null)
+            if (cached is null && !assumedNew)
             {
                 // Jitter on wall time, not the injected clock: it spreads real racing writers apart.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(100, 4 << attempt))), ct);

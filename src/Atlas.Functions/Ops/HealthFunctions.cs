@@ -1,3 +1,4 @@
+using Atlas.Functions.Auth;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Queues;
@@ -11,7 +12,7 @@ public static class HealthFunctions
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
 
     public static void Declare(FunctionCatalog catalog, IServiceProvider services) =>
-        catalog.Http("Health", "GET", "health", CheckAsync);
+        catalog.Http("Health", "GET", "health", Access.Anyone, CheckAsync);
 
     private static async Task<IResult> CheckAsync(ITableStore tables, IQueueClient queues, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Atlas.Functions.Auth;
 using Atlas.Functions.Functions;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -11,7 +12,7 @@ public static class OpenApiFunctions
     public const string DocumentName = "v1";
 
     public static void Declare(FunctionCatalog catalog, IServiceProvider services) =>
-        catalog.Http("OpenApi", "GET", "openapi.json", GetAsync);
+        catalog.Http("OpenApi", "GET", "openapi.json", Access.Anyone, GetAsync);
 
     private static async Task<IResult> GetAsync(
         [FromKeyedServices(DocumentName)] IOpenApiDocumentProvider documents, CancellationToken ct)

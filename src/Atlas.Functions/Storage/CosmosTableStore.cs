@@ -85,6 +85,34 @@ public sealed class CosmosTableStore(CloudTableClient client, string namePrefix 
         return QueryAsync(table, filter, continuation, take, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<TableRow>> QueryPageAsync(
+        string table, string partitionKey, string rowKeyPrefix, string? afterRowKey, int take, CancellationToken cancellationToken)
+    {
+        var from = afterRowKey is not null && string.CompareOrdinal(afterRowKey, rowKeyPrefix) >= 0
+            ? TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.GreaterThan, afterRowKey)
+            : TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.GreaterThanOrEqual, rowKeyPrefix);
+        var filter = TableQuery.CombineFilters(
+            TableQuery.GenerateFilterCondition("PartitionKey", QueryComparisons.Equal, partitionKey),
+            TableOperators.And,
+            TableQuery.CombineFilters(
+                from,
+                TableOperators.And,
+                TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.LessThan, rowKeyPrefix + '\uffff')));
+
+        // A segment may hold fewer rows than asked for and still have more after it.
+        var rows = new List<TableRow>(take);
+        string? continuation = null;
+        do
+        {
+            var page = await QueryAsync(table, filter, continuation, take - rows.Count, cancellationToken);
+            rows.AddRange(page.Rows);
+            continuation = page.Continuation;
+        }
+        while (continuation is not null && rows.Count < take);
+
+        return rows;
+    }
+
     public Task<TablePage> QueryPartitionsUpToAsync(
         string table, string maxPartitionKey, string? rowKeyBelow, string? continuation, int take, CancellationToken cancellationToken)
     {

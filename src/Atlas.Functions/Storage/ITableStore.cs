@@ -22,6 +22,11 @@ public interface ITableStore
         string table, string partitionKey, string? rowKeyPrefix, string? continuation, int take,
         CancellationToken cancellationToken);
 
+    /// <summary>Up to <paramref name="take"/> rows of one partition whose row key starts with <paramref name="rowKeyPrefix"/>
+    /// and sorts after <paramref name="afterRowKey"/>, in key order: a page of a list whose cursor is its last row key.</summary>
+    Task<IReadOnlyList<TableRow>> QueryPageAsync(
+        string table, string partitionKey, string rowKeyPrefix, string? afterRowKey, int take, CancellationToken cancellationToken);
+
     /// <summary>Rows of every partition whose key is at most <paramref name="maxPartitionKey"/>, in key order,
     /// and whose row key is below <paramref name="rowKeyBelow"/> when one is given.</summary>
     Task<TablePage> QueryPartitionsUpToAsync(

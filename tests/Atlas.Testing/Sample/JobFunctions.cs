@@ -1,3 +1,4 @@
+using Atlas.Functions.Auth;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
@@ -8,9 +9,9 @@ namespace Atlas.Testing.Sample;
 public static class JobFunctions
 {
     public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Http("OpenJob", "PUT", "jobs/{id}", OpenAsync)
-        .Http("AddWork", "POST", "jobs/{id}/work", AddWorkAsync)
-        .Http("GetJob", "GET", "jobs/{id}", GetAsync);
+        .Http("OpenJob", "PUT", "jobs/{id}", Access.Anyone, OpenAsync)
+        .Http("AddWork", "POST", "jobs/{id}/work", Access.Anyone, AddWorkAsync)
+        .Http("GetJob", "GET", "jobs/{id}", Access.Anyone, GetAsync);
 
     public sealed record OpenJobRequest(string? Title, int? OpenForSeconds);
 

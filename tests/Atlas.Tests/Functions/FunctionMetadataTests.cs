@@ -1,3 +1,4 @@
+using Atlas.Functions.Auth;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Atlas.Functions.Functions;
@@ -85,15 +86,15 @@ public sealed partial class FunctionMetadataTests : IClassFixture<AtlasAppFactor
     [Fact]
     public void A_function_declared_twice_is_refused()
     {
-        var catalog = new FunctionCatalog().Http("Ping", "GET", "ping", () => "pong");
+        var catalog = new FunctionCatalog().Http("Ping", "GET", "ping", Access.Anyone, () => "pong");
 
-        Assert.Throws<ArgumentException>(() => catalog.Http("ping", "GET", "ping2", () => "pong"));
+        Assert.Throws<ArgumentException>(() => catalog.Http("ping", "GET", "ping2", Access.Anyone, () => "pong"));
     }
 
     [Fact]
     public void A_name_the_host_cannot_use_is_refused()
     {
-        Assert.Throws<ArgumentException>(() => new FunctionCatalog().Http("has space", "GET", "x", () => "x"));
+        Assert.Throws<ArgumentException>(() => new FunctionCatalog().Http("has space", "GET", "x", Access.Anyone, () => "x"));
     }
 
     [GeneratedRegex("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")]

@@ -6,12 +6,13 @@ using Microsoft.AspNetCore.TestHost;
 
 namespace Atlas.Tests.Infrastructure;
 
-/// <summary>The whole app in-process behind a test HTTP client, on the test Azurite under its own prefix,
-/// with a manual clock and the sample lifecycle's routes.</summary>
+/// <summary>The whole app in-process, served by Kestrel on a loopback port (real HTTP), on the test Azurite under
+/// its own prefix, with a manual clock and the sample lifecycle's routes. Development environment unless told.</summary>
 public sealed class AtlasAppFactory : WebApplicationFactory<Program>
 {
     private readonly HostingMode _mode;
     private readonly IDictionary<string, string?> _settings;
+    private readonly string _environment;
 
     // xunit's class fixtures need exactly one public constructor; the others are for tests that vary the app.
     public AtlasAppFactory()
@@ -19,24 +20,30 @@ public sealed class AtlasAppFactory : WebApplicationFactory<Program>
     {
     }
 
-    internal AtlasAppFactory(IDictionary<string, string?> settings)
-        : this(HostingMode.Standalone, settings)
+    internal AtlasAppFactory(IDictionary<string, string?> settings, string environment = "Development")
+        : this(HostingMode.Standalone, settings, environment)
     {
     }
 
-    internal AtlasAppFactory(HostingMode mode, IDictionary<string, string?> settings)
+    internal AtlasAppFactory(HostingMode mode, IDictionary<string, string?> settings, string environment = "Development")
     {
         _mode = mode;
         _settings = settings;
+        _environment = environment;
+        UseKestrel(0);
     }
 
     public string Prefix { get; } = Azurite.NewPrefix();
 
     public ManualClock Clock { get; } = new();
 
+    public Task<int> PumpAsync() => Triggers.PumpAsync(Services);
+
+    public Task DrainAsync() => Triggers.DrainAsync(Services);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(_environment);
         foreach (var (key, value) in TestSettings.For(Prefix, _mode).Concat(_settings))
         {
             builder.UseSetting(key, value);

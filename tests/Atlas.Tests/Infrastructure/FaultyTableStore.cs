@@ -23,6 +23,10 @@ public sealed class FaultyTableStore(ITableStore inner, Faults faults) : ITableS
         string table, string partitionKey, string? rowKeyPrefix, string? continuation, int take, CancellationToken cancellationToken) =>
         faults.AroundAsync($"table query {table} {rowKeyPrefix}", () => inner.QueryPartitionAsync(table, partitionKey, rowKeyPrefix, continuation, take, cancellationToken));
 
+    public Task<IReadOnlyList<TableRow>> QueryPageAsync(
+        string table, string partitionKey, string rowKeyPrefix, string? afterRowKey, int take, CancellationToken cancellationToken) =>
+        faults.AroundAsync($"table page {table} {rowKeyPrefix}", () => inner.QueryPageAsync(table, partitionKey, rowKeyPrefix, afterRowKey, take, cancellationToken));
+
     public Task<TablePage> QueryPartitionsUpToAsync(
         string table, string maxPartitionKey, string? rowKeyBelow, string? continuation, int take, CancellationToken cancellationToken) =>
         faults.AroundAsync($"table scan {table}", () => inner.QueryPartitionsUpToAsync(table, maxPartitionKey, rowKeyBelow, continuation, take, cancellationToken));

@@ -1,0 +1,27 @@
+using Atlas.Core.Auth;
+
+namespace Atlas.Functions.Auth;
+
+/// <summary>Who may call an HTTP function: anyone, or a signed-in caller holding one of the roles. Every function
+/// declares one; a route without it is refused (deny by default).</summary>
+public sealed record Access
+{
+    private Access(bool anonymous, IReadOnlySet<Role> roles)
+    {
+        IsAnonymous = anonymous;
+        Roles = roles;
+    }
+
+    public static Access Anyone { get; } = new(true, new HashSet<Role>());
+
+    public static Access SignedIn { get; } = new(false, Enum.GetValues<Role>().ToHashSet());
+
+    public bool IsAnonymous { get; }
+
+    public IReadOnlySet<Role> Roles { get; }
+
+    public static Access For(params Role[] roles) =>
+        roles.Length > 0 ? new(false, roles.ToHashSet()) : throw new ArgumentException("Name at least one role.", nameof(roles));
+
+    public bool Allows(Role role) => IsAnonymous || Roles.Contains(role);
+}

@@ -1,0 +1,43 @@
+using Atlas.Core.Auth;
+using Atlas.Functions.Hosting;
+using Atlas.Functions.Notifications;
+
+namespace Atlas.Functions.Auth;
+
+/// <summary>Sign-in, sessions and who-may-do-what.</summary>
+public static class AuthServices
+{
+    public const string NotificationsQueue = "notifications";
+
+    public static IServiceCollection AddAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>, AuthOptionsValidation>();
+        services.AddSingleton<AccessTokens>();
+        services.AddSingleton<SignInCodes>();
+        services.AddSingleton<SessionIssuer>();
+        services.AddRateLimits(configuration);
+
+        services.AddLifecycle(new ChallengeDecider());
+        services.AddLifecycle(new AccountDecider());
+        services.AddLifecycle(new SessionDecider());
+        services.AddEffect<SendSignInCode, SignInCodeDelivery>("auth.send-sign-in-code", NotificationsQueue);
+
+        services.AddFunctions(SignInFunctions.Declare);
+        services.AddFunctions(SessionFunctions.Declare);
+
+        // The development sender keeps texts in memory for GET /api/dev/sms; a real provider is a port away.
+        if (environment.IsDevelopment() || configuration["Sms:Sender"] == "recorder")
+        {
+            services.AddSingleton<SmsRecorder>();
+            services.AddSingleton<ISmsSender>(sp => sp.GetRequiredService<SmsRecorder>());
+        }
+
+        if (environment.IsDevelopment())
+        {
+            services.AddFunctions(DevSmsFunctions.Declare);
+        }
+
+        return services;
+    }
+}

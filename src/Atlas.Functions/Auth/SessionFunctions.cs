@@ -1,0 +1,64 @@
+using Atlas.Core.Auth;
+using Atlas.Functions.Common;
+using Atlas.Functions.Functions;
+using Atlas.Functions.Http;
+using Atlas.Functions.Lifecycles;
+
+namespace Atlas.Functions.Auth;
+
+/// <summary>Refresh (rotating), log out (the whole family), and who am I.</summary>
+public static class SessionFunctions
+{
+    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
+        .Http("RefreshSession", "POST", "auth/refresh", Access.Anyone, RefreshAsync, RateLimits.SignIn)
+        .Http("Logout", "POST", "auth/logout", Access.Anyone, LogoutAsync, RateLimits.SignIn)
+        .Http("GetMe", "GET", "me", Access.SignedIn, GetMeAsync);
+
+    public sealed record RefreshRequest(string? RefreshToken);
+
+    private static async Task<IResult> RefreshAsync(
+        RefreshRequest request, Lifecycle<Session, SessionCommand> sessions, SessionIssuer issuer, RandomSource random, CancellationToken ct)
+    {
+        if (!RefreshToken.TryParse(request.RefreshToken, out var presented))
+        {
+            return Problems.Validation("refreshToken", "refreshToken is the refresh token of a session.");
+        }
+
+        var next = RefreshToken.New(random, presented.SessionId, presented.Generation + 1);
+        var result = await sessions.ExecuteAsync(
+            presented.SessionId, new RefreshSession(presented.Generation, presented.SecretHash, next.SecretHash), ct);
+        return result switch
+        {
+            { Status: CommandStatus.Applied, State: ActiveSession active } when active.Generation == next.Generation =>
+                Results.Ok(await issuer.IssueAsync(active.UserId, PhoneNumber.FromStored(active.Phone), next, ct)),
+            { Status: CommandStatus.Applied, State: RevokedSession } => Problems.Unauthorized(
+                "refresh-token-reused", "This refresh token was already used, so every session of this sign-in is now ended."),
+            { Status: CommandStatus.Rejected } => Problems.Unauthorized(result.Rejection!.Code, result.Rejection.Reason),
+            _ => Problems.Contended(),
+        };
+    }
+
+    private static async Task<IResult> LogoutAsync(RefreshRequest request, Lifecycle<Session, SessionCommand> sessions, CancellationToken ct)
+    {
+        if (!RefreshToken.TryParse(request.RefreshToken, out var presented))
+        {
+            return Problems.Validation("refreshToken", "refreshToken is the refresh token of a session.");
+        }
+
+        var result = await sessions.ExecuteAsync(presented.SessionId, new EndSession(presented.Generation, presented.SecretHash), ct);
+        return result.Status switch
+        {
+            CommandStatus.Applied or CommandStatus.Unchanged => Results.NoContent(),
+            CommandStatus.Rejected => Problems.Unauthorized(result.Rejection!.Code, result.Rejection.Reason),
+            _ => Problems.Contended(),
+        };
+    }
+
+    /// <summary>The caller as the account stands now (a role given since the token was issued shows here).</summary>
+    private static async Task<IResult> GetMeAsync(Caller caller, Lifecycle<Account, AccountCommand> accounts, SessionIssuer issuer, CancellationToken ct)
+    {
+        var phone = PhoneNumber.FromStored(caller.Phone);
+        var (account, _) = await accounts.GetAsync(phone.Digits, ct);
+        return Results.Ok(Me.From(issuer.CallerFor(caller.UserId, caller.SessionId, phone, account)));
+    }
+}

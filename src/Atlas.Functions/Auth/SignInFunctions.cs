@@ -1,0 +1,151 @@
+using Atlas.Core.Auth;
+using Atlas.Core.Common;
+using Atlas.Functions.Common;
+using Atlas.Functions.Functions;
+using Atlas.Functions.Http;
+using Atlas.Functions.Lifecycles;
+
+namespace Atlas.Functions.Auth;
+
+/// <summary>
+/// Phone sign-in: start a challenge (a code goes out by SMS), resend it, verify it for a session. Starting looks
+/// nothing up about the phone, so the answer is the same whether or not the number has an account.
+/// </summary>
+public static class SignInFunctions
+{
+    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
+        .Http("StartSignIn", "POST", "auth/otp", Access.Anyone, StartAsync, RateLimits.SignIn)
+        .Http("ResendSignInCode", "POST", "auth/otp/resend", Access.Anyone, ResendAsync, RateLimits.SignIn)
+        .Http("VerifySignInCode", "POST", "auth/otp/verify", Access.Anyone, VerifyAsync, RateLimits.SignIn);
+
+    public sealed record StartRequest(string? Phone);
+
+    public sealed record ResendRequest(string? ChallengeId);
+
+    public sealed record VerifyRequest(string? ChallengeId, string? Code);
+
+    public sealed record ChallengeResponse(string ChallengeId, DateTimeOffset ExpiresAt, DateTimeOffset ResendAfter);
+
+    private static async Task<IResult> StartAsync(
+        StartRequest request,
+        Lifecycle<Account, AccountCommand> accounts,
+        Lifecycle<Challenge, ChallengeCommand> challenges,
+        ChallengeDecider rules,
+        AccountDecider accountRules,
+        SignInCodes codes,
+        RandomSource random,
+        TimeProvider clock,
+        CancellationToken ct)
+    {
+        if (!PhoneNumber.TryParse(request.Phone, out var phone))
+        {
+            return Problems.Validation("phone", PhoneNumber.Rule);
+        }
+
+        var reserved = await accounts.ExecuteAsync(phone.Digits, new ReserveChallenge(), ct);
+        if (reserved.Status == CommandStatus.Rejected)
+        {
+            var retryAt = accountRules.NextChallengeAllowedAt(reserved.State, clock.GetUtcNow()) ?? clock.GetUtcNow();
+            return Problems.TooManyRequests(reserved.Rejection!, retryAt - clock.GetUtcNow());
+        }
+
+        if (reserved.Status == CommandStatus.Contended)
+        {
+            return Problems.Contended();
+        }
+
+        var challengeId = random.NewId("ch");
+        var code = codes.NewCode();
+        var started = await challenges.ExecuteAsync(
+            challengeId, new StartChallenge(phone.Value, codes.Hash(challengeId, code), codes.Seal(challengeId, code)), ct, isNew: true);
+        return Problems.For(started, r => Results.Accepted(value: Describe(challengeId, (PendingChallenge)r.State, rules)));
+    }
+
+    private static async Task<IResult> ResendAsync(
+        ResendRequest request, Lifecycle<Challenge, ChallengeCommand> challenges, ChallengeDecider rules, SignInCodes codes, TimeProvider clock, CancellationToken ct)
+    {
+        if (!IsChallengeId(request.ChallengeId))
+        {
+            return Problems.Validation("challengeId", "challengeId is the id POST /api/auth/otp returned.");
+        }
+
+        var challengeId = request.ChallengeId!;
+        var code = codes.NewCode();
+        var result = await challenges.ExecuteAsync(
+            challengeId, new ResendCode(codes.Hash(challengeId, code), codes.Seal(challengeId, code)), ct);
+        return result switch
+        {
+            { Rejection.Code: "resend-too-soon", State: PendingChallenge p } =>
+                Problems.TooManyRequests(result.Rejection, p.SentAt + rules.Rules.ResendCooldown - clock.GetUtcNow()),
+            { Status: CommandStatus.Applied, State: ExpiredChallenge } => Problems.Rejected(ChallengeDecider.Expired),
+            _ => ForChallenge(result, r => Results.Accepted(value: Describe(challengeId, (PendingChallenge)r.State, rules))),
+        };
+    }
+
+    private static async Task<IResult> VerifyAsync(
+        VerifyRequest request,
+        Lifecycle<Challenge, ChallengeCommand> challenges,
+        ChallengeDecider rules,
+        Lifecycle<Account, AccountCommand> accounts,
+        Lifecycle<Session, SessionCommand> sessions,
+        SessionIssuer issuer,
+        SignInCodes codes,
+        RandomSource random,
+        CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!IsChallengeId(request.ChallengeId))
+        {
+            errors["challengeId"] = ["challengeId is the id POST /api/auth/otp returned."];
+        }
+
+        if (!SignInCodes.IsWellFormed(request.Code))
+        {
+            errors["code"] = [$"The code is the {SignInCodes.Length} digits sent by SMS."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var challengeId = request.ChallengeId!;
+        var verified = await challenges.ExecuteAsync(challengeId, new VerifyCode(codes.Hash(challengeId, request.Code!)), ct);
+        switch (verified)
+        {
+            case { Status: CommandStatus.Applied, State: PendingChallenge p }:
+                return Problems.WrongCode(rules.AttemptsLeft(p));
+            case { Status: CommandStatus.Applied, State: BurnedChallenge }:
+                return Problems.Rejected(ChallengeDecider.Burned);
+            case { Status: CommandStatus.Applied, State: ExpiredChallenge }:
+                return Problems.Rejected(ChallengeDecider.Expired);
+            case { Status: not CommandStatus.Applied }:
+                return ForChallenge(verified, _ => Results.StatusCode(StatusCodes.Status500InternalServerError));
+        }
+
+        // The challenge is now used up: this request, and only this one, signs in.
+        var phone = PhoneNumber.FromStored(((VerifiedChallenge)verified.State).Phone);
+        var account = await accounts.ExecuteAsync(phone.Digits, new ClaimUser(random.NewId("usr")), ct);
+        if (account.State.UserId is not { } userId)
+        {
+            return Problems.Contended();
+        }
+
+        var refresh = RefreshToken.New(random, random.NewId("ses"), 1);
+        var opened = await sessions.ExecuteAsync(refresh.SessionId, new OpenSession(userId, phone.Value, refresh.SecretHash), ct, isNew: true);
+        if (opened.Status != CommandStatus.Applied)
+        {
+            return Problems.Contended();
+        }
+
+        return Results.Ok(await issuer.IssueAsync(userId, phone, refresh, ct));
+    }
+
+    private static bool IsChallengeId(string? id) => id is not null && LifecycleKeys.IsValidId(id);
+
+    private static ChallengeResponse Describe(string challengeId, PendingChallenge pending, ChallengeDecider rules) =>
+        new(challengeId, pending.ExpiresAt, pending.SentAt + rules.Rules.ResendCooldown);
+
+    private static IResult ForChallenge(CommandResult<Challenge> result, Func<CommandResult<Challenge>, IResult> success) =>
+        result.Rejection?.Code == "challenge-not-found" ? Problems.NotFound("The sign-in challenge") : Problems.For(result, success);
+}

@@ -1,0 +1,73 @@
+using Atlas.Core.Auth;
+using Atlas.Core.Common;
+using Atlas.Core.Companies;
+using Atlas.Functions.Auth;
+using Atlas.Functions.Common;
+using Atlas.Functions.Functions;
+using Atlas.Functions.Http;
+using Atlas.Functions.Lifecycles;
+
+namespace Atlas.Functions.Companies;
+
+/// <summary>Platform admins create companies (with their first admin); members read their own company.</summary>
+public static class CompanyFunctions
+{
+    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
+        .Http("CreateCompany", "POST", "companies", Access.For(Role.PlatformAdmin), CreateAsync)
+        .Http("GetCompany", "GET", "companies/{companyId}",
+            Access.For(Role.PlatformAdmin, Role.CompanyAdmin, Role.Dispatcher, Role.Driver), GetAsync);
+
+    public sealed record CreateRequest(string? Name, string? AdminPhone);
+
+    public sealed record CompanyResponse(string Id, string Name, DateTimeOffset CreatedAt);
+
+    public sealed record CreatedResponse(string Id, string Name, DateTimeOffset CreatedAt, MemberFunctions.MemberResponse Admin);
+
+    private static async Task<IResult> CreateAsync(
+        CreateRequest request,
+        CompanyStore companies,
+        Lifecycle<Account, AccountCommand> accounts,
+        RandomSource random,
+        TimeProvider clock,
+        CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var name = ProfileText.Name(request.Name);
+        if (name is null)
+        {
+            errors["name"] = [ProfileText.NameRule];
+        }
+
+        if (!PhoneNumber.TryParse(request.AdminPhone, out var adminPhone))
+        {
+            errors["adminPhone"] = [PhoneNumber.Rule];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        // The phone's account decides first (one company per phone); nothing is written if it says no.
+        var company = new Company(random.NewId("co"), name!, clock.GetUtcNow());
+        var admin = new Member(random.NewId("mem"), adminPhone.Value, Role.CompanyAdmin, company.CreatedAt);
+        var joined = await accounts.ExecuteAsync(adminPhone.Digits, new JoinCompany(company.Id, admin.Id, admin.Role), ct);
+        if (joined.Status is CommandStatus.Rejected or CommandStatus.Contended)
+        {
+            return Problems.For(joined, _ => Results.Empty);
+        }
+
+        await companies.CreateAsync(company, admin, ct);
+        return Results.Created(
+            $"/api/companies/{company.Id}",
+            new CreatedResponse(company.Id, company.Name, company.CreatedAt, MemberFunctions.MemberResponse.From(admin)));
+    }
+
+    private static async Task<IResult> GetAsync(string companyId, Caller caller, CompanyStore companies, CancellationToken ct)
+    {
+        var visible = caller.Role == Role.PlatformAdmin || caller.BelongsTo(companyId);
+        return visible && LifecycleKeys.IsValidId(companyId) && await companies.FindAsync(companyId, ct) is { } company
+            ? Results.Ok(new CompanyResponse(company.Id, company.Name, company.CreatedAt))
+            : Problems.NotFound($"Company '{companyId}'");
+    }
+}

@@ -1,0 +1,129 @@
+using Atlas.Core.Auth;
+using Atlas.Core.Common;
+using Atlas.Functions.Auth;
+using Atlas.Functions.Common;
+using Atlas.Functions.Functions;
+using Atlas.Functions.Http;
+using Atlas.Functions.Lifecycles;
+
+namespace Atlas.Functions.Companies;
+
+/// <summary>A company admin adds members by phone with a role, lists them and removes them.</summary>
+public static class MemberFunctions
+{
+    private static readonly Access Admins = Access.For(Role.CompanyAdmin);
+
+    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
+        .Http("ListMembers", "GET", "companies/{companyId}/members", Admins, ListAsync)
+        .Http("AddMember", "POST", "companies/{companyId}/members", Admins, AddAsync)
+        .Http("GetMember", "GET", "companies/{companyId}/members/{memberId}", Admins, GetAsync)
+        .Http("RemoveMember", "DELETE", "companies/{companyId}/members/{memberId}", Admins, RemoveAsync);
+
+    public sealed record AddRequest(string? Phone, Role? Role);
+
+    public sealed record MemberResponse(string Id, string Phone, Role Role, DateTimeOffset AddedAt)
+    {
+        public static MemberResponse From(Member member) => new(member.Id, member.Phone, member.Role, member.AddedAt);
+    }
+
+    private static async Task<IResult> ListAsync(
+        string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct)
+    {
+        if (!caller.BelongsTo(companyId))
+        {
+            return Problems.NotFound($"Company '{companyId}'");
+        }
+
+        if (!Paging.TryRead(after, limit, out var paging, out var problem))
+        {
+            return problem;
+        }
+
+        var page = await companies.ListMembersAsync(companyId, paging.After, paging.Limit, ct);
+        return Results.Ok(new Page<MemberResponse>(page.Items.Select(MemberResponse.From).ToList(), page.Next));
+    }
+
+    private static async Task<IResult> AddAsync(
+        string companyId,
+        AddRequest request,
+        Caller caller,
+        CompanyStore companies,
+        Lifecycle<Account, AccountCommand> accounts,
+        RandomSource random,
+        TimeProvider clock,
+        CancellationToken ct)
+    {
+        if (!caller.BelongsTo(companyId))
+        {
+            return Problems.NotFound($"Company '{companyId}'");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (!PhoneNumber.TryParse(request.Phone, out var phone))
+        {
+            errors["phone"] = [PhoneNumber.Rule];
+        }
+
+        if (request.Role is not { } role || !Roles.IsCompanyRole(role))
+        {
+            errors["role"] = ["role is one of driver, dispatcher, companyAdmin."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        // The phone's account owns "one company per phone"; the member row follows it. A retry after a crash
+        // between the two finds the account already joined with the same member id and writes the row.
+        var member = new Member(random.NewId("mem"), phone.Value, request.Role!.Value, clock.GetUtcNow());
+        var (account, _) = await accounts.GetAsync(phone.Digits, ct);
+        if (account.Membership is { } existing && existing.CompanyId == companyId && existing.Role == member.Role
+            && await companies.FindMemberAsync(companyId, existing.MemberId, ct) is null)
+        {
+            member = member with { Id = existing.MemberId };
+        }
+
+        var joined = await accounts.ExecuteAsync(phone.Digits, new JoinCompany(companyId, member.Id, member.Role), ct);
+        if (joined.Status is CommandStatus.Rejected or CommandStatus.Contended)
+        {
+            return Problems.For(joined, _ => Results.Empty);
+        }
+
+        return await companies.AddMemberAsync(companyId, member, ct)
+            ? Results.Created($"/api/companies/{companyId}/members/{member.Id}", MemberResponse.From(member))
+            : Problems.Rejected(new Rejection("already-member", "This phone is already a member of the company."));
+    }
+
+    private static async Task<IResult> GetAsync(string companyId, string memberId, Caller caller, CompanyStore companies, CancellationToken ct) =>
+        await FindAsync(companyId, memberId, caller, companies, ct) is { } member
+            ? Results.Ok(MemberResponse.From(member))
+            : Problems.NotFound($"Member '{memberId}'");
+
+    private static async Task<IResult> RemoveAsync(
+        string companyId, string memberId, Caller caller, CompanyStore companies, Lifecycle<Account, AccountCommand> accounts, CancellationToken ct)
+    {
+        if (await FindAsync(companyId, memberId, caller, companies, ct) is not { } member)
+        {
+            return Problems.NotFound($"Member '{memberId}'");
+        }
+
+        if (member.Id == caller.MemberId)
+        {
+            return Problems.Rejected(new Rejection("cannot-remove-self", "An admin cannot remove themselves; ask another admin."));
+        }
+
+        // The account first: the next token refresh no longer carries the company.
+        var left = await accounts.ExecuteAsync(PhoneNumber.FromStored(member.Phone).Digits, new LeaveCompany(companyId, member.Id), ct);
+        if (left.Status == CommandStatus.Contended)
+        {
+            return Problems.Contended();
+        }
+
+        await companies.RemoveMemberAsync(companyId, member, ct);
+        return Results.NoContent();
+    }
+
+    private static async Task<Member?> FindAsync(string companyId, string memberId, Caller caller, CompanyStore companies, CancellationToken ct) =>
+        caller.BelongsTo(companyId) && LifecycleKeys.IsValidId(memberId) ? await companies.FindMemberAsync(companyId, memberId, ct) : null;
+}

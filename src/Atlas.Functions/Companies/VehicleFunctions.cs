@@ -1,0 +1,108 @@
+using Atlas.Core.Auth;
+using Atlas.Core.Common;
+using Atlas.Core.Companies;
+using Atlas.Functions.Auth;
+using Atlas.Functions.Common;
+using Atlas.Functions.Functions;
+using Atlas.Functions.Http;
+using Atlas.Functions.Lifecycles;
+
+namespace Atlas.Functions.Companies;
+
+/// <summary>A company's vehicles: admins add and remove them, dispatchers and drivers see them.</summary>
+public static class VehicleFunctions
+{
+    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
+        .Http("ListVehicles", "GET", "companies/{companyId}/vehicles", Access.For(Role.CompanyAdmin, Role.Dispatcher), ListAsync)
+        .Http("AddVehicle", "POST", "companies/{companyId}/vehicles", Access.For(Role.CompanyAdmin), AddAsync)
+        .Http("GetVehicle", "GET", "companies/{companyId}/vehicles/{vehicleId}",
+            Access.For(Role.CompanyAdmin, Role.Dispatcher, Role.Driver), GetAsync)
+        .Http("RemoveVehicle", "DELETE", "companies/{companyId}/vehicles/{vehicleId}", Access.For(Role.CompanyAdmin), RemoveAsync);
+
+    public sealed record CapacityRequest(int? Seats, int? Kg);
+
+    public sealed record AddRequest(VehicleType? Type, CapacityRequest? Capacity, string? Plate);
+
+    public sealed record VehicleResponse(string Id, VehicleType Type, VehicleCapacity Capacity, string Plate, DateTimeOffset AddedAt)
+    {
+        public static VehicleResponse From(Vehicle v) => new(v.Id, v.Type, v.Capacity, v.Plate, v.AddedAt);
+    }
+
+    private static async Task<IResult> ListAsync(
+        string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct)
+    {
+        if (!caller.BelongsTo(companyId))
+        {
+            return Problems.NotFound($"Company '{companyId}'");
+        }
+
+        if (!Paging.TryRead(after, limit, out var paging, out var problem))
+        {
+            return problem;
+        }
+
+        var page = await companies.ListVehiclesAsync(companyId, paging.After, paging.Limit, ct);
+        return Results.Ok(new Page<VehicleResponse>(page.Items.Select(VehicleResponse.From).ToList(), page.Next));
+    }
+
+    private static async Task<IResult> AddAsync(
+        string companyId, AddRequest request, Caller caller, CompanyStore companies, RandomSource random, TimeProvider clock, CancellationToken ct)
+    {
+        if (!caller.BelongsTo(companyId))
+        {
+            return Problems.NotFound($"Company '{companyId}'");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (request.Type is null)
+        {
+            errors["type"] = ["type is one of bike, car, van, truck."];
+        }
+
+        var capacity = new VehicleCapacity(request.Capacity?.Seats, request.Capacity?.Kg);
+        if (request.Type is { } type && capacity.Check(type) is { } capacityRule)
+        {
+            errors["capacity"] = [capacityRule];
+        }
+
+        var plate = ProfileText.Plate(request.Plate);
+        if (plate is null)
+        {
+            errors["plate"] = [ProfileText.PlateRule];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var vehicle = new Vehicle(random.NewId("veh"), request.Type!.Value, capacity, plate!, clock.GetUtcNow());
+        return await companies.AddVehicleAsync(companyId, vehicle, ct)
+            ? Results.Created($"/api/companies/{companyId}/vehicles/{vehicle.Id}", VehicleResponse.From(vehicle))
+            : Problems.Rejected(new Rejection("plate-taken", $"The company already has a vehicle with plate {plate}."));
+    }
+
+    private static async Task<IResult> GetAsync(string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct) =>
+        await FindAsync(companyId, vehicleId, caller, companies, ct) is { } vehicle
+            ? Results.Ok(VehicleResponse.From(vehicle))
+            : Problems.NotFound($"Vehicle '{vehicleId}'");
+
+    private static async Task<IResult> RemoveAsync(string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct)
+    {
+        if (await FindAsync(companyId, vehicleId, caller, companies, ct) is not { } vehicle)
+        {
+            return Problems.NotFound($"Vehicle '{vehicleId}'");
+        }
+
+        if (await companies.IsVehicleInUseAsync(companyId, vehicleId, ct))
+        {
+            return Problems.Rejected(new Rejection("vehicle-in-use", "A driver drives this vehicle; give them another one first."));
+        }
+
+        await companies.RemoveVehicleAsync(companyId, vehicle, ct);
+        return Results.NoContent();
+    }
+
+    private static async Task<Vehicle?> FindAsync(string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct) =>
+        caller.BelongsTo(companyId) && LifecycleKeys.IsValidId(vehicleId) ? await companies.FindVehicleAsync(companyId, vehicleId, ct) : null;
+}
