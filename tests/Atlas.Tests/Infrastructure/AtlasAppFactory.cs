@@ -37,6 +37,9 @@ public sealed class AtlasAppFactory : WebApplicationFactory<Program>
 
     public ManualClock Clock { get; } = new();
 
+    /// <summary>The platform admin's session, kept by <see cref="Accounts.PlatformAdminAsync"/>.</summary>
+    internal (SignedIn Session, DateTimeOffset At)? PlatformAdmin { get; set; }
+
     public Task<int> PumpAsync() => Triggers.PumpAsync(Services);
 
     public Task DrainAsync() => Triggers.DrainAsync(Services);

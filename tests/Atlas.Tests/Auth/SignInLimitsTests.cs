@@ -1,0 +1,48 @@
+using System.Net;
+using System.Net.Http.Json;
+using Atlas.Tests.Infrastructure;
+
+namespace Atlas.Tests.Auth;
+
+/// <summary>What depends on how the app is configured: the per-IP limit and the development SMS inbox.</summary>
+public sealed class SignInLimitsTests
+{
+    [Fact]
+    public async Task Sign_in_requests_from_one_ip_are_limited_with_retry_after()
+    {
+        await using var app = new AtlasAppFactory(new Dictionary<string, string?>
+        {
+            ["RateLimits:sign-in:PermitLimit"] = "3",
+            ["RateLimits:sign-in:Window"] = "00:10:00",
+        });
+        var client = app.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            await Accounts.StartAsync(client, Accounts.NewPhone());
+        }
+
+        var response = await client.PostAsJsonAsync("/api/auth/otp/verify", new { challengeId = "ch_x", code = "123456" });
+
+        var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.TooManyRequests);
+        Assert.Equal("rate-limited", problem.GetProperty("code").GetString());
+        Assert.InRange(response.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+    }
+
+    [Fact]
+    public async Task The_dev_sms_inbox_exists_only_in_Development()
+    {
+        await using var production = new AtlasAppFactory(new Dictionary<string, string?>(), environment: "Production");
+
+        var response = await production.CreateClient().GetAsync("/api/dev/sms?phone=%2B447700900123");
+
+        await HttpAssert.ProblemAsync(response, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task The_dev_sms_inbox_wants_an_E164_phone()
+    {
+        await using var app = new AtlasAppFactory();
+
+        await HttpAssert.ValidationProblemAsync(await app.CreateClient().GetAsync("/api/dev/sms?phone=hello"), "phone");
+    }
+}

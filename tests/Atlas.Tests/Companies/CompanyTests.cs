@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using Atlas.Tests.Infrastructure;
+
+namespace Atlas.Tests.Companies;
+
+/// <summary>Companies and their members through real HTTP: who gets which role, and the ugly inputs.</summary>
+public sealed class CompanyTests(AtlasAppFactory app) : IClassFixture<AtlasAppFactory>
+{
+    [Fact]
+    public async Task A_platform_admin_creates_a_company_whose_admin_signs_in_with_its_role()
+    {
+        var company = await TestCompany.CreateAsync(app, "Swift Vans");
+
+        Assert.Equal("companyAdmin", company.Admin.Role);
+        Assert.Equal(company.Id, company.Admin.CompanyId);
+        Assert.Equal("dispatcher", company.Dispatcher.Role);
+        Assert.Equal("driver", company.Driver.Role);
+        var seen = await HttpAssert.JsonAsync(await company.Driver.Client.GetAsync($"/api/companies/{company.Id}"));
+        Assert.Equal("Swift Vans", seen.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Creating_a_company_checks_every_field()
+    {
+        var platform = await Accounts.PlatformAdminAsync(app);
+
+        await HttpAssert.ValidationProblemAsync(await platform.Client.PostAsJsonAsync("/api/companies", new { name = "", adminPhone = Accounts.NewPhone() }), "name");
+        await HttpAssert.ValidationProblemAsync(await platform.Client.PostAsJsonAsync("/api/companies", new { name = new string('x', 101), adminPhone = Accounts.NewPhone() }), "name");
+        await HttpAssert.ValidationProblemAsync(await platform.Client.PostAsJsonAsync("/api/companies", new { name = "Ok", adminPhone = "nope" }), "adminPhone");
+        await HttpAssert.ValidationProblemAsync(await platform.Client.PostAsJsonAsync("/api/companies", new { name = "Ok", adminPhone = Accounts.NewPhone(), status = "active" }), "status");
+    }
+
+    [Fact]
+    public async Task The_admin_adds_lists_pages_and_removes_members()
+    {
+        var company = await TestCompany.CreateAsync(app);
+        var admin = company.Admin.Client;
+
+        var first = await HttpAssert.JsonAsync(await admin.GetAsync($"/api/companies/{company.Id}/members?limit=2"));
+        Assert.Equal(2, first.GetProperty("items").GetArrayLength());
+        var next = first.GetProperty("next").GetString();
+        var second = await HttpAssert.JsonAsync(await admin.GetAsync($"/api/companies/{company.Id}/members?limit=2&after={next}"));
+        Assert.Equal(1, second.GetProperty("items").GetArrayLength());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, second.GetProperty("next").ValueKind);
+        var phones = first.GetProperty("items").EnumerateArray().Concat(second.GetProperty("items").EnumerateArray())
+            .Select(m => m.GetProperty("phone").GetString()!).Order().ToList();
+        Assert.Equal(new[] { company.Admin.Phone, company.Dispatcher.Phone, company.Driver.Phone }.Order().ToList(), phones);
+
+        var removed = await admin.DeleteAsync($"/api/companies/{company.Id}/members/{company.Dispatcher.MemberId}");
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        await HttpAssert.ProblemAsync(await admin.GetAsync($"/api/companies/{company.Id}/members/{company.Dispatcher.MemberId}"), HttpStatusCode.NotFound);
+
+        // The removed phone's next session is a rider's.
+        var refreshed = await HttpAssert.JsonAsync(await app.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { company.Dispatcher.RefreshToken }));
+        Assert.Equal("rider", refreshed.GetProperty("user").GetProperty("role").GetString());
+    }
+
+    [Fact]
+    public async Task A_phone_belongs_to_one_company_once()
+    {
+        var a = await TestCompany.CreateAsync(app);
+        var b = await TestCompany.CreateAsync(app);
+
+        var twice = await HttpAssert.ProblemAsync(
+            await a.Admin.Client.PostAsJsonAsync($"/api/companies/{a.Id}/members", new { phone = a.Driver.Phone, role = "driver" }), HttpStatusCode.Conflict);
+        Assert.Equal("already-member", twice.GetProperty("code").GetString());
+
+        var taken = await HttpAssert.ProblemAsync(
+            await b.Admin.Client.PostAsJsonAsync($"/api/companies/{b.Id}/members", new { phone = a.Driver.Phone, role = "driver" }), HttpStatusCode.Conflict);
+        Assert.Equal("member-of-another-company", taken.GetProperty("code").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"phone":"+15550000001","role":"rider"}""", "role")]
+    [InlineData("""{"phone":"+15550000001","role":"platformAdmin"}""", "role")]
+    [InlineData("""{"phone":"+15550000001","role":"superuser"}""", "role")]
+    [InlineData("""{"phone":"+15550000001","role":2}""", "role")]
+    [InlineData("""{"phone":"+15550000001","role":"driver,dispatcher"}""", "role")]
+    [InlineData("""{"phone":"+15550000001"}""", "role")]
+    [InlineData("""{"phone":"0155","role":"driver"}""", "phone")]
+    [InlineData("""{"phone":"+15550000001","role":"driver","companyId":"co_other"}""", "companyId")]
+    [InlineData("""{"phone":"+15550000001","role":"driver","status":"active"}""", "status")]
+    public async Task Adding_a_member_refuses_bad_fields_by_name(string body, string field)
+    {
+        var company = await TestCompany.CreateAsync(app);
+
+        var response = await company.Admin.Client.PostAsync(
+            $"/api/companies/{company.Id}/members", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        await HttpAssert.ValidationProblemAsync(response, field);
+    }
+
+    [Fact]
+    public async Task An_admin_cannot_remove_themselves()
+    {
+        var company = await TestCompany.CreateAsync(app);
+
+        var problem = await HttpAssert.ProblemAsync(
+            await company.Admin.Client.DeleteAsync($"/api/companies/{company.Id}/members/{company.Admin.MemberId}"), HttpStatusCode.Conflict);
+
+        Assert.Equal("cannot-remove-self", problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Bad_paging_parameters_are_400s()
+    {
+        var company = await TestCompany.CreateAsync(app);
+
+        await HttpAssert.ValidationProblemAsync(await company.Admin.Client.GetAsync($"/api/companies/{company.Id}/members?limit=0"), "limit");
+        await HttpAssert.ValidationProblemAsync(await company.Admin.Client.GetAsync($"/api/companies/{company.Id}/members?limit=101"), "limit");
+        await HttpAssert.ValidationProblemAsync(await company.Admin.Client.GetAsync($"/api/companies/{company.Id}/members?after=a%7Cb"), "after");
+        await HttpAssert.ProblemAsync(await company.Admin.Client.GetAsync($"/api/companies/{company.Id}/members?limit=many"), HttpStatusCode.BadRequest);
+    }
+}

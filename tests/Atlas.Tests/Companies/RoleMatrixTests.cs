@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Atlas.Functions.Functions;
+using Atlas.Tests.Infrastructure;
+
+namespace Atlas.Tests.Companies;
+
+/// <summary>
+/// Who may call what, written out here independently of the declarations, and checked over HTTP for every route
+/// and every kind of caller: a caller not listed is refused (401 without a token, 403 with one). A route added
+/// without a row here fails the test.
+/// </summary>
+public sealed partial class RoleMatrixTests(AtlasAppFactory app) : IClassFixture<AtlasAppFactory>
+{
+    private const string Anonymous = "anonymous";
+    private static readonly string[] Everyone = [Anonymous, "rider", "driver", "dispatcher", "companyAdmin", "platformAdmin"];
+    private static readonly string[] SignedIn = ["rider", "driver", "dispatcher", "companyAdmin", "platformAdmin"];
+
+    private static readonly Dictionary<string, string[]> Allowed = new()
+    {
+        ["Health"] = Everyone,
+        ["OpenApi"] = Everyone,
+        ["DevSms"] = Everyone,
+        ["StartSignIn"] = Everyone,
+        ["ResendSignInCode"] = Everyone,
+        ["VerifySignInCode"] = Everyone,
+        ["RefreshSession"] = Everyone,
+        ["Logout"] = Everyone,
+        ["OpenJob"] = Everyone,
+        ["AddWork"] = Everyone,
+        ["GetJob"] = Everyone,
+        ["GetMe"] = SignedIn,
+        ["GetLifecycle"] = ["platformAdmin"],
+        ["CreateCompany"] = ["platformAdmin"],
+        ["GetCompany"] = ["platformAdmin", "companyAdmin", "dispatcher", "driver"],
+        ["ListMembers"] = ["companyAdmin"],
+        ["AddMember"] = ["companyAdmin"],
+        ["GetMember"] = ["companyAdmin"],
+        ["RemoveMember"] = ["companyAdmin"],
+        ["ListVehicles"] = ["companyAdmin", "dispatcher"],
+        ["AddVehicle"] = ["companyAdmin"],
+        ["GetVehicle"] = ["companyAdmin", "dispatcher", "driver"],
+        ["RemoveVehicle"] = ["companyAdmin"],
+        ["ListDrivers"] = ["companyAdmin", "dispatcher"],
+        ["GetDriver"] = ["companyAdmin", "dispatcher"],
+        ["GetMyDriverProfile"] = ["driver"],
+        ["UpdateMyDriverProfile"] = ["driver"],
+        ["SetMyAvailability"] = ["driver"],
+        ["ReportMyLocation"] = ["driver"],
+    };
+
+    [Fact]
+    public void Every_route_has_a_row_in_the_matrix()
+    {
+        var routes = app.Services.GetRequiredService<FunctionCatalog>().All.OfType<HttpFunction>().Select(f => f.Name).Order().ToList();
+
+        Assert.Equal(Allowed.Keys.Order().ToList(), routes);
+    }
+
+    [Fact]
+    public async Task Every_route_refuses_every_caller_it_does_not_list()
+    {
+        var company = await TestCompany.CreateAsync(app);
+        var callers = new Dictionary<string, HttpClient>
+        {
+            [Anonymous] = app.CreateClient(),
+            ["rider"] = (await Accounts.SignInAsync(app)).Client,
+            ["driver"] = company.Driver.Client,
+            ["dispatcher"] = company.Dispatcher.Client,
+            ["companyAdmin"] = company.Admin.Client,
+            ["platformAdmin"] = (await Accounts.PlatformAdminAsync(app)).Client,
+        };
+        var failures = new List<string>();
+
+        foreach (var route in app.Services.GetRequiredService<FunctionCatalog>().All.OfType<HttpFunction>())
+        {
+            // Ids of the caller's own company (or of nothing), so only the role decides.
+            var path = "/api/" + Placeholder().Replace(route.Route, m => m.Groups[1].Value switch
+            {
+                "companyId" => company.Id,
+                "type" => "job",
+                _ => "x_missing",
+            });
+            foreach (var (who, client) in callers)
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(route.Method), path);
+                if (route.Method is "POST" or "PUT")
+                {
+                    request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                }
+
+                var status = (await client.SendAsync(request)).StatusCode;
+                var refused = status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
+                var expected = !Allowed[route.Name].Contains(who)
+                    ? who == Anonymous ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden
+                    : (HttpStatusCode?)null;
+                if (expected is { } refusal ? status != refusal : refused)
+                {
+                    failures.Add($"{route.Name} {route.Method} {path} as {who}: got {(int)status}, expected {(expected is null ? "not 401/403" : ((int)expected).ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [GeneratedRegex(@"\{(\w+)\}")]
+    private static partial Regex Placeholder();
+}
