@@ -17,7 +17,12 @@ public static class SessionFunctions
     public sealed record RefreshRequest(string? RefreshToken);
 
     private static async Task<IResult> RefreshAsync(
-        RefreshRequest request, Lifecycle<Session, SessionCommand> sessions, SessionIssuer issuer, RandomSource random, CancellationToken ct)
+        RefreshRequest request,
+        Lifecycle<Session, SessionCommand> sessions,
+        SessionIssuer issuer,
+        RandomSource random,
+        ILogger<SessionIssuer> logger,
+        CancellationToken ct)
     {
         if (!RefreshToken.TryParse(request.RefreshToken, out var presented))
         {
@@ -31,11 +36,18 @@ public static class SessionFunctions
         {
             { Status: CommandStatus.Applied, State: ActiveSession active } when active.Generation == next.Generation =>
                 Results.Ok(await issuer.IssueAsync(active.UserId, PhoneNumber.FromStored(active.Phone), next, ct)),
-            { Status: CommandStatus.Applied, State: RevokedSession } => Problems.Unauthorized(
-                "refresh-token-reused", "This refresh token was already used, so every session of this sign-in is now ended."),
+            { Status: CommandStatus.Applied, State: RevokedSession } => Reused(logger, presented.SessionId),
             { Status: CommandStatus.Rejected } => Problems.Unauthorized(result.Rejection!.Code, result.Rejection.Reason),
             _ => Problems.Contended(),
         };
+    }
+
+    private static IResult Reused(ILogger logger, string sessionId)
+    {
+        // A used token came back: it leaked, or an app retried badly. Either way someone should be able to see it.
+        logger.LogWarning("A used refresh token of session {SessionId} was presented again; the session is revoked", sessionId);
+        return Problems.Unauthorized(
+            "refresh-token-reused", "This refresh token was already used, so every session of this sign-in is now ended.");
     }
 
     private static async Task<IResult> LogoutAsync(RefreshRequest request, Lifecycle<Session, SessionCommand> sessions, CancellationToken ct)

@@ -14,18 +14,18 @@ public sealed class LocalSettingsTests : IDisposable
     public void Values_become_settings_with_double_underscores_as_sections_and_the_environment_wins()
     {
         File.WriteAllText(Path.Combine(_directory.FullName, LocalSettings.FileName), """
-            { "IsEncrypted": false, "Values": { "Lifecycles__MaxAttempts": "3", "Ops__Key": "from-file" } }
+            { "IsEncrypted": false, "Values": { "Lifecycles__MaxAttempts": "3", "Auth__Issuer": "from-file" } }
             """);
         var prefix = $"ATLAS_TEST_{Guid.NewGuid():N}_";
-        Environment.SetEnvironmentVariable(prefix + "Ops__Key", "from-environment");
+        Environment.SetEnvironmentVariable(prefix + "Auth__Issuer", "from-environment");
         var configuration = new ConfigurationManager();
         ((IConfigurationBuilder)configuration).Sources.Add(new EnvironmentVariablesConfigurationSource { Prefix = prefix });
 
         configuration.AddLocalSettings(_directory.FullName);
-        Environment.SetEnvironmentVariable(prefix + "Ops__Key", null);
+        Environment.SetEnvironmentVariable(prefix + "Auth__Issuer", null);
 
         Assert.Equal("3", configuration["Lifecycles:MaxAttempts"]);
-        Assert.Equal("from-environment", configuration["Ops:Key"]);
+        Assert.Equal("from-environment", configuration["Auth:Issuer"]);
     }
 
     [Fact]
