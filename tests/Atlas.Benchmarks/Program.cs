@@ -4,11 +4,41 @@ using Atlas.Functions.Hosting;
 using Atlas.Functions.Lifecycles;
 using Atlas.Testing;
 
-// ./atlas bench [--seconds N]: the lifecycle runtime's throughput and timer lag on Azurite, on this machine.
-var seconds = args is ["--seconds", var s] ? int.Parse(s, CultureInfo.InvariantCulture) : 5;
+// ./atlas bench [--seconds N] [--only runtime|signin]: throughput, latency and timer lag on Azurite, on this machine.
+var seconds = Option("--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 5;
+var only = Option("--only");
 var duration = TimeSpan.FromSeconds(seconds);
-Console.WriteLine($"Atlas lifecycle runtime benchmark — {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, Azurite in memory, {seconds} s per measurement");
+Console.WriteLine($"Atlas benchmark — {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, Azurite in memory, {seconds} s per measurement");
 
+if (only is null or "signin")
+{
+    Console.WriteLine("Sign-in over HTTP on loopback (POST /auth/otp, SMS through the queue, POST /auth/otp/verify):");
+    await using var signIn = await SignInBench.StartAsync();
+    await signIn.ThroughputAsync(16, TimeSpan.FromSeconds(2));
+    signIn.Calls.Reset();
+    var cpu = CpuTime.Now();
+    var signInsPerSecond = await signIn.ThroughputAsync(64, duration);
+    var signIns = (long)(signInsPerSecond * duration.TotalSeconds);
+    Report("sign-ins/s, 64 phones at once", signInsPerSecond, "≥ 150");
+    Console.WriteLine($"  storage calls per sign-in: {signIn.Calls.PerOperation(signIns)}");
+    Console.WriteLine($"  CPU per sign-in: {cpu.Since().PerOperation(signIns)}");
+    var latencies = await signIn.SteadyAsync(50, duration);
+    Console.WriteLine($"  request latency at a steady 50 requests/s, {latencies.Count} requests: p50 {Measure.Percentile(latencies, 50):F1} ms, p99 {Measure.Percentile(latencies, 99):F1} ms, max {latencies.LastOrDefault():F1} ms   (target p99 < 100 ms)");
+}
+
+if (only is "storage")
+{
+    Console.WriteLine("Storage calls on Azurite, 32 in flight:");
+    await using var storage = await TestRuntime.StartAsync();
+    await StorageBench.RunAsync(storage.Services, duration, Report);
+}
+
+if (only is not (null or "runtime"))
+{
+    return;
+}
+
+Console.WriteLine("Lifecycle runtime (in process, no HTTP):");
 await using var runtime = await TestRuntime.StartAsync(configure: services =>
 {
     services.AddSingleton(TimeProvider.System);
@@ -26,8 +56,10 @@ Report("commands/s on one instance, one caller", oneSequential, "≥ 200");
 var oneConcurrent = await Measure.ThroughputAsync(32, duration, _ => probes.ExecuteAsync("crowded", new Bump(), default));
 Report("commands/s on one instance, 32 callers at once", oneConcurrent, "≥ 200");
 
+var acrossCpu = CpuTime.Now();
 var across = await Measure.ThroughputAsync(32, duration, i => probes.ExecuteAsync($"p-{Random.Shared.Next(1000)}", new Bump(), default));
 Report("commands/s across 1,000 instances, 32 in flight", across, "≥ 600");
+Console.WriteLine($"  CPU per command: {acrossCpu.Since().PerOperation((long)(across * duration.TotalSeconds))}");
 
 var relayed = await Measure.ThroughputAsync(32, duration, i => probes.ExecuteAsync($"p-{Random.Shared.Next(1000)}", new Emit(), default));
 Report("outbox relay: commands with an effect relayed to the queue, messages/s", relayed, "");
@@ -58,6 +90,8 @@ foreach (var (id, deadline) in deadlines)
 
 lags.Sort();
 Console.WriteLine($"  timer lag (deadline → applied), {lags.Count} of {deadlines.Count} fired: p50 {Measure.Percentile(lags, 50):F0} ms, p99 {Measure.Percentile(lags, 99):F0} ms, max {lags.LastOrDefault():F0} ms   (target p99 ≤ 2000 ms)");
+
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
 static void Report(string what, double perSecond, string target) =>
     Console.WriteLine($"  {what}: {perSecond:F0}{(target.Length > 0 ? $"   (target {target})" : "")}");

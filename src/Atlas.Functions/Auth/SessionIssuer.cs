@@ -17,6 +17,12 @@ public sealed class SessionIssuer(AccessTokens tokens, Lifecycle<Account, Accoun
     public async Task<SessionResponse> IssueAsync(string userId, PhoneNumber phone, RefreshToken refresh, CancellationToken ct)
     {
         var (account, _) = await accounts.GetAsync(phone.Digits, ct);
+        return Issue(userId, phone, refresh, account);
+    }
+
+    /// <summary>When the caller has just read or written the account, it need not be read again.</summary>
+    public SessionResponse Issue(string userId, PhoneNumber phone, RefreshToken refresh, Account account)
+    {
         var caller = CallerFor(userId, refresh.SessionId, phone, account);
         return new SessionResponse(tokens.Issue(caller), "Bearer", (int)tokens.Lifetime.TotalSeconds, refresh.ToString(), Me.From(caller));
     }

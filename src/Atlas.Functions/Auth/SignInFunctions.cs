@@ -138,7 +138,7 @@ public static class SignInFunctions
             return Problems.Contended();
         }
 
-        return Results.Ok(await issuer.IssueAsync(userId, phone, refresh, ct));
+        return Results.Ok(issuer.Issue(userId, phone, refresh, account.State));
     }
 
     private static bool IsChallengeId(string? id) => id is not null && LifecycleKeys.IsValidId(id);

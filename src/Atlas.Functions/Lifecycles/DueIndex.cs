@@ -17,8 +17,9 @@ public sealed class DueIndex(ITableStore tables)
         UpsertAsync(DueKind.Timer, type, id, deadline, ct);
 
     /// <summary>Marks an instance's outbox as due now, so the scan relays it if the fast path does not.</summary>
-    public Task<DueEntry> ScheduleRelayAsync(string type, string id, DateTimeOffset now, CancellationToken ct) =>
-        UpsertAsync(DueKind.Relay, type, id, now, ct);
+    /// <summary>The safety net under the fast-path relay: if it has not finished by <paramref name="at"/>, the scan relays.</summary>
+    public Task<DueEntry> ScheduleRelayAsync(string type, string id, DateTimeOffset at, CancellationToken ct) =>
+        UpsertAsync(DueKind.Relay, type, id, at, ct);
 
     public async Task<IReadOnlyList<DueEntry>> ListDueAsync(DateTimeOffset now, CancellationToken ct)
     {

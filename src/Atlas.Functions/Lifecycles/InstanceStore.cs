@@ -34,11 +34,14 @@ public sealed class InstanceStore(ITableStore tables)
         };
         SplitState(stateJson, properties);
         var stateRow = new TableRow(LifecycleKeys.Partition(type, id), LifecycleKeys.StateRow, properties);
-        var operations = new List<TableOperation>(outbox.Count + 1)
+        var write = previous is null ? TableOperation.Insert(stateRow) : TableOperation.Replace(stateRow, previous.ETag);
+        if (outbox.Count == 0)
         {
-            previous is null ? TableOperation.Insert(stateRow) : TableOperation.Replace(stateRow, previous.ETag),
-        };
-        operations.AddRange(outbox.Select(e => TableOperation.Insert(e.ToRow(now))));
+            // Alone, the state row needs no batch: a single write is as atomic and costs storage less.
+            return tables.WriteAsync(LifecycleKeys.Table, write, ct);
+        }
+
+        List<TableOperation> operations = [write, .. outbox.Select(e => TableOperation.Insert(e.ToRow(now)))];
         return tables.ExecuteBatchAsync(LifecycleKeys.Table, operations, ct);
     }
 

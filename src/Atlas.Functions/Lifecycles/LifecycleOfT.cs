@@ -72,7 +72,7 @@ public sealed class Lifecycle<TState, TCommand>(
                 await due.ScheduleTimerAsync(Type, id, deadline, ct);
             }
 
-            var relayDue = outbox.Count > 0 ? await due.ScheduleRelayAsync(Type, id, now, ct) : null;
+            var relayDue = outbox.Count > 0 ? await due.ScheduleRelayAsync(Type, id, now + options.Value.RelayGrace, ct) : null;
             var json = JsonSerializer.Serialize(accepted.State, LifecycleJson.Options);
             var commit = await store.CommitAsync(Type, id, stored, json, next, accepted.Deadline, outbox, now, ct);
             if (commit.Succeeded)

@@ -14,6 +14,11 @@ public sealed class LifecycleOptions
     /// <summary>How many instances' last-written state rows this process keeps to skip a read (0: none).</summary>
     public int StateCacheSize { get; set; } = 10_000;
 
+    /// <summary>How long after a commit the timer scan takes over relaying its effects, should the fast path not
+    /// have finished by then. Shorter means a crashed relay is retried sooner; it also means the scan relays
+    /// again what a slow fast path is still relaying (harmless, but wasted work).</summary>
+    public TimeSpan RelayGrace { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How many due rows the timer scan works on at once.</summary>
     public int ScanConcurrency { get; set; } = 32;
 }

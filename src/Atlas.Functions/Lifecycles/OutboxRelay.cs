@@ -38,6 +38,13 @@ public sealed class OutboxRelay(ITableStore tables, InstanceStore instances, IQu
             queues.SendAsync(e.Queue, JsonSerializer.Serialize(e.Envelope, LifecycleJson.Options), TimeSpan.Zero, ct)));
 
         var partition = LifecycleKeys.Partition(entries[0].Lifecycle, entries[0].InstanceId);
+        if (entries.Count == 1)
+        {
+            // One row: a plain delete costs storage less than a batch.
+            await tables.WriteAsync(LifecycleKeys.Table, TableOperation.Delete(partition, entries[0].RowKey), ct);
+            return;
+        }
+
         foreach (var chunk in entries.Chunk(BatchRules.MaxOperations))
         {
             var batch = await tables.ExecuteBatchAsync(

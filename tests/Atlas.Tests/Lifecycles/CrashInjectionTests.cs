@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Queues;
 using Atlas.Testing;
@@ -23,7 +24,12 @@ public sealed class CrashInjectionTests(ITestOutputHelper output)
     private static readonly (string Name, Func<TestRuntime, Task> Run)[] Steps =
     [
         ("open the job", rt => rt.Jobs.ExecuteAsync(JobId, new OpenJob("Crate", OpenFor), default)),
-        ("run the triggers", rt => rt.DrainAsync()),
+        ("a few seconds pass; run the triggers", rt =>
+        {
+            // Past the relay grace, so the scan finishes a relay that a crash cut short.
+            rt.Clock.Advance(rt.Services.GetRequiredService<IOptions<LifecycleOptions>>().Value.RelayGrace);
+            return rt.DrainAsync();
+        }),
         ("add work", rt => rt.Jobs.ExecuteAsync(JobId, new AddWork("request-1", 5), default)),
         ("let the deadline pass", rt =>
         {
@@ -140,6 +146,8 @@ public sealed class CrashInjectionTests(ITestOutputHelper output)
             await Steps[next].Run(restarted);
         }
 
+        // Time passes: whatever relay the crash cut short is now the scan's to finish.
+        clock.Advance(restarted.Services.GetRequiredService<IOptions<LifecycleOptions>>().Value.RelayGrace);
         await restarted.DrainAsync();
         await AssertCompletedOnceAsync(restarted);
         return crashedAt;
