@@ -26,9 +26,17 @@ public sealed class AccessControl(RequestDelegate next, AccessTokens tokens, ILo
             return;
         }
 
-        var header = context.Request.Headers.Authorization.ToString();
-        if (header.Length > 0)
+        // Open routes do not look at the token at all: an app refreshing with its expired access token still
+        // attached must not be turned away.
+        if (!access.IsAnonymous)
         {
+            var header = context.Request.Headers.Authorization.ToString();
+            if (header.Length == 0)
+            {
+                await Problems.Unauthorized("missing-token", "Sign in and send the access token as 'Authorization: Bearer …'.").ExecuteAsync(context);
+                return;
+            }
+
             if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                 || await tokens.ValidateAsync(header["Bearer ".Length..].Trim()) is not { } caller)
             {
@@ -36,22 +44,13 @@ public sealed class AccessControl(RequestDelegate next, AccessTokens tokens, ILo
                 return;
             }
 
-            context.Features.Set(caller);
-        }
-
-        if (!access.IsAnonymous)
-        {
-            if (context.Features.Get<Caller>() is not { } signedIn)
-            {
-                await Problems.Unauthorized("missing-token", "Sign in and send the access token as 'Authorization: Bearer …'.").ExecuteAsync(context);
-                return;
-            }
-
-            if (!access.Allows(signedIn.Role))
+            if (!access.Allows(caller.Role))
             {
                 await Problems.Forbidden("Your role does not allow this.").ExecuteAsync(context);
                 return;
             }
+
+            context.Features.Set(caller);
         }
 
         await next(context);

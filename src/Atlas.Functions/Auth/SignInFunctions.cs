@@ -120,7 +120,7 @@ public static class SignInFunctions
             case { Status: CommandStatus.Applied, State: ExpiredChallenge }:
                 return Problems.Rejected(ChallengeDecider.Expired);
             case { Status: not CommandStatus.Applied }:
-                return ForChallenge(verified, _ => Results.StatusCode(StatusCodes.Status500InternalServerError));
+                return ForChallenge(verified, _ => Problems.Contended());
         }
 
         // The challenge is now used up: this request, and only this one, signs in.

@@ -27,6 +27,17 @@ public sealed class SessionTests(AtlasAppFactory app) : IClassFixture<AtlasAppFa
     }
 
     [Fact]
+    public async Task Refreshing_works_with_an_expired_access_token_still_attached()
+    {
+        var signedIn = await Accounts.SignInAsync(app);
+        app.Clock.Advance(TimeSpan.FromMinutes(20));
+
+        var response = await signedIn.Client.PostAsJsonAsync("/api/auth/refresh", new { signedIn.RefreshToken });
+
+        await HttpAssert.JsonAsync(response);
+    }
+
+    [Fact]
     public async Task A_used_refresh_token_shown_again_revokes_every_session_of_that_sign_in()
     {
         var signedIn = await Accounts.SignInAsync(app);
