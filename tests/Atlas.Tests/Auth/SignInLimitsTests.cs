@@ -39,6 +39,29 @@ public sealed class SignInLimitsTests
     }
 
     [Fact]
+    public async Task No_log_entry_carries_a_sign_in_code_even_at_trace_level()
+    {
+        var logs = new CapturedLogs();
+        await using var app = new AtlasAppFactory(
+            new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace" },
+            services: s => s.AddSingleton<ILoggerProvider>(logs));
+        var client = app.CreateClient();
+        var phone = Accounts.NewPhone();
+
+        var challengeId = await Accounts.StartAsync(client, phone);
+        var code = await Accounts.LatestCodeAsync(app, client, phone);
+        await Accounts.VerifyAsync(client, challengeId, code == "000000" ? "111111" : "000000");
+        await HttpAssert.JsonAsync(await Accounts.VerifyAsync(client, challengeId, code));
+
+        Assert.NotEmpty(logs.Entries);
+        Assert.All(logs.Entries, e =>
+        {
+            Assert.DoesNotContain(code, e.Message, StringComparison.Ordinal);
+            Assert.All(e.Scope.Values, v => Assert.DoesNotContain(code, v?.ToString() ?? "", StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
     public async Task The_dev_sms_inbox_wants_an_E164_phone()
     {
         await using var app = new AtlasAppFactory();

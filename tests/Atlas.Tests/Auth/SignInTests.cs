@@ -224,7 +224,7 @@ public sealed class SignInTests(AtlasAppFactory app) : IClassFixture<AtlasAppFac
     }
 
     [Fact]
-    public async Task The_code_is_stored_only_as_a_hash_and_never_in_the_outbox_queue_or_logs()
+    public async Task The_code_is_stored_only_as_a_hash_never_in_the_state_outbox_or_queue()
     {
         var phone = Accounts.NewPhone();
         var challengeId = await Accounts.StartAsync(_client, phone);

@@ -13,6 +13,7 @@ public sealed class AtlasAppFactory : WebApplicationFactory<Program>
     private readonly HostingMode _mode;
     private readonly IDictionary<string, string?> _settings;
     private readonly string _environment;
+    private readonly Action<IServiceCollection>? _services;
 
     // xunit's class fixtures need exactly one public constructor; the others are for tests that vary the app.
     public AtlasAppFactory()
@@ -20,16 +21,18 @@ public sealed class AtlasAppFactory : WebApplicationFactory<Program>
     {
     }
 
-    internal AtlasAppFactory(IDictionary<string, string?> settings, string environment = "Development")
-        : this(HostingMode.Standalone, settings, environment)
+    internal AtlasAppFactory(IDictionary<string, string?> settings, string environment = "Development", Action<IServiceCollection>? services = null)
+        : this(HostingMode.Standalone, settings, environment, services)
     {
     }
 
-    internal AtlasAppFactory(HostingMode mode, IDictionary<string, string?> settings, string environment = "Development")
+    internal AtlasAppFactory(
+        HostingMode mode, IDictionary<string, string?> settings, string environment = "Development", Action<IServiceCollection>? services = null)
     {
         _mode = mode;
         _settings = settings;
         _environment = environment;
+        _services = services;
         UseKestrel(0);
     }
 
@@ -56,6 +59,7 @@ public sealed class AtlasAppFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSampleJobs();
+            _services?.Invoke(services);
         });
     }
 }
