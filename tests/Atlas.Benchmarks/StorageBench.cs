@@ -21,8 +21,11 @@ public static class StorageBench
 
         report("table insert (single entity)/s", await Measure.ThroughputAsync(32, duration, i =>
             tables.WriteAsync(table, TableOperation.Insert(Row(i)), default)), "");
-        report("table upsert (single entity)/s", await Measure.ThroughputAsync(32, duration, i =>
-            tables.WriteAsync(table, TableOperation.Upsert(Row(i % 5000, "u")), default)), "");
+        var cpu = CpuTime.Now();
+        var upserts = await Measure.ThroughputAsync(32, duration, i =>
+            tables.WriteAsync(table, TableOperation.Upsert(Row(i % 5000, "u")), default));
+        report("table upsert (single entity)/s", upserts, "");
+        Console.WriteLine($"  CPU per table upsert (Cosmos.Table SDK): {cpu.Since().PerOperation((long)(upserts * duration.TotalSeconds))}");
         report("table batch of 1/s", await Measure.ThroughputAsync(32, duration, i =>
             tables.ExecuteBatchAsync(table, [TableOperation.Upsert(Row(i % 5000, "b"))], default)), "");
         report("table batch of 2/s", await Measure.ThroughputAsync(32, duration, i =>
@@ -31,8 +34,11 @@ public static class StorageBench
             tables.GetAsync(table, $"p{i % 1000}", $"r{i % 5000}u", default)), "");
         report("table delete/s", await Measure.ThroughputAsync(32, duration, i =>
             tables.WriteAsync(table, TableOperation.Delete($"p{i % 1000}", $"r{i}"), default)), "");
-        report("queue put/s", await Measure.ThroughputAsync(32, duration, _ =>
-            queues.SendAsync(queue, "{\"bench\":true}", TimeSpan.Zero, default)), "");
+        cpu = CpuTime.Now();
+        var puts = await Measure.ThroughputAsync(32, duration, _ =>
+            queues.SendAsync(queue, "{\"bench\":true}", TimeSpan.Zero, default));
+        report("queue put/s", puts, "");
+        Console.WriteLine($"  CPU per queue put (REST client): {cpu.Since().PerOperation((long)(puts * duration.TotalSeconds))}");
         report("queue put, get, delete on a short queue, messages/s", await Measure.ThroughputAsync(4, duration, async _ =>
         {
             await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => queues.SendAsync("short", "{}", TimeSpan.Zero, default)));
