@@ -1,5 +1,3 @@
-using Atlas.Core.Common;
-
 namespace Atlas.Core.Auth;
 
 // Everything keyed by a phone number, owned by one instance so its rules are decided under one ETag: the user

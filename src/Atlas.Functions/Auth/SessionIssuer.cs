@@ -1,5 +1,4 @@
 using Atlas.Core.Auth;
-using Atlas.Functions.Common;
 using Atlas.Functions.Lifecycles;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,4 @@
 using Atlas.Core.Auth;
-using Atlas.Core.Common;
 using Atlas.Functions.Common;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
@@ -45,13 +44,13 @@ public static class SignInFunctions
         var reserved = await accounts.ExecuteAsync(phone.Digits, new ReserveChallenge(), ct);
         if (reserved.Status == CommandStatus.Rejected)
         {
-            var retryAt = accountRules.NextChallengeAllowedAt(reserved.State, clock.GetUtcNow()) ?? clock.GetUtcNow();
-            return Problems.TooManyRequests(reserved.Rejection!, retryAt - clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            return Problems.TooManyRequests(reserved.Rejection!, (accountRules.NextChallengeAllowedAt(reserved.State, now) ?? now) - now);
         }
 
-        if (reserved.Status == CommandStatus.Contended)
+        if (Problems.Failure(reserved) is { } contended)
         {
-            return Problems.Contended();
+            return contended;
         }
 
         var challengeId = random.NewId("ch");

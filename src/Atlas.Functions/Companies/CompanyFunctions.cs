@@ -1,5 +1,4 @@
 using Atlas.Core.Auth;
-using Atlas.Core.Common;
 using Atlas.Core.Companies;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Common;
@@ -52,9 +51,9 @@ public static class CompanyFunctions
         var company = new Company(random.NewId("co"), name!, clock.GetUtcNow());
         var admin = new Member(random.NewId("mem"), adminPhone.Value, Role.CompanyAdmin, company.CreatedAt);
         var joined = await accounts.ExecuteAsync(adminPhone.Digits, new JoinCompany(company.Id, admin.Id, admin.Role), ct);
-        if (joined.Status is CommandStatus.Rejected or CommandStatus.Contended)
+        if (Problems.Failure(joined) is { } refused)
         {
-            return Problems.For(joined, _ => Results.Empty);
+            return refused;
         }
 
         await companies.CreateAsync(company, admin, ct);

@@ -1,5 +1,4 @@
 using Atlas.Functions.Hosting;
-using Atlas.Functions.Storage;
 
 namespace Atlas.Functions.Companies;
 

@@ -85,9 +85,9 @@ public static class MemberFunctions
         }
 
         var joined = await accounts.ExecuteAsync(phone.Digits, new JoinCompany(companyId, member.Id, member.Role), ct);
-        if (joined.Status is CommandStatus.Rejected or CommandStatus.Contended)
+        if (Problems.Failure(joined) is { } refused)
         {
-            return Problems.For(joined, _ => Results.Empty);
+            return refused;
         }
 
         return await companies.AddMemberAsync(companyId, member, ct)

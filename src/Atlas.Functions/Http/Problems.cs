@@ -68,14 +68,18 @@ public static class Problems
         type: "https://atlas.dev/problems/code-incorrect",
         extensions: new Dictionary<string, object?> { ["code"] = "code-incorrect", ["attemptsLeft"] = attemptsLeft });
 
-    /// <summary>Maps a lifecycle command's result: applied or unchanged → the given success, otherwise a problem.</summary>
-    public static IResult For<TState>(CommandResult<TState> result, Func<CommandResult<TState>, IResult> success)
+    /// <summary>The problem for a command that did not go through (rejected or contended), or null when it did.</summary>
+    public static IResult? Failure<TState>(CommandResult<TState> result)
         where TState : class => result.Status switch
         {
             CommandStatus.Rejected => Rejected(result.Rejection!),
             CommandStatus.Contended => Contended(),
-            _ => success(result),
+            _ => null,
         };
+
+    /// <summary>Maps a lifecycle command's result: applied or unchanged → the given success, otherwise a problem.</summary>
+    public static IResult For<TState>(CommandResult<TState> result, Func<CommandResult<TState>, IResult> success)
+        where TState : class => Failure(result) ?? success(result);
 }
 
 /// <summary>A result with one response header added.</summary>

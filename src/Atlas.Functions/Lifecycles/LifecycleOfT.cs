@@ -34,7 +34,7 @@ public sealed class Lifecycle<TState, TCommand>(
 
         var maxAttempts = Math.Max(1, options.Value.MaxAttempts);
         var mustRead = false;
-        for (var attempt = 1; ; )
+        for (var attempt = 1; ;)
         {
             // The last state this process wrote saves a read; the ETag still guards the write, and a refusal
             // is only given on a state read fresh from storage.

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Auth;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Storage;
 using Atlas.Testing;

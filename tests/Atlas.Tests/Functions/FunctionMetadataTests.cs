@@ -1,6 +1,6 @@
-using Atlas.Functions.Auth;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Atlas.Functions.Auth;
 using Atlas.Functions.Functions;
 using Atlas.Tests.Infrastructure;
 

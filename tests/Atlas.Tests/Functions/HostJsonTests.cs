@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Atlas.Functions.Queues;
 using Atlas.Testing;
-using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Functions;
 

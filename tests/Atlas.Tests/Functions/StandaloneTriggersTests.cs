@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using Atlas.Testing;
 using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Functions;

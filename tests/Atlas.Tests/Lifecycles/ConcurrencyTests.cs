@@ -1,7 +1,6 @@
 using Atlas.Functions.Lifecycles;
 using Atlas.Testing;
 using Atlas.Testing.Sample;
-using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Lifecycles;
 

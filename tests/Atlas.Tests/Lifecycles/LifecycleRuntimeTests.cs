@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Queues;
 using Atlas.Testing;
 using Atlas.Testing.Sample;
 using Atlas.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace Atlas.Tests.Lifecycles;
 

@@ -1,7 +1,6 @@
 using Atlas.Functions.Queues;
 using Atlas.Functions.Storage;
 using Atlas.Testing;
-using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Queues;
 

@@ -1,6 +1,5 @@
 using Atlas.Functions.Storage;
 using Atlas.Testing;
-using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Storage;
 
