@@ -64,7 +64,7 @@ public static class CompanyFunctions
 
     private static async Task<IResult> GetAsync(string companyId, Caller caller, CompanyStore companies, CancellationToken ct)
     {
-        var visible = caller.Role == Role.PlatformAdmin || caller.BelongsTo(companyId);
+        var visible = caller.Role == Role.PlatformAdmin || await companies.IsCurrentMemberAsync(caller, companyId, ct);
         return visible && LifecycleKeys.IsValidId(companyId) && await companies.FindAsync(companyId, ct) is { } company
             ? Results.Ok(new CompanyResponse(company.Id, company.Name, company.CreatedAt))
             : Problems.NotFound($"Company '{companyId}'");

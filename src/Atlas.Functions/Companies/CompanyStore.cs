@@ -1,5 +1,6 @@
 using Atlas.Core.Auth;
 using Atlas.Core.Companies;
+using Atlas.Functions.Auth;
 using Atlas.Functions.Storage;
 
 namespace Atlas.Functions.Companies;
@@ -57,6 +58,16 @@ public sealed class CompanyStore(ITableStore tables)
         var write = await tables.ExecuteBatchAsync(Table, operations, ct);
         return write.Status != TableWriteStatus.Conflict && Ensure(write, "add member");
     }
+
+    /// <summary>
+    /// Whether the caller belongs to this company and still holds the role its token says. A token outlives a
+    /// removal by up to its lifetime; this read closes that gap for everything done in the company's name.
+    /// </summary>
+    public async Task<bool> IsCurrentMemberAsync(Caller caller, string companyId, CancellationToken ct) =>
+        caller.BelongsTo(companyId)
+        && caller.MemberId is { } memberId
+        && await FindMemberAsync(companyId, memberId, ct) is { } member
+        && member.Role == caller.Role;
 
     public async Task<Member?> FindMemberAsync(string companyId, string memberId, CancellationToken ct) =>
         await tables.GetAsync(Table, companyId, MemberPrefix + memberId, ct) is { } row ? ToMember(row) : null;

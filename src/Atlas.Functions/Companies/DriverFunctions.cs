@@ -31,7 +31,7 @@ public static class DriverFunctions
     private static async Task<IResult> ListAsync(
         string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct)
     {
-        if (!caller.BelongsTo(companyId))
+        if (!await companies.IsCurrentMemberAsync(caller, companyId, ct))
         {
             return Problems.NotFound($"Company '{companyId}'");
         }
@@ -45,7 +45,7 @@ public static class DriverFunctions
     }
 
     private static async Task<IResult> GetAsync(string companyId, string driverId, Caller caller, CompanyStore companies, CancellationToken ct) =>
-        caller.BelongsTo(companyId) && LifecycleKeys.IsValidId(driverId) && await companies.FindDriverAsync(companyId, driverId, ct) is { } driver
+        await companies.IsCurrentMemberAsync(caller, companyId, ct) && LifecycleKeys.IsValidId(driverId) && await companies.FindDriverAsync(companyId, driverId, ct) is { } driver
             ? Results.Ok(driver)
             : Problems.NotFound($"Driver '{driverId}'");
 

@@ -29,7 +29,7 @@ public static class MemberFunctions
     private static async Task<IResult> ListAsync(
         string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct)
     {
-        if (!caller.BelongsTo(companyId))
+        if (!await companies.IsCurrentMemberAsync(caller, companyId, ct))
         {
             return Problems.NotFound($"Company '{companyId}'");
         }
@@ -53,7 +53,7 @@ public static class MemberFunctions
         TimeProvider clock,
         CancellationToken ct)
     {
-        if (!caller.BelongsTo(companyId))
+        if (!await companies.IsCurrentMemberAsync(caller, companyId, ct))
         {
             return Problems.NotFound($"Company '{companyId}'");
         }
@@ -125,5 +125,5 @@ public static class MemberFunctions
     }
 
     private static async Task<Member?> FindAsync(string companyId, string memberId, Caller caller, CompanyStore companies, CancellationToken ct) =>
-        caller.BelongsTo(companyId) && LifecycleKeys.IsValidId(memberId) ? await companies.FindMemberAsync(companyId, memberId, ct) : null;
+        await companies.IsCurrentMemberAsync(caller, companyId, ct) && LifecycleKeys.IsValidId(memberId) ? await companies.FindMemberAsync(companyId, memberId, ct) : null;
 }

@@ -31,7 +31,7 @@ public static class VehicleFunctions
     private static async Task<IResult> ListAsync(
         string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct)
     {
-        if (!caller.BelongsTo(companyId))
+        if (!await companies.IsCurrentMemberAsync(caller, companyId, ct))
         {
             return Problems.NotFound($"Company '{companyId}'");
         }
@@ -48,7 +48,7 @@ public static class VehicleFunctions
     private static async Task<IResult> AddAsync(
         string companyId, AddRequest request, Caller caller, CompanyStore companies, RandomSource random, TimeProvider clock, CancellationToken ct)
     {
-        if (!caller.BelongsTo(companyId))
+        if (!await companies.IsCurrentMemberAsync(caller, companyId, ct))
         {
             return Problems.NotFound($"Company '{companyId}'");
         }
@@ -104,5 +104,5 @@ public static class VehicleFunctions
     }
 
     private static async Task<Vehicle?> FindAsync(string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct) =>
-        caller.BelongsTo(companyId) && LifecycleKeys.IsValidId(vehicleId) ? await companies.FindVehicleAsync(companyId, vehicleId, ct) : null;
+        await companies.IsCurrentMemberAsync(caller, companyId, ct) && LifecycleKeys.IsValidId(vehicleId) ? await companies.FindVehicleAsync(companyId, vehicleId, ct) : null;
 }

@@ -91,6 +91,58 @@ public sealed class CompanyTests(AtlasAppFactory app) : IClassFixture<AtlasAppFa
     }
 
     [Fact]
+    public async Task A_removed_member_can_do_nothing_in_the_company_with_the_token_they_still_hold()
+    {
+        var company = await TestCompany.CreateAsync(app);
+        var second = await TestCompany.AddMemberAsync(app, company.Admin, company.Id, "companyAdmin");
+        await HttpAssert.JsonAsync(await second.Client.GetAsync($"/api/companies/{company.Id}/members"));
+
+        await company.Admin.Client.DeleteAsync($"/api/companies/{company.Id}/members/{second.MemberId}");
+
+        await HttpAssert.ProblemAsync(await second.Client.GetAsync($"/api/companies/{company.Id}/members"), HttpStatusCode.NotFound);
+        await HttpAssert.ProblemAsync(
+            await second.Client.PostAsJsonAsync($"/api/companies/{company.Id}/members", new { phone = Accounts.NewPhone(), role = "companyAdmin" }),
+            HttpStatusCode.NotFound);
+        await HttpAssert.ProblemAsync(await second.Client.GetAsync($"/api/companies/{company.Id}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Two_companies_adding_one_phone_at_the_same_moment_get_it_once()
+    {
+        var a = await TestCompany.CreateAsync(app);
+        var b = await TestCompany.CreateAsync(app);
+        var phone = Accounts.NewPhone();
+
+        var responses = await Task.WhenAll(
+            a.Admin.Client.PostAsJsonAsync($"/api/companies/{a.Id}/members", new { phone, role = "driver" }),
+            b.Admin.Client.PostAsJsonAsync($"/api/companies/{b.Id}/members", new { phone, role = "driver" }));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Conflict);
+        var driver = await Accounts.SignInAsync(app, phone);
+        var winner = responses[0].StatusCode == HttpStatusCode.Created ? a : b;
+        Assert.Equal(winner.Id, driver.CompanyId);
+    }
+
+    [Fact]
+    public async Task Adding_again_after_a_crash_between_the_account_and_the_member_row_completes_the_member()
+    {
+        var company = await TestCompany.CreateAsync(app);
+        var phone = Accounts.NewPhone();
+        Atlas.Core.Auth.PhoneNumber.TryParse(phone, out var number);
+
+        // The account joined (the first step of adding), then the process died before the member row.
+        await app.Services.GetRequiredService<Atlas.Functions.Lifecycles.Lifecycle<Atlas.Core.Auth.Account, Atlas.Core.Auth.AccountCommand>>()
+            .ExecuteAsync(number.Digits, new Atlas.Core.Auth.JoinCompany(company.Id, "mem_half-done", Atlas.Core.Auth.Role.Driver), default);
+
+        var retried = await HttpAssert.JsonAsync(
+            await company.Admin.Client.PostAsJsonAsync($"/api/companies/{company.Id}/members", new { phone, role = "driver" }), HttpStatusCode.Created);
+
+        Assert.Equal("mem_half-done", retried.GetProperty("id").GetString());
+        Assert.Equal("mem_half-done", (await Accounts.SignInAsync(app, phone)).MemberId);
+    }
+
+    [Fact]
     public async Task An_admin_cannot_remove_themselves()
     {
         var company = await TestCompany.CreateAsync(app);
