@@ -94,7 +94,7 @@ public static class AtlasServices
             // status gets a 400 naming it instead of silently doing less than the caller meant.
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
-        services.AddOpenApi(OpenApiFunctions.DocumentName);
+        services.AddOpenApi(OpenApiFunctions.DocumentName, o => o.DescribeAccess());
         return builder;
     }
 

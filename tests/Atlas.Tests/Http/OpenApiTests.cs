@@ -1,23 +1,36 @@
+using Atlas.Functions.Functions;
 using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Http;
 
-public sealed class OpenApiTests : IClassFixture<AtlasAppFactory>
+public sealed class OpenApiTests(AtlasAppFactory app) : IClassFixture<AtlasAppFactory>
 {
-    private readonly HttpClient _client;
-
-    public OpenApiTests(AtlasAppFactory app) => _client = app.CreateClient();
-
     [Fact]
     public async Task The_document_lists_every_http_function_under_api()
     {
-        var document = await HttpAssert.JsonAsync(await _client.GetAsync("/api/openapi.json"));
+        var document = await HttpAssert.JsonAsync(await app.CreateClient().GetAsync("/api/openapi.json"));
 
         Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         var paths = document.GetProperty("paths");
-        foreach (var path in new[] { "/api/health", "/api/ops/lifecycles/{type}/{id}", "/api/jobs/{id}", "/api/jobs/{id}/work" })
+        foreach (var function in app.Services.GetRequiredService<FunctionCatalog>().All.OfType<HttpFunction>())
         {
-            Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
+            var path = "/api/" + function.Route;
+            Assert.True(
+                paths.TryGetProperty(path, out var operations) && operations.TryGetProperty(function.Method.ToLowerInvariant(), out _),
+                $"{function.Method} {path} ({function.Name}) is missing from the OpenAPI document");
         }
+    }
+
+    [Fact]
+    public async Task Operations_that_need_a_token_say_so_and_name_the_roles()
+    {
+        var document = await HttpAssert.JsonAsync(await app.CreateClient().GetAsync("/api/openapi.json"));
+        var paths = document.GetProperty("paths");
+
+        Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
+        var addMember = paths.GetProperty("/api/companies/{companyId}/members").GetProperty("post");
+        Assert.True(addMember.GetProperty("security")[0].TryGetProperty("bearer", out _));
+        Assert.Equal("Allowed: companyAdmin.", addMember.GetProperty("description").GetString());
+        Assert.False(paths.GetProperty("/api/auth/otp").GetProperty("post").TryGetProperty("security", out _));
     }
 }
