@@ -26,12 +26,15 @@ public static class AuthServices
         services.AddFunctions(SignInFunctions.Declare);
         services.AddFunctions(SessionFunctions.Declare);
 
-        // The development sender keeps texts in memory for GET /api/dev/sms; a real provider is a port away.
-        if (environment.IsDevelopment() || configuration["Sms:Sender"] == "recorder")
-        {
-            services.AddSingleton<SmsRecorder>();
-            services.AddSingleton<ISmsSender>(sp => sp.GetRequiredService<SmsRecorder>());
-        }
+        // The only sender so far keeps texts in memory (read them at GET /api/dev/sms in Development); a real
+        // provider is an ISmsSender away. An app without a sender refuses to start rather than lose codes.
+        services.AddOptions<SmsOptions>()
+            .Bind(configuration.GetSection(SmsOptions.Section))
+            .Configure(o => o.Sender ??= environment.IsDevelopment() ? SmsOptions.Recorder : null)
+            .Validate(o => o.Sender == SmsOptions.Recorder, $"Sms:Sender names the SMS provider; the only one so far is '{SmsOptions.Recorder}'.")
+            .ValidateOnStart();
+        services.AddSingleton<SmsRecorder>();
+        services.AddSingleton<ISmsSender>(sp => sp.GetRequiredService<SmsRecorder>());
 
         if (environment.IsDevelopment())
         {

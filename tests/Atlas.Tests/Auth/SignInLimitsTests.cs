@@ -1,5 +1,8 @@
 using System.Net;
+using Atlas.Functions.Hosting;
+using Atlas.Testing;
 using Atlas.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace Atlas.Tests.Auth;
 
@@ -58,6 +61,40 @@ public sealed class SignInLimitsTests
             Assert.DoesNotContain(code, e.Message, StringComparison.Ordinal);
             Assert.All(e.Scope.Values, v => Assert.DoesNotContain(code, v?.ToString() ?? "", StringComparison.Ordinal));
         });
+    }
+
+    [Fact]
+    public async Task Outside_Development_the_app_will_not_start_without_an_SMS_sender()
+    {
+        var failure = await StartFailureAsync("Production", new() { ["Sms:Sender"] = "" });
+
+        Assert.Contains("Sms:Sender", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Auth:CurrentKeyId", "not-a-key", "Auth:CurrentKeyId")]
+    [InlineData("Auth:SigningKeys:0:Secret", "c2hvcnQ=", "at least 32 bytes")]
+    [InlineData("Auth:SigningKeys:0:Id", "", "needs an Id")]
+    [InlineData("Auth:CodeKey", "", "Auth:CodeKey")]
+    public async Task The_app_will_not_start_with_keys_that_would_fail_at_the_first_sign_in(string setting, string value, string message)
+    {
+        var failure = await StartFailureAsync("Development", new() { [setting] = value });
+
+        Assert.Contains(message, failure.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts the app as Program does (without the test factory, whose deferred host can report a
+    /// start failure as a disposed object) and returns why it refused.</summary>
+    private static async Task<OptionsValidationException> StartFailureAsync(string environment, Dictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        builder.Configuration.AddInMemoryCollection(TestSettings.For(Azurite.NewPrefix()));
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration["urls"] = "http://127.0.0.1:0";
+        builder.AddAtlas();
+        await using var app = builder.Build();
+        app.UseAtlas();
+        return await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
     }
 
     [Fact]
