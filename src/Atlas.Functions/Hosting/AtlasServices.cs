@@ -19,6 +19,7 @@ public static class AtlasServices
 {
     public const string StorageSetting = FunctionMetadata.StorageConnectionSetting;
     public const string StandalonePort = "7071";
+    public const long MaxRequestBodyBytes = 64 * 1024;
 
     /// <summary>Put before every table and queue name (lower-case letters and digits), to share an account.</summary>
     public const string NamePrefixSetting = "Storage:NamePrefix";
@@ -27,6 +28,9 @@ public static class AtlasServices
     {
         builder.Configuration.AddLocalSettings(Directory.GetCurrentDirectory());
         ListenWhereTheHostExpects(builder);
+
+        // No request of this API needs more than a few kilobytes; a huge body is refused before it is read.
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
         // One line per entry, with the scope (lifecycle, instance id, effect id) on it; framework chatter off.
         builder.Logging.AddSimpleConsole(o =>

@@ -69,12 +69,20 @@ public sealed class SignInTests(AtlasAppFactory app) : IClassFixture<AtlasAppFac
     public async Task Ugly_bodies_are_400s_naming_the_field()
     {
         await HttpAssert.ValidationProblemAsync(await _client.PostAsJsonAsync("/api/auth/otp", new { phone = 447700900123 }), "phone");
-        await HttpAssert.ValidationProblemAsync(await _client.PostAsJsonAsync("/api/auth/otp", new { phone = new string('1', 100_000) }), "phone");
+        await HttpAssert.ValidationProblemAsync(await _client.PostAsJsonAsync("/api/auth/otp", new { phone = new string('1', 60_000) }), "phone");
         await HttpAssert.ValidationProblemAsync(await _client.PostAsJsonAsync("/api/auth/otp", new { phone = "+447700900123", role = "platformAdmin" }), "role");
         await HttpAssert.ValidationProblemAsync(await _client.PostAsJsonAsync("/api/auth/otp/verify", new { challengeId = "ch_x", code = "12345" }), "code");
         await HttpAssert.ValidationProblemAsync(await _client.PostAsJsonAsync("/api/auth/otp/verify", new { challengeId = "../x", code = "123456" }), "challengeId");
         await HttpAssert.ProblemAsync(
             await _client.PostAsync("/api/auth/otp", new StringContent("", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_body_over_64_KiB_is_a_413_problem()
+    {
+        var huge = new StringContent($"{{\"phone\":\"{new string('1', 100_000)}\"}}", System.Text.Encoding.UTF8, "application/json");
+
+        await HttpAssert.ProblemAsync(await _client.PostAsync("/api/auth/otp", huge), HttpStatusCode.RequestEntityTooLarge);
     }
 
     [Fact]

@@ -76,10 +76,19 @@ public sealed class ProblemJsonTests : IClassFixture<AtlasAppFactory>
     [Fact]
     public async Task A_huge_string_is_a_400_and_nothing_is_written()
     {
-        var response = await _client.PutAsJsonAsync("/api/jobs/huge", new { title = new string('x', 1_000_000), openForSeconds = 60 });
+        var response = await _client.PutAsJsonAsync("/api/jobs/huge", new { title = new string('x', 50_000), openForSeconds = 60 });
 
         await HttpAssert.ValidationProblemAsync(response, "title");
         await HttpAssert.ProblemAsync(await _client.GetAsync("/api/jobs/huge"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_body_too_large_to_read_is_a_413_and_nothing_is_written()
+    {
+        var response = await _client.PutAsJsonAsync("/api/jobs/huger", new { title = new string('x', 1_000_000), openForSeconds = 60 });
+
+        await HttpAssert.ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        await HttpAssert.ProblemAsync(await _client.GetAsync("/api/jobs/huger"), HttpStatusCode.NotFound);
     }
 
     [Fact]
