@@ -28,21 +28,10 @@ public static class DriverFunctions
 
     public sealed record LocationRequest(double? Lat, double? Lng);
 
-    private static async Task<IResult> ListAsync(
-        string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct)
-    {
-        if (!await companies.IsCurrentMemberAsync(caller, companyId, ct))
-        {
-            return Problems.NotFound($"Company '{companyId}'");
-        }
-
-        if (!Paging.TryRead(after, limit, out var paging, out var problem))
-        {
-            return problem;
-        }
-
-        return Results.Ok(await companies.ListDriversAsync(companyId, paging.After, paging.Limit, ct));
-    }
+    private static Task<IResult> ListAsync(
+        string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct) =>
+        CompanyLists.PageAsync(
+            companyId, after, limit, caller, companies, p => companies.ListDriversAsync(companyId, p.After, p.Limit, ct), d => d, ct);
 
     private static async Task<IResult> GetAsync(string companyId, string driverId, Caller caller, CompanyStore companies, CancellationToken ct) =>
         await companies.IsCurrentMemberAsync(caller, companyId, ct) && LifecycleKeys.IsValidId(driverId) && await companies.FindDriverAsync(companyId, driverId, ct) is { } driver

@@ -26,22 +26,10 @@ public static class MemberFunctions
         public static MemberResponse From(Member member) => new(member.Id, member.Phone, member.Role, member.AddedAt);
     }
 
-    private static async Task<IResult> ListAsync(
-        string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct)
-    {
-        if (!await companies.IsCurrentMemberAsync(caller, companyId, ct))
-        {
-            return Problems.NotFound($"Company '{companyId}'");
-        }
-
-        if (!Paging.TryRead(after, limit, out var paging, out var problem))
-        {
-            return problem;
-        }
-
-        var page = await companies.ListMembersAsync(companyId, paging.After, paging.Limit, ct);
-        return Results.Ok(new Page<MemberResponse>(page.Items.Select(MemberResponse.From).ToList(), page.Next));
-    }
+    private static Task<IResult> ListAsync(
+        string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct) =>
+        CompanyLists.PageAsync(
+            companyId, after, limit, caller, companies, p => companies.ListMembersAsync(companyId, p.After, p.Limit, ct), MemberResponse.From, ct);
 
     private static async Task<IResult> AddAsync(
         string companyId,

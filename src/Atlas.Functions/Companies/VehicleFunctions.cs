@@ -28,22 +28,10 @@ public static class VehicleFunctions
         public static VehicleResponse From(Vehicle v) => new(v.Id, v.Type, v.Capacity, v.Plate, v.AddedAt);
     }
 
-    private static async Task<IResult> ListAsync(
-        string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct)
-    {
-        if (!await companies.IsCurrentMemberAsync(caller, companyId, ct))
-        {
-            return Problems.NotFound($"Company '{companyId}'");
-        }
-
-        if (!Paging.TryRead(after, limit, out var paging, out var problem))
-        {
-            return problem;
-        }
-
-        var page = await companies.ListVehiclesAsync(companyId, paging.After, paging.Limit, ct);
-        return Results.Ok(new Page<VehicleResponse>(page.Items.Select(VehicleResponse.From).ToList(), page.Next));
-    }
+    private static Task<IResult> ListAsync(
+        string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct) =>
+        CompanyLists.PageAsync(
+            companyId, after, limit, caller, companies, p => companies.ListVehiclesAsync(companyId, p.After, p.Limit, ct), VehicleResponse.From, ct);
 
     private static async Task<IResult> AddAsync(
         string companyId, AddRequest request, Caller caller, CompanyStore companies, RandomSource random, TimeProvider clock, CancellationToken ct)
