@@ -71,7 +71,7 @@ public sealed class SignInTests(AtlasAppFactory app) : IClassFixture<AtlasAppFac
         await HttpAssert.ValidationProblemAsync(await _client.PostAsJsonAsync("/api/auth/otp/verify", new { challengeId = "ch_x", code = "12345" }), "code");
         await HttpAssert.ValidationProblemAsync(await _client.PostAsJsonAsync("/api/auth/otp/verify", new { challengeId = "../x", code = "123456" }), "challengeId");
         await HttpAssert.ProblemAsync(
-            await _client.PostAsync("/api/auth/otp", new StringContent("", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
+            await _client.PostAsync("/api/auth/otp", RawJson.Of("")), HttpStatusCode.BadRequest);
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public sealed class CompanyTests(AtlasAppFactory app) : IClassFixture<AtlasAppFa
         var company = await TestCompany.CreateAsync(app);
 
         var response = await company.Admin.Client.PostAsync(
-            $"/api/companies/{company.Id}/members", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            $"/api/companies/{company.Id}/members", RawJson.Of(body));
 
         await HttpAssert.ValidationProblemAsync(response, field);
     }

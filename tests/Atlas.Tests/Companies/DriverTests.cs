@@ -45,7 +45,7 @@ public sealed class DriverTests(AtlasAppFactory app) : IClassFixture<AtlasAppFac
     {
         var company = await TestCompany.CreateAsync(app);
 
-        var response = await company.Driver.Client.PutAsync("/api/drivers/me", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var response = await company.Driver.Client.PutAsync("/api/drivers/me", RawJson.Of(body));
 
         await HttpAssert.ValidationProblemAsync(response, field);
     }
@@ -60,7 +60,7 @@ public sealed class DriverTests(AtlasAppFactory app) : IClassFixture<AtlasAppFac
     {
         var company = await TestCompany.CreateAsync(app);
 
-        var response = await company.Driver.Client.PostAsync("/api/drivers/me/location", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var response = await company.Driver.Client.PostAsync("/api/drivers/me/location", RawJson.Of(body));
 
         await HttpAssert.ValidationProblemAsync(response, field);
     }

@@ -86,7 +86,7 @@ public sealed partial class RoleMatrixTests(AtlasAppFactory app) : IClassFixture
                 using var request = new HttpRequestMessage(new HttpMethod(route.Method), path);
                 if (route.Method is "POST" or "PUT")
                 {
-                    request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                    request.Content = RawJson.Of("{}");
                 }
 
                 var status = (await client.SendAsync(request)).StatusCode;

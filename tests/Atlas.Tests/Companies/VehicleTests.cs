@@ -44,7 +44,7 @@ public sealed class VehicleTests(AtlasAppFactory app) : IClassFixture<AtlasAppFa
         var company = await TestCompany.CreateAsync(app);
 
         var response = await company.Admin.Client.PostAsync(
-            $"/api/companies/{company.Id}/vehicles", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            $"/api/companies/{company.Id}/vehicles", RawJson.Of(body));
 
         await HttpAssert.ValidationProblemAsync(response, field);
     }
