@@ -31,6 +31,20 @@ public sealed class CompanyTests(AtlasAppFactory app) : IClassFixture<AtlasAppFa
     }
 
     [Fact]
+    public async Task A_replayed_company_creation_is_a_409_not_a_second_company()
+    {
+        var platform = await Accounts.PlatformAdminAsync(app);
+        var body = new { name = "Twice Ltd", adminPhone = Accounts.NewPhone() };
+        var first = await HttpAssert.JsonAsync(await platform.Client.PostAsJsonAsync("/api/companies", body), HttpStatusCode.Created);
+
+        var replay = await HttpAssert.ProblemAsync(await platform.Client.PostAsJsonAsync("/api/companies", body), HttpStatusCode.Conflict);
+
+        Assert.Equal("member-of-another-company", replay.GetProperty("code").GetString());
+        var admin = await Accounts.SignInAsync(app, body.adminPhone);
+        Assert.Equal(first.GetProperty("id").GetString(), admin.CompanyId);
+    }
+
+    [Fact]
     public async Task The_admin_adds_lists_pages_and_removes_members()
     {
         var company = await TestCompany.CreateAsync(app);
