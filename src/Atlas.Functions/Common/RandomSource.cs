@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 
 namespace Atlas.Functions.Common;
@@ -6,10 +7,10 @@ namespace Atlas.Functions.Common;
 public sealed class RandomSource
 {
     /// <summary>An id such as "usr_1hX…": the prefix says what it names, 128 random bits make it unguessable.</summary>
-    public string NewId(string prefix) => prefix + "_" + Base64Url(RandomNumberGenerator.GetBytes(16));
+    public string NewId(string prefix) => prefix + "_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>256 random bits as base64url: refresh token secrets.</summary>
-    public string NewSecret() => Base64Url(RandomNumberGenerator.GetBytes(32));
+    public string NewSecret() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Decimal digits, each uniformly distributed (no modulo bias).</summary>
     public string NewDigits(int count) =>
@@ -22,7 +23,4 @@ public sealed class RandomSource
         });
 
     public byte[] NewBytes(int count) => RandomNumberGenerator.GetBytes(count);
-
-    public static string Base64Url(ReadOnlySpan<byte> bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

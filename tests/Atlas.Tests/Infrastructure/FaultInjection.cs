@@ -1,4 +1,3 @@
-using Atlas.Functions.Hosting;
 using Atlas.Functions.Queues;
 using Atlas.Functions.Storage;
 using Atlas.Testing;
@@ -10,14 +9,8 @@ public static class FaultInjection
     /// <summary>Wraps a runtime's storage and queue ports so every call goes through <paramref name="faults"/>.</summary>
     public static Action<IServiceCollection> With(Faults faults) => services =>
     {
-        services.AddSingleton<ITableStore>(sp => new FaultyTableStore(
-            CosmosTableStore.Connect(Azurite.ConnectionString, Prefix(sp)), faults));
-        services.AddSingleton<FaultyQueueClient>(sp => new FaultyQueueClient(
-            new StorageQueueClient(new HttpClient(), StorageConnection.Parse(Azurite.ConnectionString), Prefix(sp) + "-"),
-            faults));
-        services.AddSingleton<IQueueClient>(sp => sp.GetRequiredService<FaultyQueueClient>());
+        services.Decorate<ITableStore>((inner, _) => new FaultyTableStore(inner, faults));
+        services.Decorate<IQueueClient>((inner, _) => new FaultyQueueClient(inner, faults));
+        services.AddSingleton(sp => (FaultyQueueClient)sp.GetRequiredService<IQueueClient>());
     };
-
-    private static string Prefix(IServiceProvider services) =>
-        services.GetRequiredService<IConfiguration>()[AtlasServices.NamePrefixSetting] ?? "";
 }
