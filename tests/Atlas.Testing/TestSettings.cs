@@ -23,6 +23,7 @@ public static class TestSettings
         ["Auth:CodeKey"] = Convert.ToBase64String(Enumerable.Range(100, 32).Select(i => (byte)i).ToArray()),
         ["Auth:PlatformAdmins"] = PlatformAdminPhone,
         ["Sms:Sender"] = "recorder",
+        ["Push:Sender"] = "recorder",
         ["RateLimits:sign-in:PermitLimit"] = "100000",
         ["RateLimits:location:PermitLimit"] = "100000",
     };

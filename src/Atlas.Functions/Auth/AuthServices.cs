@@ -7,9 +7,7 @@ namespace Atlas.Functions.Auth;
 /// <summary>Sign-in, sessions and who-may-do-what.</summary>
 public static class AuthServices
 {
-    public const string NotificationsQueue = "notifications";
-
-    public static IServiceCollection AddAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    public static IServiceCollection AddAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>, AuthOptionsValidation>();
@@ -21,25 +19,10 @@ public static class AuthServices
         services.AddLifecycle(new ChallengeDecider());
         services.AddLifecycle(new AccountDecider());
         services.AddLifecycle(new SessionDecider());
-        services.AddEffect<SendSignInCode, SignInCodeDelivery>("auth.send-sign-in-code", NotificationsQueue);
+        services.AddEffect<SendSignInCode, SignInCodeDelivery>("auth.send-sign-in-code", NotificationServices.Queue);
 
         services.AddFunctions(SignInFunctions.Declare);
         services.AddFunctions(SessionFunctions.Declare);
-
-        // The only sender so far keeps texts in memory (read them at GET /api/dev/sms in Development); a real
-        // provider is an ISmsSender away. An app without a sender refuses to start rather than lose codes.
-        services.AddOptions<SmsOptions>()
-            .Bind(configuration.GetSection(SmsOptions.Section))
-            .Configure(o => o.Sender ??= environment.IsDevelopment() ? SmsOptions.Recorder : null)
-            .Validate(o => o.Sender == SmsOptions.Recorder, $"Sms:Sender names the SMS provider; the only one so far is '{SmsOptions.Recorder}'.")
-            .ValidateOnStart();
-        services.AddSingleton<SmsRecorder>();
-        services.AddSingleton<ISmsSender>(sp => sp.GetRequiredService<SmsRecorder>());
-
-        if (environment.IsDevelopment())
-        {
-            services.AddFunctions(DevSmsFunctions.Declare);
-        }
 
         return services;
     }

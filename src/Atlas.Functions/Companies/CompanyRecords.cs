@@ -1,15 +1,19 @@
+using System.Text.Json.Serialization;
 using Atlas.Core.Auth;
 using Atlas.Core.Common;
 using Atlas.Core.Companies;
 
 namespace Atlas.Functions.Companies;
 
-public sealed record Company(string Id, string Name, DateTimeOffset CreatedAt);
+/// <param name="BidWindowSeconds">How long bookings its dispatchers make stay open for bids; null for the default.</param>
+public sealed record Company(string Id, string Name, DateTimeOffset CreatedAt, int? BidWindowSeconds = null);
 
 /// <summary>A phone that belongs to the company with a role. Its id is also its driver id.</summary>
 public sealed record Member(string Id, string Phone, Role Role, DateTimeOffset AddedAt);
 
-/// <summary>A driver's profile and live status. Rating stays empty until rides are rated.</summary>
+/// <summary>A driver's profile and live status. Rating is the mean of riders' stars, empty until the first.</summary>
+/// <param name="Fit">What the driver's vehicle is and carries (copied from the vehicle when it is chosen).</param>
+/// <param name="Cell">The driver's row in the <see cref="DriverLocator"/>, if they are in it.</param>
 public sealed record Driver(
     string Id,
     string Phone,
@@ -18,7 +22,9 @@ public sealed record Driver(
     string? VehicleId,
     double? Rating,
     bool Available,
-    DriverLocation? LastLocation)
+    DriverLocation? LastLocation,
+    [property: JsonIgnore] VehicleFit? Fit = null,
+    [property: JsonIgnore] string? Cell = null)
 {
     public bool IsReadyToDrive => Name is not null && LicenceNumber is not null && VehicleId is not null;
 }
@@ -26,6 +32,11 @@ public sealed record Driver(
 public sealed record DriverLocation(double Lat, double Lng, DateTimeOffset At)
 {
     public GeoPoint Point => new(Lat, Lng);
+}
+
+public sealed record VehicleFit(VehicleType Type, int? Seats, int? Kg)
+{
+    public bool Carries(VehicleType type, int? seats, int? kg) => Type == type && (seats is null || Seats >= seats) && (kg is null || Kg >= kg);
 }
 
 public sealed record Vehicle(string Id, VehicleType Type, VehicleCapacity Capacity, string Plate, DateTimeOffset AddedAt);

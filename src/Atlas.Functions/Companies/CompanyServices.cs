@@ -12,6 +12,8 @@ public static class CompanyServices
         services.AddFunctions(MemberFunctions.Declare);
         services.AddFunctions(VehicleFunctions.Declare);
         services.AddFunctions(DriverFunctions.Declare);
+        services.AddFunctions(CompanySettingsFunctions.Declare);
+        services.AddSingleton<DriverLocator>();
         return services;
     }
 }

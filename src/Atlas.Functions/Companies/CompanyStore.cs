@@ -39,8 +39,17 @@ public sealed class CompanyStore(ITableStore tables)
 
     public async Task<Company?> FindAsync(string companyId, CancellationToken ct) =>
         await tables.GetAsync(Table, companyId, ProfileRow, ct) is { } row
-            ? new Company(companyId, row.GetString("Name")!, row.GetTime("CreatedAt")!.Value)
+            ? new Company(companyId, row.GetString("Name")!, row.GetTime("CreatedAt")!.Value, row.Properties.GetValueOrDefault("BidWindowSeconds") is int seconds and > 0 ? seconds : null)
             : null;
+
+    /// <summary>Changes the company's bid window (null: back to the default); false when the company is not there.</summary>
+    public async Task<bool> SetBidWindowAsync(string companyId, int? seconds, CancellationToken ct)
+    {
+        // A merge cannot remove a property: 0 stands for "not set".
+        var changes = new Dictionary<string, object?> { ["BidWindowSeconds"] = seconds ?? 0 };
+        var write = await tables.WriteAsync(Table, TableOperation.Merge(new TableRow(companyId, ProfileRow, changes), "*"), ct);
+        return write.Status != TableWriteStatus.NotFound && Ensure(write, "change the bid window");
+    }
 
     /// <summary>Adds a member (and, for a driver, an empty driver profile). False when the member id exists.</summary>
     public async Task<bool> AddMemberAsync(string companyId, Member member, CancellationToken ct)
@@ -178,11 +187,15 @@ public sealed class CompanyStore(ITableStore tables)
         row.GetString("Name"),
         row.GetString("LicenceNumber"),
         row.GetString("VehicleId") is { Length: > 0 } vehicleId ? vehicleId : null,
-        Rating: null,
+        row.GetDouble("Rating"),
         row.Properties.GetValueOrDefault("Available") is true,
-        row.Properties.GetValueOrDefault("Lat") is double lat && row.Properties.GetValueOrDefault("Lng") is double lng && row.GetTime("LocatedAt") is { } at
+        row.GetDouble("Lat") is { } lat && row.GetDouble("Lng") is { } lng && row.GetTime("LocatedAt") is { } at
             ? new DriverLocation(lat, lng, at)
-            : null);
+            : null,
+        Enum.TryParse<VehicleType>(row.GetString("VehicleType"), out var type)
+            ? new VehicleFit(type, Positive(row, "Seats"), Positive(row, "Kg"))
+            : null,
+        row.GetString("Cell") is { Length: > 0 } cell ? cell : null);
 
     private static Vehicle ToVehicle(TableRow row) => new(
         row.RowKey[VehiclePrefix.Length..],
@@ -190,6 +203,9 @@ public sealed class CompanyStore(ITableStore tables)
         new VehicleCapacity(row.Properties.GetValueOrDefault("Seats") as int?, row.Properties.GetValueOrDefault("Kg") as int?),
         row.GetString("Plate")!,
         row.GetTime("AddedAt")!.Value);
+
+    /// <summary>A count stored as 0 when absent (a merge cannot remove a property).</summary>
+    private static int? Positive(TableRow row, string name) => row.Properties.GetValueOrDefault(name) is int value and > 0 ? value : null;
 
     private static bool Ensure(TableWrite write, string what) => write.Succeeded
         ? true

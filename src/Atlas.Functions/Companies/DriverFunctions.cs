@@ -41,7 +41,8 @@ public static class DriverFunctions
     private static async Task<IResult> GetMineAsync(Caller caller, CompanyStore companies, CancellationToken ct) =>
         await FindMineAsync(caller, companies, ct) is { } driver ? Results.Ok(driver) : MissingProfile();
 
-    private static async Task<IResult> UpdateMineAsync(ProfileRequest request, Caller caller, CompanyStore companies, CancellationToken ct)
+    private static async Task<IResult> UpdateMineAsync(
+        ProfileRequest request, Caller caller, CompanyStore companies, DriverLocator locator, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var name = ProfileText.Name(request.Name);
@@ -67,25 +68,37 @@ public static class DriverFunctions
         }
 
         // A vehicle of another company is as unknown as one that does not exist.
-        if (request.VehicleId is { } vehicleId && await companies.FindVehicleAsync(caller.CompanyId!, vehicleId, ct) is null)
+        Vehicle? vehicle = null;
+        if (request.VehicleId is { } vehicleId && (vehicle = await companies.FindVehicleAsync(caller.CompanyId!, vehicleId, ct)) is null)
         {
             return Problems.NotFound($"Vehicle '{vehicleId}'");
         }
 
-        var changes = new Dictionary<string, object?> { ["Name"] = name, ["LicenceNumber"] = licence, ["VehicleId"] = request.VehicleId ?? "" };
-        if (request.VehicleId is null)
+        if (await FindMineAsync(caller, companies, ct) is not { } driver)
         {
-            // Without a vehicle a driver cannot take work.
-            changes["Available"] = false;
+            return MissingProfile();
         }
 
-        return await companies.UpdateDriverAsync(caller.CompanyId!, caller.MemberId!, changes, ct)
-            && await FindMineAsync(caller, companies, ct) is { } driver
-            ? Results.Ok(driver)
-            : MissingProfile();
+        // What the vehicle is and carries goes on the driver's row: bids and the locator need it at every call.
+        var fit = vehicle is null ? null : new VehicleFit(vehicle.Type, vehicle.Capacity.Seats, vehicle.Capacity.Kg);
+        var changes = new Dictionary<string, object?>
+        {
+            ["Name"] = name,
+            ["LicenceNumber"] = licence,
+            ["VehicleId"] = request.VehicleId ?? "",
+            ["VehicleType"] = fit?.Type.ToString() ?? "",
+            ["Seats"] = fit?.Seats ?? 0,
+            ["Kg"] = fit?.Kg ?? 0,
+        };
+
+        // Without a vehicle a driver cannot take work.
+        var updated = driver with { Name = name, LicenceNumber = licence, VehicleId = request.VehicleId, Fit = fit, Available = driver.Available && fit is not null };
+        changes["Available"] = updated.Available;
+        return await SaveAsync(caller, updated, changes, companies, locator, ct) ? Results.Ok(updated) : MissingProfile();
     }
 
-    private static async Task<IResult> SetAvailabilityAsync(AvailabilityRequest request, Caller caller, CompanyStore companies, CancellationToken ct)
+    private static async Task<IResult> SetAvailabilityAsync(
+        AvailabilityRequest request, Caller caller, CompanyStore companies, DriverLocator locator, CancellationToken ct)
     {
         if (request.Available is not { } available)
         {
@@ -102,32 +115,59 @@ public static class DriverFunctions
             return Problems.Rejected(new Rejection("profile-incomplete", "Set your name, licence number and vehicle before going available."));
         }
 
-        return await companies.UpdateDriverAsync(caller.CompanyId!, caller.MemberId!, new Dictionary<string, object?> { ["Available"] = available }, ct)
-            ? Results.Ok(driver with { Available = available })
+        var updated = driver with { Available = available };
+        return await SaveAsync(caller, updated, new Dictionary<string, object?> { ["Available"] = available }, companies, locator, ct)
+            ? Results.Ok(updated)
             : MissingProfile();
     }
 
     private static async Task<IResult> ReportLocationAsync(
-        LocationRequest request, Caller caller, CompanyStore companies, TimeProvider clock, CancellationToken ct)
+        LocationRequest request, Caller caller, CompanyStore companies, DriverLocator locator, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (request.Lat is not { } lat || !GeoPoint.IsValidLatitude(lat))
-        {
-            errors["lat"] = ["lat is a latitude from -90 to 90."];
-        }
-
-        if (request.Lng is not { } lng || !GeoPoint.IsValidLongitude(lng))
-        {
-            errors["lng"] = ["lng is a longitude from -180 to 180."];
-        }
-
-        if (errors.Count > 0)
+        if (Coordinates.Read(request.Lat, request.Lng, "", errors) is not { } point)
         {
             return Problems.Validation(errors);
         }
 
-        var changes = new Dictionary<string, object?> { ["Lat"] = request.Lat, ["Lng"] = request.Lng, ["LocatedAt"] = clock.GetUtcNow() };
-        return await companies.UpdateDriverAsync(caller.CompanyId!, caller.MemberId!, changes, ct) ? Results.NoContent() : MissingProfile();
+        if (await FindMineAsync(caller, companies, ct) is not { } driver)
+        {
+            return MissingProfile();
+        }
+
+        var now = clock.GetUtcNow();
+        var changes = new Dictionary<string, object?> { ["Lat"] = point.Lat, ["Lng"] = point.Lng, ["LocatedAt"] = now };
+        var updated = driver with { LastLocation = new DriverLocation(point.Lat, point.Lng, now) };
+        return await SaveAsync(caller, updated, changes, companies, locator, ct) ? Results.NoContent() : MissingProfile();
+    }
+
+    /// <summary>
+    /// Writes a driver's changes and keeps their locator row where they are: in it while available with a vehicle
+    /// and a known position, out of it otherwise. The row is written after the driver's, so a crash between the two
+    /// leaves at worst a row the next call corrects (a search also checks availability at bid time).
+    /// </summary>
+    private static async Task<bool> SaveAsync(
+        Caller caller, Driver updated, Dictionary<string, object?> changes, CompanyStore companies, DriverLocator locator, CancellationToken ct)
+    {
+        var cell = updated is { Available: true, Fit: { } fit, LastLocation: { } at } ? DriverLocator.CellOf(fit.Type, at.Point) : null;
+        changes["Cell"] = cell ?? "";
+        if (!await companies.UpdateDriverAsync(caller.CompanyId!, updated.Id, changes, ct))
+        {
+            return false;
+        }
+
+        if (updated.Cell is { } old && old != cell)
+        {
+            await locator.RemoveAsync(old, updated.Id, ct);
+        }
+
+        if (cell is not null)
+        {
+            var spot = new DriverSpot(updated.Id, caller.UserId, caller.CompanyId!, updated.LastLocation!.Point, updated.Fit!.Seats, updated.Fit.Kg, updated.LastLocation.At);
+            await locator.PlaceAsync(cell, spot, ct);
+        }
+
+        return true;
     }
 
     private static async Task<Driver?> FindMineAsync(Caller caller, CompanyStore companies, CancellationToken ct) =>

@@ -89,7 +89,13 @@ public static class MemberFunctions
             : Problems.NotFound($"Member '{memberId}'");
 
     private static async Task<IResult> RemoveAsync(
-        string companyId, string memberId, Caller caller, CompanyStore companies, Lifecycle<Account, AccountCommand> accounts, CancellationToken ct)
+        string companyId,
+        string memberId,
+        Caller caller,
+        CompanyStore companies,
+        DriverLocator locator,
+        Lifecycle<Account, AccountCommand> accounts,
+        CancellationToken ct)
     {
         if (await FindAsync(companyId, memberId, caller, companies, ct) is not { } member)
         {
@@ -106,6 +112,12 @@ public static class MemberFunctions
         if (left.Status == CommandStatus.Contended)
         {
             return Problems.Contended();
+        }
+
+        // A removed driver leaves the locator too, so no booking invites them.
+        if (member.Role == Role.Driver && await companies.FindDriverAsync(companyId, member.Id, ct) is { Cell: { } cell })
+        {
+            await locator.RemoveAsync(cell, member.Id, ct);
         }
 
         await companies.RemoveMemberAsync(companyId, member, ct);

@@ -2,13 +2,17 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Atlas.Core.Common;
 using Atlas.Functions.Auth;
+using Atlas.Functions.Bookings;
 using Atlas.Functions.Common;
 using Atlas.Functions.Companies;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
+using Atlas.Functions.Notifications;
 using Atlas.Functions.Ops;
 using Atlas.Functions.Queues;
+using Atlas.Functions.Quotes;
+using Atlas.Functions.Rides;
 using Atlas.Functions.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -81,8 +85,12 @@ public static class AtlasServices
         services.AddFunctions(LifecycleOpsFunctions.Declare);
         services.AddFunctions(LifecycleFunctions.Declare);
         services.AddFunctions(OpenApiFunctions.Declare);
-        services.AddAuth(builder.Configuration, builder.Environment);
+        services.AddNotifications(builder.Configuration, builder.Environment);
+        services.AddAuth(builder.Configuration);
         services.AddCompanies();
+        services.AddQuotes(builder.Configuration);
+        services.AddBookings(builder.Configuration);
+        services.AddRides(builder.Configuration);
 
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<StandaloneTriggers>();

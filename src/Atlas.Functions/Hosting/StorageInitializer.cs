@@ -16,7 +16,10 @@ public sealed class StorageInitializer(
     IHostApplicationLifetime lifetime,
     ILogger<StorageInitializer> logger) : IHostedService
 {
-    public static readonly string[] Tables = [LifecycleKeys.Table, DueIndex.Table, Companies.CompanyStore.Table];
+    public static readonly string[] Tables =
+    [
+        LifecycleKeys.Table, DueIndex.Table, Companies.CompanyStore.Table, Companies.DriverLocator.Table, Bookings.BookingIndex.Table, Http.IdempotencyKeys.Table,
+    ];
     private static readonly TimeSpan Attempt = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);
 

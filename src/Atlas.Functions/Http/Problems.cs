@@ -68,6 +68,13 @@ public static class Problems
         type: "https://atlas.dev/problems/code-incorrect",
         extensions: new Dictionary<string, object?> { ["code"] = "code-incorrect", ["attemptsLeft"] = attemptsLeft });
 
+    public static IResult IdempotencyKeyReused() => Results.Problem(
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "The Idempotency-Key was used for another request.",
+        detail: "A retry must send the same body as the first request; use a new key for a new request.",
+        type: "https://atlas.dev/problems/idempotency-key-reused",
+        extensions: new Dictionary<string, object?> { ["code"] = "idempotency-key-reused" });
+
     /// <summary>The problem for a command that did not go through (rejected or contended), or null when it did.</summary>
     public static IResult? Failure<TState>(CommandResult<TState> result)
         where TState : class => result.Status switch

@@ -112,9 +112,11 @@ public sealed class Lifecycle<TState, TCommand>(
     public override async Task<CommandStatus> TimeoutAsync(string id, DateTimeOffset deadline, CancellationToken ct) =>
         (await ExecuteAsync(id, decider.Timeout(deadline), ct)).Status;
 
-    public async Task<(TState State, long Version)> GetAsync(string id, CancellationToken ct)
+    /// <param name="cachedIsEnough">The caller only needs what never changes once set (who rides with whom), so the
+    /// state this process last wrote will do, even if another process has moved the instance on since.</param>
+    public async Task<(TState State, long Version)> GetAsync(string id, CancellationToken ct, bool cachedIsEnough = false)
     {
-        var stored = await store.LoadAsync(Type, id, ct);
+        var stored = (cachedIsEnough ? cache.Get(LifecycleKeys.Partition(Type, id)) : null) ?? await store.LoadAsync(Type, id, ct);
         return stored is null ? (decider.Initial, 0) : (Deserialize(stored.Json), stored.Version);
     }
 

@@ -12,6 +12,11 @@ public sealed record TableRow(string PartitionKey, string RowKey, IReadOnlyDicti
         ? value switch { long l => l, int i => i, _ => 0 }
         : 0;
 
+    /// <summary>A number as a double: a whole double (4.0) can come back from storage typed as an integer.</summary>
+    public double? GetDouble(string name) => Properties.TryGetValue(name, out var value)
+        ? value switch { double d => d, int i => i, long l => l, _ => null }
+        : null;
+
     public DateTimeOffset? GetTime(string name) => Properties.TryGetValue(name, out var value)
         ? value switch { DateTimeOffset t => t, DateTime d => new DateTimeOffset(d, TimeSpan.Zero), _ => null }
         : null;

@@ -1,0 +1,87 @@
+using Atlas.Core.Auth;
+using Atlas.Core.Bidding;
+using Atlas.Core.Bookings;
+using Atlas.Core.Common;
+using Atlas.Core.Drivers;
+using Atlas.Functions.Auth;
+using Atlas.Functions.Companies;
+using Atlas.Functions.Functions;
+using Atlas.Functions.Http;
+using Atlas.Functions.Lifecycles;
+
+namespace Atlas.Functions.Bookings;
+
+/// <summary>Drivers bid on open bookings: one sealed bid each, replaced or withdrawn until the window closes.</summary>
+public static class BidFunctions
+{
+    private static readonly Access Drivers = Access.For(Role.Driver);
+
+    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
+        .Http("PlaceBid", "POST", "bookings/{bookingId}/bids", Drivers, PlaceAsync)
+        .Http("WithdrawBid", "DELETE", "bookings/{bookingId}/bids/mine", Drivers, WithdrawAsync);
+
+    public sealed record BidRequest(long? Amount);
+
+    public sealed record BidResponse(string BookingId, long Amount, string Currency, DateTimeOffset PlacedAt, DateTimeOffset ClosesAt);
+
+    private static async Task<IResult> PlaceAsync(
+        string bookingId,
+        BidRequest request,
+        Caller caller,
+        CompanyStore companies,
+        Lifecycle<Booking, BookingCommand> bookings,
+        Lifecycle<DriverDuty, DriverDutyCommand> duties,
+        TimeProvider clock,
+        CancellationToken ct)
+    {
+        if (request.Amount is not { } amount || amount <= 0)
+        {
+            return Problems.Validation("amount", "amount is a whole number of minor units (pence, cents), within half to twice the quote.");
+        }
+
+        if (!LifecycleKeys.IsValidId(bookingId))
+        {
+            return Problems.NotFound($"Booking '{bookingId}'");
+        }
+
+        if (await companies.FindDriverAsync(caller.CompanyId!, caller.MemberId!, ct) is not { } driver)
+        {
+            return Problems.NotFound("Your driver profile");
+        }
+
+        if (driver is not { Available: true, Fit: { } fit })
+        {
+            return Problems.Rejected(new Rejection("driver-unavailable", "Go available, with a vehicle, to bid."));
+        }
+
+        var (duty, _) = await duties.GetAsync(driver.Id, ct);
+        if (duty.ActiveRideId is not null)
+        {
+            return Problems.Rejected(DriverDutyDecider.Busy);
+        }
+
+        var bid = new Bid(driver.Id, caller.UserId, caller.CompanyId!, amount, driver.Rating, clock.GetUtcNow());
+        var placed = await bookings.ExecuteAsync(bookingId, new PlaceBid(bid, fit.Type, fit.Seats, fit.Kg), ct);
+        return placed.Rejection?.Code switch
+        {
+            "booking-not-found" => Problems.NotFound($"Booking '{bookingId}'"),
+            "bid-out-of-range" => Problems.Validation("amount", placed.Rejection.Reason),
+            _ => Problems.For(placed, r => Results.Ok(new BidResponse(
+                bookingId, amount, r.State.Terms!.Quote.Currency, bid.PlacedAt, r.State.Window!.ClosesAt))),
+        };
+    }
+
+    private static async Task<IResult> WithdrawAsync(
+        string bookingId, Caller caller, Lifecycle<Booking, BookingCommand> bookings, CancellationToken ct)
+    {
+        if (!LifecycleKeys.IsValidId(bookingId))
+        {
+            return Problems.NotFound($"Booking '{bookingId}'");
+        }
+
+        var withdrawn = await bookings.ExecuteAsync(bookingId, new WithdrawBid(caller.MemberId!), ct);
+        return withdrawn.Rejection?.Code == "booking-not-found"
+            ? Problems.NotFound($"Booking '{bookingId}'")
+            : Problems.For(withdrawn, _ => Results.NoContent());
+    }
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using Atlas.Core.Notifications;
+
+namespace Atlas.Functions.Notifications;
+
+/// <summary>The words of each notice topic. Amounts are minor units; the app formats them in its locale.</summary>
+public static class NoticeTexts
+{
+    public static string For(Notice notice) => notice.Topic switch
+    {
+        "booking.open" => $"A new booking near you is open for bids (quote {Amount(notice)}).",
+        "booking.extended" => "No driver has bid yet: bidding stays open a little longer.",
+        "booking.expired" => "Sorry, no driver could take your booking.",
+        "booking.assigned" => $"A driver took your booking for {Amount(notice)}.",
+        "booking.cancelled" => "The booking was cancelled.",
+        "booking.reassigning" => "Your driver dropped out: we are finding you another.",
+        "bid.won" => $"You won the booking for {Amount(notice)}. Set off within 5 minutes.",
+        "bid.lost" => "Another driver won the booking.",
+        "ride.assigned" => "The ride is assigned.",
+        "ride.driver-en-route" => "Your driver is on the way.",
+        "ride.driver-arrived" => "Your driver has arrived.",
+        "ride.rider-late" => "The waiting time is over.",
+        "ride.started" => "Your ride has started.",
+        "ride.start-locked" => "Too many wrong start codes: a dispatcher must unlock the start.",
+        "ride.start-unlocked" => "The start code can be tried again.",
+        "ride.completed" => $"The ride is complete: {Amount(notice)}.",
+        "ride.cancelled" => notice.Amount is > 0 ? $"The ride was cancelled (fee {Amount(notice)})." : "The ride was cancelled.",
+        "ride.no-show" => $"The ride ended as a no-show (fee {Amount(notice)}).",
+        _ => throw new ArgumentOutOfRangeException(nameof(notice), notice.Topic, "No text for this topic."),
+    };
+
+    private static string Amount(Notice notice) => (notice.Amount ?? 0).ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,67 @@
+using Atlas.Core.Auth;
+using Atlas.Core.Bookings;
+using Atlas.Core.Companies;
+using Atlas.Core.Quotes;
+using Atlas.Functions.Auth;
+using Atlas.Functions.Functions;
+using Atlas.Functions.Http;
+
+namespace Atlas.Functions.Quotes;
+
+/// <summary>POST /api/quotes: the price of a trip, valid ten minutes, to book with.</summary>
+public static class QuoteFunctions
+{
+    public const double MinDistanceKm = 0.01;
+    public const double MaxDistanceKm = 1000;
+
+    public static readonly Access Bookers = Access.For(Role.Rider, Role.Dispatcher);
+
+    public static void Declare(FunctionCatalog catalog, IServiceProvider services) =>
+        catalog.Http("CreateQuote", "POST", "quotes", Bookers, CreateAsync);
+
+    public sealed record QuoteRequest(PointBody? Pickup, PointBody? Dropoff, VehicleType? VehicleType, DateTimeOffset? ScheduledAt);
+
+    public sealed record QuoteResponse(
+        string QuoteId, PointBody Pickup, PointBody Dropoff, VehicleType VehicleType, DateTimeOffset? ScheduledAt, Fare Fare, DateTimeOffset ExpiresAt);
+
+    private static IResult CreateAsync(
+        QuoteRequest request, Caller caller, PriceList prices, QuoteTokens tokens, BookingDecider bookings, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        var errors = new Dictionary<string, string[]>();
+        var pickup = Coordinates.Read(request.Pickup, "pickup", errors);
+        var dropoff = Coordinates.Read(request.Dropoff, "dropoff", errors);
+        if (request.VehicleType is null)
+        {
+            errors["vehicleType"] = ["vehicleType is one of bike, car, van, truck."];
+        }
+
+        if (pickup is { } from && dropoff is { } to && from.DistanceKm(to) is var km && km is < MinDistanceKm or > MaxDistanceKm)
+        {
+            errors["dropoff"] = [km < MinDistanceKm
+                ? "dropoff must be somewhere else than pickup."
+                : $"dropoff is at most {MaxDistanceKm:0} km from pickup."];
+        }
+
+        if (request.ScheduledAt is { } at && (at < now || at > now + bookings.Rules.MaxAhead))
+        {
+            errors["scheduledAt"] = [$"scheduledAt is in the future, at most {bookings.Rules.MaxAhead.TotalDays:0} days ahead (omit it to ride now)."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var quote = new Quote(
+            caller.UserId, pickup!.Value, dropoff!.Value, request.VehicleType!.Value, request.ScheduledAt, prices.Price(pickup.Value, dropoff.Value, request.VehicleType.Value), now + Quote.Lifetime);
+        return Results.Ok(new QuoteResponse(
+            tokens.Sign(quote),
+            new PointBody(quote.Pickup.Lat, quote.Pickup.Lng),
+            new PointBody(quote.Dropoff.Lat, quote.Dropoff.Lng),
+            quote.VehicleType,
+            quote.ScheduledAt,
+            quote.Fare,
+            quote.ExpiresAt));
+    }
+}
