@@ -105,6 +105,9 @@ public static class AtlasServices
             // A field the endpoint does not know is refused, not ignored: a body that tries to set a role or a
             // status gets a 400 naming it instead of silently doing less than the caller meant.
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+
+            // A number is a JSON number: "1000" in quotes is a wrong type, not an amount (the web default reads it).
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.AddOpenApi(OpenApiFunctions.DocumentName, o => o.DescribeAccess());
         return builder;

@@ -62,6 +62,10 @@ public static class Accounts
             client);
     }
 
+    /// <summary>A fresh access token for a session whose token the test's clock has outrun.</summary>
+    public static async Task<SignedIn> RefreshAsync(AtlasAppFactory app, SignedIn session) =>
+        Read(app, await HttpAssert.JsonAsync(await app.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { session.RefreshToken })));
+
     /// <summary>The one configured platform admin, signed in once per app while its access token lasts (the phone
     /// may only start five sign-ins an hour).</summary>
     public static async Task<SignedIn> PlatformAdminAsync(AtlasAppFactory app)

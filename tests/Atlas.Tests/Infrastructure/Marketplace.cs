@@ -16,7 +16,7 @@ public static class Marketplace
     public static async Task ReadyAsync(SignedIn driver, string vehicleId, double lat = 51.5010, double lng = -0.1250)
     {
         await HttpAssert.JsonAsync(await driver.Client.PutAsJsonAsync(
-            "/api/drivers/me", new { name = "Dee Driver", licenceNumber = "DL" + driver.MemberId![^6..], vehicleId }));
+            "/api/drivers/me", new { name = "Dee Driver", licenceNumber = $"DL{Random.Shared.Next(100_000, 1_000_000)}", vehicleId }));
         await HttpAssert.JsonAsync(await driver.Client.PutAsJsonAsync("/api/drivers/me/availability", new { available = true }));
         Assert.Equal(HttpStatusCode.NoContent, (await driver.Client.PostAsJsonAsync("/api/drivers/me/location", new { lat, lng })).StatusCode);
     }
