@@ -9,14 +9,16 @@ namespace Atlas.Tests.Companies;
 /// <summary>Every route that takes ids, called by one company with another company's ids: 404, and nothing changes.</summary>
 public sealed partial class TenancyTests(AtlasAppFactory app) : IClassFixture<AtlasAppFactory>
 {
-    // Routes with ids that are not company data: the ops view (platform admins only) and the test sample.
-    private static readonly string[] NotCompanyScoped = ["GetLifecycle", "OpenJob", "AddWork", "GetJob"];
+    // Routes with ids that are not company data: the ops view (platform admins only), the test sample, and bids:
+    // an open booking is a marketplace every driver may bid on, whatever their company.
+    private static readonly string[] NotCompanyScoped = ["GetLifecycle", "OpenJob", "AddWork", "GetJob", "PlaceBid", "WithdrawBid"];
 
     [Fact]
     public async Task Every_route_with_another_companys_ids_is_404_and_changes_nothing()
     {
         var ours = await TestCompany.CreateAsync(app, "Ours");
         var theirs = await TestCompany.CreateAsync(app, "Theirs");
+        var (bookingId, rideId) = await Marketplace.AssignedRideAsync(app, theirs.Dispatcher, theirs);
         var routes = app.Services.GetRequiredService<FunctionCatalog>().All.OfType<HttpFunction>()
             .Where(f => f.Route.Contains('{', StringComparison.Ordinal) && !NotCompanyScoped.Contains(f.Name))
             .ToList();
@@ -30,6 +32,8 @@ public sealed partial class TenancyTests(AtlasAppFactory app) : IClassFixture<At
                 "companyId" => theirs.Id,
                 "memberId" or "driverId" => theirs.Driver.MemberId!,
                 "vehicleId" => theirs.VehicleId,
+                "bookingId" => bookingId,
+                "rideId" => rideId,
                 var other => throw new InvalidOperationException($"{route.Name}: no id of another company for {{{other}}}; add it here."),
             });
             using var request = new HttpRequestMessage(new HttpMethod(route.Method), path) { Content = ValidBodyFor(route.Name) };
@@ -43,6 +47,11 @@ public sealed partial class TenancyTests(AtlasAppFactory app) : IClassFixture<At
         var members = await HttpAssert.JsonAsync(await theirs.Admin.Client.GetAsync($"/api/companies/{theirs.Id}/members"));
         Assert.Equal(3, members.GetProperty("items").GetArrayLength());
         await HttpAssert.JsonAsync(await theirs.Admin.Client.GetAsync($"/api/companies/{theirs.Id}/vehicles/{theirs.VehicleId}"));
+        Assert.Equal("assigned", (await Marketplace.GetBookingAsync(theirs.Dispatcher, bookingId)).GetProperty("status").GetString());
+        var ride = await Marketplace.GetRideAsync(theirs.Dispatcher, rideId);
+        Assert.Equal("assigned", ride.GetProperty("status").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, ride.GetProperty("driver").GetProperty("lastLocation").ValueKind);
+        Assert.Equal(60, (await HttpAssert.JsonAsync(await theirs.Admin.Client.GetAsync($"/api/companies/{theirs.Id}/settings"))).GetProperty("bidWindowSeconds").GetInt32());
     }
 
     [Fact]
@@ -66,6 +75,12 @@ public sealed partial class TenancyTests(AtlasAppFactory app) : IClassFixture<At
     {
         "AddMember" => JsonContent.Create(new { phone = Accounts.NewPhone(), role = "driver" }),
         "AddVehicle" => JsonContent.Create(new { type = "car", capacity = new { seats = 4 }, plate = "ZZ999" }),
+        "UpdateCompanySettings" => JsonContent.Create(new { bidWindowSeconds = 30 }),
+        "CancelBooking" => JsonContent.Create(new { reason = "other" }),
+        "StartRide" => JsonContent.Create(new { code = "1234" }),
+        "CancelRide" => JsonContent.Create(new { reason = "other" }),
+        "ReportRideLocation" => JsonContent.Create(new { lat = 51.5, lng = -0.1 }),
+        "RateRide" => JsonContent.Create(new { stars = 1 }),
         _ => null,
     };
 
