@@ -4,7 +4,7 @@ using Atlas.Functions.Hosting;
 using Atlas.Functions.Lifecycles;
 using Atlas.Testing;
 
-// ./atlas bench [--seconds N] [--only runtime|signin]: throughput, latency and timer lag on Azurite, on this machine.
+// ./atlas bench [--seconds N] [--only runtime|signin|rides|storage]: throughput, latency and timer lag on Azurite, on this machine.
 var seconds = Option("--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 5;
 var only = Option("--only");
 var duration = TimeSpan.FromSeconds(seconds);
@@ -24,6 +24,21 @@ if (only is null or "signin")
     Console.WriteLine($"  CPU per sign-in: {cpu.Since().PerOperation(signIns)}");
     var latencies = await signIn.SteadyAsync(50, duration);
     Console.WriteLine($"  request latency at a steady 50 requests/s, {latencies.Count} requests: p50 {Measure.Percentile(latencies, 50):F1} ms, p99 {Measure.Percentile(latencies, 99):F1} ms, max {latencies.LastOrDefault():F1} ms   (target p99 < 100 ms)");
+}
+
+if (only is null or "rides")
+{
+    var crews = Option("--crews") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 48;
+    Console.WriteLine($"Complete rides over HTTP (quote, booking, 3 blind bids, close by timer, award, set off, arrive, start, complete), {crews} riders at once, rounds of a minute of benchmark time:");
+    await using var rides = await RideBench.StartAsync(crews);
+    await rides.RunAsync(TimeSpan.FromSeconds(3));
+    rides.Calls.Reset();
+    var cpu = CpuTime.Now();
+    var (ridesPerSecond, count, bookingLatencies) = await rides.RunAsync(duration);
+    Report("complete rides/s", ridesPerSecond, "≥ 20");
+    Console.WriteLine($"  storage calls per ride: {rides.Calls.PerOperation(count)}");
+    Console.WriteLine($"  CPU per ride: {cpu.Since().PerOperation(count)}");
+    Console.WriteLine($"  POST /api/bookings, {bookingLatencies.Count} requests under that load: p50 {Measure.Percentile(bookingLatencies, 50):F1} ms, p99 {Measure.Percentile(bookingLatencies, 99):F1} ms, max {bookingLatencies.LastOrDefault():F1} ms");
 }
 
 if (only is "storage")

@@ -168,8 +168,8 @@ public sealed class BookingDecider(BookingRules rules) : Decider<Booking, Bookin
             null,
             new Notify(
             [
-                new Notice(terms.RiderId, "booking.assigned", terms.BookingId, winner.Amount),
-                new Notice(winner.DriverUserId, "bid.won", terms.BookingId, winner.Amount),
+                new Notice(terms.RiderId, "booking.assigned", terms.BookingId, winner.Amount, assignment.RideId),
+                new Notice(winner.DriverUserId, "bid.won", terms.BookingId, winner.Amount, assignment.RideId),
                 .. LostNotices(state, except: winner.DriverId),
             ]));
     }

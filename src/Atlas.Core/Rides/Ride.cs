@@ -21,6 +21,7 @@ public enum RideStatus
 
 /// <summary>Who rides with whom, where, and for how much: fixed when the ride is created.</summary>
 public sealed record RideTerms(
+    string RideId,
     string BookingId, string RiderId, string DriverId, string DriverUserId, string CompanyId, Trip Trip, long Price, string Currency, string StartCode);
 
 public sealed record Located(GeoPoint Point, DateTimeOffset At);

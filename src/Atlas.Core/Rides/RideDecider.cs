@@ -38,8 +38,8 @@ public sealed class RideDecider(RideRules rules) : Decider<Ride, RideCommand>
 
     public override Decision<Ride> Decide(Ride state, RideCommand command, DateTimeOffset now) => (state.Status, command) switch
     {
-        (None, CreateRide create) => Move(
-            Ride.None with { Status = Assigned, Terms = create.Terms, AssignedAt = now }, Tell(create.Terms, "ride.assigned", rider: true, driver: true)),
+        // The assignment's notice comes from the booking, which tells the rider, the winner and the losers at once.
+        (None, CreateRide create) => Move(Ride.None with { Status = Assigned, Terms = create.Terms, AssignedAt = now }),
         (None, _) => new Decision<Ride>.Rejected(NotFound),
         (_, CreateRide) => Decision<Ride>.Ignore(),
 
@@ -118,15 +118,15 @@ public sealed class RideDecider(RideRules rules) : Decider<Ride, RideCommand>
             new FinishRide(terms.BookingId, terms.DriverId, outcome, by, reason, fee),
             new Notify(
             [
-                new Notice(terms.RiderId, topic, terms.BookingId, outcome == Completed ? terms.Price : fee),
-                new Notice(terms.DriverUserId, topic, terms.BookingId, outcome == Completed ? terms.Price : null),
+                new Notice(terms.RiderId, topic, terms.BookingId, outcome == Completed ? terms.Price : fee, terms.RideId),
+                new Notice(terms.DriverUserId, topic, terms.BookingId, outcome == Completed ? terms.Price : null, terms.RideId),
             ]));
     }
 
     private static Notify Tell(RideTerms terms, string topic, bool rider = false, bool driver = false) => new(
     [
-        .. rider ? [new Notice(terms.RiderId, topic, terms.BookingId)] : Array.Empty<Notice>(),
-        .. driver ? [new Notice(terms.DriverUserId, topic, terms.BookingId)] : Array.Empty<Notice>(),
+        .. rider ? [new Notice(terms.RiderId, topic, terms.BookingId, RideId: terms.RideId)] : Array.Empty<Notice>(),
+        .. driver ? [new Notice(terms.DriverUserId, topic, terms.BookingId, RideId: terms.RideId)] : Array.Empty<Notice>(),
     ]);
 
     private static string Stage(RideStatus status) => status switch

@@ -54,7 +54,8 @@ public static class BidFunctions
             return Problems.Rejected(new Rejection("driver-unavailable", "Go available, with a vehicle, to bid."));
         }
 
-        var (duty, _) = await duties.GetAsync(driver.Id, ct);
+        // Early word for the driver; the driver's own instance has the final say when a bid wins.
+        var (duty, _) = await duties.GetAsync(driver.Id, ct, cachedIsEnough: true);
         if (duty.ActiveRideId is not null)
         {
             return Problems.Rejected(DriverDutyDecider.Busy);

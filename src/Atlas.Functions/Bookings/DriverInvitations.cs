@@ -24,7 +24,7 @@ public sealed class DriverInvitations(DriverLocator locator, IPushSender push, I
         {
             var notice = new Notice(spot.UserId, "booking.open", context.InstanceId, effect.QuoteTotal);
             await push.SendAsync(
-                new PushMessage(spot.UserId, notice.Topic, notice.SubjectId, NoticeTexts.For(notice)), $"{context.EffectId}#{spot.DriverId}", ct);
+                new PushMessage(spot.UserId, notice.Topic, notice.BookingId, null, NoticeTexts.For(notice)), $"{context.EffectId}#{spot.DriverId}", ct);
         }
 
         return null;

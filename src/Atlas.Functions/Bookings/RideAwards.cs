@@ -29,9 +29,11 @@ public sealed class RideAwards(
 
         var bookingId = context.InstanceId;
         var terms = new RideTerms(
+            effect.RideId,
             bookingId, effect.RiderId, winner.DriverId, winner.DriverUserId, winner.CompanyId, effect.Trip, winner.Amount, effect.Currency,
             random.NewDigits(RideRules.StartCodeLength));
-        var created = await rides.ExecuteAsync(effect.RideId, new CreateRide(terms), ct);
+        // The id is the round's: nothing to read the first time; a redelivery's insert finds the ride and reads it.
+        var created = await rides.ExecuteAsync(effect.RideId, new CreateRide(terms), ct, isNew: true);
         if (created.Status == CommandStatus.Contended)
         {
             throw new InvalidOperationException($"Creating ride {effect.RideId} lost every race; retrying.");

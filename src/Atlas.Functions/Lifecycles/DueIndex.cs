@@ -16,7 +16,6 @@ public sealed class DueIndex(ITableStore tables)
     public Task<DueEntry> ScheduleTimerAsync(string type, string id, DateTimeOffset deadline, CancellationToken ct) =>
         UpsertAsync(DueKind.Timer, type, id, deadline, ct);
 
-    /// <summary>Marks an instance's outbox as due now, so the scan relays it if the fast path does not.</summary>
     /// <summary>The safety net under the fast-path relay: if it has not finished by <paramref name="at"/>, the scan relays.</summary>
     public Task<DueEntry> ScheduleRelayAsync(string type, string id, DateTimeOffset at, CancellationToken ct) =>
         UpsertAsync(DueKind.Relay, type, id, at, ct);
@@ -37,6 +36,11 @@ public sealed class DueIndex(ITableStore tables)
         return due;
     }
 
+    /// <summary>Removes the due row of a deadline the instance no longer waits on, unless it was written again since
+    /// (its ETag moved on). Saves the scan from firing a timeout the decider would ignore.</summary>
+    public async Task CancelTimerAsync(string type, string id, DateTimeOffset deadline, string etag, CancellationToken ct) =>
+        await tables.WriteAsync(Table, TableOperation.Delete(Bucket(deadline), RowKey(DueKind.Timer, type, id, deadline), etag), ct);
+
     /// <summary>Removes a handled row, unless it was written again since it was read (its ETag moved on).</summary>
     public Task CompleteAsync(DueEntry entry, CancellationToken ct) =>
         tables.WriteAsync(Table, TableOperation.Delete(entry.Bucket, entry.RowKey, entry.ETag), ct);
@@ -46,11 +50,14 @@ public sealed class DueIndex(ITableStore tables)
 
     private static string TickKey(long ticks) => ticks.ToString("D19", CultureInfo.InvariantCulture);
 
+    private static string RowKey(DueKind kind, string type, string id, DateTimeOffset due) =>
+        $"{TickKey(due.UtcTicks)}|{(kind == DueKind.Timer ? 't' : 'r')}|{type}|{id}";
+
     private async Task<DueEntry> UpsertAsync(DueKind kind, string type, string id, DateTimeOffset due, CancellationToken ct)
     {
         var row = new TableRow(
             Bucket(due),
-            $"{TickKey(due.UtcTicks)}|{(kind == DueKind.Timer ? 't' : 'r')}|{type}|{id}",
+            RowKey(kind, type, id, due),
             new Dictionary<string, object?>
             {
                 ["Kind"] = kind.ToString(),

@@ -26,7 +26,11 @@ public sealed class Lifecycle<TState, TCommand>(
 
     /// <param name="isNew">The id was just generated, so there is nothing to read: the first attempt decides on the
     /// initial state and inserts; an insert that finds a row falls back to reading it.</param>
-    public async Task<CommandResult<TState>> ExecuteAsync(string id, TCommand command, CancellationToken ct, bool isNew = false)
+    public Task<CommandResult<TState>> ExecuteAsync(string id, TCommand command, CancellationToken ct, bool isNew = false) =>
+        ExecuteAsync(id, command, isNew, firing: null, ct);
+
+    /// <param name="firing">The deadline whose due row the scan is handling (and will remove itself), if any.</param>
+    private async Task<CommandResult<TState>> ExecuteAsync(string id, TCommand command, bool isNew, DateTimeOffset? firing, CancellationToken ct)
     {
         var partition = LifecycleKeys.Partition(Type, id);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Lifecycle"] = Type, ["InstanceId"] = id });
@@ -67,21 +71,27 @@ public sealed class Lifecycle<TState, TCommand>(
             var outbox = accepted.Effects.Select((effect, index) => ToOutbox(id, next, index, effect)).ToList();
 
             // The due rows go first: a crash after them leaves a harmless stale row, never a lost timer.
+            var dueETag = accepted.Deadline == stored?.Deadline ? stored?.DueETag : null;
             if (accepted.Deadline is { } deadline && deadline != stored?.Deadline)
             {
-                await due.ScheduleTimerAsync(Type, id, deadline, ct);
+                dueETag = (await due.ScheduleTimerAsync(Type, id, deadline, ct)).ETag;
             }
 
             var relayDue = outbox.Count > 0 ? await due.ScheduleRelayAsync(Type, id, now + options.Value.RelayGrace, ct) : null;
             var json = JsonSerializer.Serialize(accepted.State, LifecycleJson.Options);
-            var commit = await store.CommitAsync(Type, id, stored, json, next, accepted.Deadline, outbox, now, ct);
+            var commit = await store.CommitAsync(Type, id, stored, json, next, accepted.Deadline, dueETag, outbox, now, ct);
             if (commit.Succeeded)
             {
-                cache.Set(partition, new StoredState(json, next, accepted.Deadline, now, commit.ETag!));
+                cache.Set(partition, new StoredState(json, next, accepted.Deadline, now, commit.ETag!, dueETag));
                 logger.LogDebug("{Command} applied: version {Version}", command.GetType().Name, next);
                 if (relayDue is not null)
                 {
                     await RelayNowAsync(outbox, relayDue, ct);
+                }
+
+                if (stored is { Deadline: { } superseded, DueETag: { } supersededETag } && superseded != accepted.Deadline && superseded != firing)
+                {
+                    await CancelTimerAsync(id, superseded, supersededETag, ct);
                 }
 
                 return new CommandResult<TState>(CommandStatus.Applied, accepted.State, next);
@@ -110,10 +120,11 @@ public sealed class Lifecycle<TState, TCommand>(
             : throw new ArgumentException($"{command.GetType().Name} is not a command of lifecycle '{Type}'.", nameof(command));
 
     public override async Task<CommandStatus> TimeoutAsync(string id, DateTimeOffset deadline, CancellationToken ct) =>
-        (await ExecuteAsync(id, decider.Timeout(deadline), ct)).Status;
+        (await ExecuteAsync(id, decider.Timeout(deadline), isNew: false, firing: deadline, ct)).Status;
 
-    /// <param name="cachedIsEnough">The caller only needs what never changes once set (who rides with whom), so the
-    /// state this process last wrote will do, even if another process has moved the instance on since.</param>
+    /// <param name="cachedIsEnough">The caller only needs what never changes once set (who rides with whom), or a hint
+    /// that a command decides again on fresh state: the state this process last wrote will do, even if another
+    /// process has moved the instance on since.</param>
     public async Task<(TState State, long Version)> GetAsync(string id, CancellationToken ct, bool cachedIsEnough = false)
     {
         var stored = (cachedIsEnough ? cache.Get(LifecycleKeys.Partition(Type, id)) : null) ?? await store.LoadAsync(Type, id, ct);
@@ -138,6 +149,19 @@ public sealed class Lifecycle<TState, TCommand>(
             stored.Deadline,
             stored.UpdatedAt,
             outbox.Select(r => new PendingEffectView(r.GetString("EffectId")!, r.GetString("Kind")!, r.GetString("Queue")!, r.GetTime("CreatedAt"))).ToList());
+    }
+
+    private async Task CancelTimerAsync(string id, DateTimeOffset superseded, string etag, CancellationToken ct)
+    {
+        try
+        {
+            await due.CancelTimerAsync(Type, id, superseded, etag, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Only a saving: left in place, the row fires a timeout the decider ignores.
+            logger.LogDebug(e, "Removing the superseded timer row for {Deadline} failed", superseded);
+        }
     }
 
     private async Task RelayNowAsync(IReadOnlyList<OutboxEntry> outbox, DueEntry relayDue, CancellationToken ct)

@@ -21,6 +21,6 @@ public static class DevInboxFunctions
 
     private static IResult ListPush(string? userId, PushRecorder recorder) =>
         userId is not null && LifecycleKeys.IsValidId(userId)
-            ? Results.Ok(new { Messages = recorder.SentTo(userId).Select(p => new { p.Message.Topic, p.Message.SubjectId, p.Message.Text, p.SentAt }) })
+            ? Results.Ok(new { Messages = recorder.SentTo(userId).Select(p => new { p.Message.Topic, p.Message.BookingId, p.Message.RideId, p.Message.Text, p.SentAt }) })
             : Problems.Validation("userId", "userId is the id of a user (GET /api/me shows yours).");
 }

@@ -8,5 +8,6 @@ public interface IPushSender
 }
 
 /// <param name="Topic">What happened ("ride.driver-arrived"): the app picks its screen by it.</param>
-/// <param name="SubjectId">The booking it is about.</param>
-public sealed record PushMessage(string UserId, string Topic, string SubjectId, string Text);
+/// <param name="BookingId">The booking it is about.</param>
+/// <param name="RideId">The ride it is about, once the booking has one.</param>
+public sealed record PushMessage(string UserId, string Topic, string BookingId, string? RideId, string Text);

@@ -12,7 +12,7 @@ public sealed class NoticeDelivery(IPushSender push) : IEffectHandler<Notify>
         for (var i = 0; i < effect.Notices.Count; i++)
         {
             var notice = effect.Notices[i];
-            var message = new PushMessage(notice.UserId, notice.Topic, notice.SubjectId, NoticeTexts.For(notice));
+            var message = new PushMessage(notice.UserId, notice.Topic, notice.BookingId, notice.RideId, NoticeTexts.For(notice));
             await push.SendAsync(message, $"{context.EffectId}#{i}", ct);
         }
 

@@ -16,7 +16,6 @@ public static class NoticeTexts
         "booking.reassigning" => "Your driver dropped out: we are finding you another.",
         "bid.won" => $"You won the booking for {Amount(notice)}. Set off within 5 minutes.",
         "bid.lost" => "Another driver won the booking.",
-        "ride.assigned" => "The ride is assigned.",
         "ride.driver-en-route" => "Your driver is on the way.",
         "ride.driver-arrived" => "Your driver has arrived.",
         "ride.rider-late" => "The waiting time is over.",

@@ -132,6 +132,35 @@ public sealed class LifecycleRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_deadline_the_lifecycle_no_longer_waits_on_leaves_the_due_index()
+    {
+        await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
+        Assert.Single(await DueTimersAsync("a"));
+
+        await Send("a", new CloseJob());
+
+        Assert.Empty(await DueTimersAsync("a"));
+    }
+
+    [Fact]
+    public async Task A_due_row_written_again_since_is_not_removed_with_the_deadline_it_replaced()
+    {
+        var opened = await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
+        var closesAt = Assert.IsType<Open>(opened.State).ClosesAt;
+
+        // Someone else (another transition, another process) wrote the same row meanwhile: its ETag moved on.
+        await _runtime.Services.GetRequiredService<DueIndex>().ScheduleTimerAsync(JobDecider.Name, "a", closesAt, default);
+        await Send("a", new CloseJob());
+
+        Assert.Single(await DueTimersAsync("a"));
+    }
+
+    private async Task<List<DueEntry>> DueTimersAsync(string id) =>
+        (await _runtime.Services.GetRequiredService<DueIndex>().ListDueAsync(_runtime.Clock.GetUtcNow().AddDays(1), default))
+            .Where(e => e.Kind == DueKind.Timer && e.InstanceId == id)
+            .ToList();
+
+    [Fact]
     public async Task The_scan_relays_an_outbox_that_the_fast_path_never_sent()
     {
         var faults = new Faults(crashAtCall: 5); // the queue send right after the commit

@@ -57,7 +57,7 @@ public sealed class FullRideTests(AtlasAppFactory app) : IClassFixture<AtlasAppF
 
         Assert.Equal("completed", (await GetBookingAsync(rider, bookingId)).GetProperty("status").GetString());
         var riderTopics = TopicsSentTo(app, rider.UserId);
-        foreach (var topic in new[] { "ride.assigned", "ride.driver-en-route", "ride.driver-arrived", "ride.started", "ride.completed" })
+        foreach (var topic in new[] { "ride.driver-en-route", "ride.driver-arrived", "ride.started", "ride.completed" })
         {
             Assert.Contains(topic, riderTopics);
         }

@@ -74,7 +74,7 @@ public sealed class BookingLifecycleTests
         Assert.Equal(BookingStatus.Assigned, decision.State.Status);
         Assert.Equal(new Assignment(Ride1, "drv_a", "usr_drv_a", "co_drv_a", 900, ClosesAt.AddSeconds(1)), decision.State.Assignment);
         Assert.Equal(
-            [new Notice(Rider, "booking.assigned", BookingId, 900), new Notice("usr_drv_a", "bid.won", BookingId, 900), new Notice("usr_drv_b", "bid.lost", BookingId)],
+            [new Notice(Rider, "booking.assigned", BookingId, 900, Ride1), new Notice("usr_drv_a", "bid.won", BookingId, 900, Ride1), new Notice("usr_drv_b", "bid.lost", BookingId)],
             Notices(decision));
     }
 

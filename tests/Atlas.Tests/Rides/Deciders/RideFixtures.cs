@@ -13,6 +13,7 @@ internal static class RideFixtures
     public static readonly RideDecider Decider = new();
     public static readonly RideRules Rules = RideRules.Default;
     public static readonly RideTerms Terms = new(
+        "rd_1",
         "bk_1", "usr_rider", "mb_driver", "usr_driver", "co_1",
         new Trip(new GeoPoint(51.5, -0.12), new GeoPoint(51.52, -0.13), VehicleType.Car, 1, null), 1200, "GBP", Code);
 

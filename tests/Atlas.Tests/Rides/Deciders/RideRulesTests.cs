@@ -47,7 +47,7 @@ public sealed class RideRulesTests
         Assert.Equal(RideStatus.InProgress, decision.State.Status);
         Assert.Equal(ArrivedAt.AddMinutes(1), decision.State.StartedAt);
         Assert.Null(decision.Deadline);
-        Assert.Equal(new Notice("usr_rider", "ride.started", "bk_1"), Assert.Single(Assert.IsType<Notify>(Assert.Single(decision.Effects)).Notices));
+        Assert.Equal(new Notice("usr_rider", "ride.started", "bk_1", RideId: "rd_1"), Assert.Single(Assert.IsType<Notify>(Assert.Single(decision.Effects)).Notices));
     }
 
     [Fact]

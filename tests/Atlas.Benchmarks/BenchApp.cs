@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Atlas.Functions.Hosting;
+using Atlas.Functions.Notifications;
+using Atlas.Functions.Queues;
+using Atlas.Functions.Storage;
+using Atlas.Testing;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Atlas.Benchmarks;
+
+/// <summary>
+/// The whole app (Kestrel on loopback, its queue pollers and timers) on Azurite, with storage calls counted and
+/// the outside world replaced by inboxes the load generator waits on: texts by phone, push notices by user.
+/// </summary>
+public sealed class BenchApp : IAsyncDisposable
+{
+    private BenchApp(WebApplication app, HttpClient client, SmsInbox sms, PushInbox push)
+    {
+        App = app;
+        Client = client;
+        Sms = sms;
+        Push = push;
+    }
+
+    public WebApplication App { get; }
+
+    public HttpClient Client { get; }
+
+    public SmsInbox Sms { get; }
+
+    public PushInbox Push { get; }
+
+    public CallCounts Calls => App.Services.GetRequiredService<CallCounts>();
+
+    public static async Task<BenchApp> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(TestSettings.For(Azurite.NewPrefix()));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Hosting:RunTriggers"] = "true",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        builder.AddAtlas();
+        var sms = new SmsInbox();
+        var push = new PushInbox();
+        builder.Services.AddSingleton<ISmsSender>(sms);
+        builder.Services.AddSingleton<IPushSender>(push);
+        var counts = new CallCounts();
+        builder.Services.AddSingleton(counts);
+        builder.Services.Decorate<ITableStore>((inner, sp) => new CallCounts.Tables(inner, counts));
+        builder.Services.Decorate<IQueueClient>((inner, sp) => new CallCounts.Queues(inner, counts));
+        services?.Invoke(builder.Services);
+        var app = builder.Build();
+        app.UseAtlas();
+        await app.StartAsync();
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = new Uri(address) };
+        return new BenchApp(app, client, sms, push);
+    }
+
+    /// <summary>Signs a phone in the way the app does (code by SMS); returns the session's JSON.</summary>
+    public async Task<JsonElement> SignInAsync(string phone)
+    {
+        var texted = Sms.Expect(phone);
+        using var started = await Client.PostAsJsonAsync("/api/auth/otp", new { phone });
+        started.EnsureSuccessStatusCode();
+        var challengeId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("challengeId").GetString();
+        var code = SmsCodes.In(await texted.WaitAsync(TimeSpan.FromSeconds(30)));
+        using var verified = await Client.PostAsJsonAsync("/api/auth/otp/verify", new { challengeId, code });
+        verified.EnsureSuccessStatusCode();
+        return await verified.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>A request with a caller's bearer token.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token, object? body = null, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return await Client.SendAsync(request);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    /// <summary>The SMS provider: hands each text to whoever waits for that phone.</summary>
+    public sealed class SmsInbox : ISmsSender
+    {
+        private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _waiting = new();
+
+        public Task<string> Expect(string phone) =>
+            _waiting.GetOrAdd(phone, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+        public Task SendAsync(SmsMessage message, string idempotencyKey, CancellationToken ct)
+        {
+            if (_waiting.TryRemove(message.To, out var waiter))
+            {
+                waiter.TrySetResult(message.Body);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The push provider: a simulated app waits for a notice (user, topic, booking), before or after it comes.</summary>
+    public sealed class PushInbox : IPushSender
+    {
+        private readonly ConcurrentDictionary<(string, string, string), TaskCompletionSource<PushMessage>> _notices = new();
+
+        /// <summary>The notice of <paramref name="topic"/> about a booking for a user, when it comes.</summary>
+        public Task<PushMessage> Expect(string userId, string topic, string bookingId) => Slot(userId, topic, bookingId).Task;
+
+        public Task SendAsync(PushMessage message, string idempotencyKey, CancellationToken ct)
+        {
+            // Only what a simulated app waits for is kept.
+            if (message.Topic is "bid.won" or "booking.assigned")
+            {
+                Slot(message.UserId, message.Topic, message.BookingId).TrySetResult(message);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        private TaskCompletionSource<PushMessage> Slot(string userId, string topic, string bookingId) =>
+            _notices.GetOrAdd((userId, topic, bookingId), _ => new TaskCompletionSource<PushMessage>(TaskCreationOptions.RunContinuationsAsynchronously));
+    }
+}

@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Atlas.Testing;
+
+namespace Atlas.Benchmarks;
+
+/// <summary>
+/// Complete rides through real HTTP: quote, booking, three blind bids, the window's close by the durable timer,
+/// the award, and the ride run by its driver to completion. Each simulated rider has three simulated drivers, who
+/// react to their push notices as the app would. The clock is the benchmark's: in rounds, every rider books and
+/// every driver bids, then the clock moves past the 60 s window and the timer scan (running as in standalone
+/// mode) closes them all; the rides then run to completion while the clock stands still.
+/// </summary>
+public sealed class RideBench : IAsyncDisposable
+{
+    private static readonly object Pickup = new { lat = 51.5007, lng = -0.1246 };
+    private static readonly object Dropoff = new { lat = 51.5194, lng = -0.1270 };
+
+    private readonly BenchApp _bench;
+    private readonly ManualClock _clock;
+    private readonly List<Crew> _crews = [];
+    private long _rounds;
+
+    private RideBench(BenchApp bench, ManualClock clock)
+    {
+        _bench = bench;
+        _clock = clock;
+    }
+
+    public CallCounts Calls => _bench.Calls;
+
+    public static async Task<RideBench> StartAsync(int crews)
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var bench = await BenchApp.StartAsync(
+            new Dictionary<string, string?>
+            {
+                // The clock jumps a minute a round: tokens, quotes and drivers' positions must outlast the run, and the
+                // relay's safety net must not mistake the jump for a crash. Timers are scanned as in standalone mode.
+                ["Lifecycles:RelayGrace"] = "01:00:00",
+                ["Auth:AccessTokenLifetime"] = "30.00:00:00",
+                ["Bookings:LocationFreshFor"] = "30.00:00:00",
+            },
+            services => services.AddSingleton<TimeProvider>(clock));
+        var ride = new RideBench(bench, clock);
+        await ride.HireAsync(crews);
+        return ride;
+    }
+
+    /// <summary>Complete rides per second, and every POST /api/bookings latency in ms (sorted).</summary>
+    public async Task<(double RidesPerSecond, long Rides, List<double> BookingLatencies)> RunAsync(TimeSpan duration)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var done = 0L;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < duration)
+        {
+            // Each round another of the crew's drivers wins, as a driver back from a ride would not be first to bid.
+            var winner = (int)(_rounds++ % 3);
+            var booked = await Task.WhenAll(_crews.Select(crew => BookAndBidAsync(crew, winner, latencies)));
+            _clock.Advance(TimeSpan.FromSeconds(61));
+            await Task.WhenAll(_crews.Zip(booked, (crew, bookingId) => RideAsync(crew, crew.Drivers[winner], bookingId)));
+            done += _crews.Count;
+        }
+
+        return (done / watch.Elapsed.TotalSeconds, done, latencies.Order().ToList());
+    }
+
+    private async Task<string> BookAndBidAsync(Crew crew, int winner, ConcurrentBag<double> latencies)
+    {
+        var quote = await JsonAsync(HttpMethod.Post, "/api/quotes", crew.Rider, new { pickup = Pickup, dropoff = Dropoff, vehicleType = "car" });
+        var watch = Stopwatch.StartNew();
+        var booking = await JsonAsync(HttpMethod.Post, "/api/bookings", crew.Rider, new { quoteId = quote.GetProperty("quoteId").GetString() }, Guid.NewGuid().ToString());
+        latencies.Add(watch.Elapsed.TotalMilliseconds);
+        var bookingId = booking.GetProperty("id").GetString()!;
+        var total = booking.GetProperty("quote").GetProperty("total").GetInt64();
+
+        // This round's winner bids lowest; a driver still finishing the last ride is told they are busy and skips it.
+        await Task.WhenAll(crew.Drivers.Select((driver, i) => BidAsync(driver, bookingId, total - (i == winner ? 100 : 50 - (i * 10)))));
+        return bookingId;
+    }
+
+    private async Task RideAsync(Crew crew, Member winner, string bookingId)
+    {
+        // Each side's app opens the ride from its notice; the rider's shows the start code, read it to the driver.
+        var won = await _bench.Push.Expect(winner.UserId, "bid.won", bookingId).WaitAsync(TimeSpan.FromSeconds(60));
+        var assigned = await _bench.Push.Expect(crew.Rider.UserId, "booking.assigned", bookingId).WaitAsync(TimeSpan.FromSeconds(60));
+        var code = (await JsonAsync(HttpMethod.Get, $"/api/rides/{assigned.RideId}", crew.Rider)).GetProperty("startCode").GetString();
+        var rideId = won.RideId;
+        await JsonAsync(HttpMethod.Post, $"/api/rides/{rideId}/set-off", winner);
+        await JsonAsync(HttpMethod.Post, $"/api/rides/{rideId}/arrive", winner);
+        await JsonAsync(HttpMethod.Post, $"/api/rides/{rideId}/start", winner, new { code });
+        await JsonAsync(HttpMethod.Post, $"/api/rides/{rideId}/complete", winner);
+    }
+
+    private async Task BidAsync(Member driver, string bookingId, long amount)
+    {
+        using var response = await _bench.SendAsync(HttpMethod.Post, $"/api/bookings/{bookingId}/bids", driver.Token, new { amount });
+        var body = response.IsSuccessStatusCode ? "" : await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode && !(response.StatusCode == HttpStatusCode.Conflict && body.Contains("driver-busy", StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException($"Bid refused: {(int)response.StatusCode} {body}");
+        }
+    }
+
+    /// <summary>A company with one car, and per crew a rider and three drivers ready to bid, all signed in through SMS.</summary>
+    private async Task HireAsync(int crews)
+    {
+        var phones = Random.Shared.Next(1_000_000);
+        string NextPhone() => $"+1555{Interlocked.Increment(ref phones) % 10_000_000:D7}";
+
+        var platform = (await _bench.SignInAsync("+447700900000")).GetProperty("accessToken").GetString()!;
+        var adminPhone = NextPhone();
+        var company = await JsonAsync(HttpMethod.Post, "/api/companies", new Member("", platform), new { name = "Bench Cabs", adminPhone });
+        var companyId = company.GetProperty("id").GetString();
+        var admin = await SignInAsync(adminPhone);
+        var vehicle = await JsonAsync(HttpMethod.Post, $"/api/companies/{companyId}/vehicles", admin, new { type = "car", capacity = new { seats = 4 }, plate = "BEN 001" });
+        var vehicleId = vehicle.GetProperty("id").GetString();
+
+        var hired = await Task.WhenAll(Enumerable.Range(0, crews).Select(async _ =>
+        {
+            var rider = await SignInAsync(NextPhone());
+            var drivers = new List<Member>();
+            for (var i = 0; i < 3; i++)
+            {
+                var phone = NextPhone();
+                await JsonAsync(HttpMethod.Post, $"/api/companies/{companyId}/members", admin, new { phone, role = "driver" });
+                var driver = await SignInAsync(phone);
+                await JsonAsync(HttpMethod.Put, "/api/drivers/me", driver, new { name = "Bench Driver", licenceNumber = "DL" + phone[^6..], vehicleId });
+                await JsonAsync(HttpMethod.Put, "/api/drivers/me/availability", driver, new { available = true });
+                // Spread over some 33 × 35 km around the pickup: a booking invites the drivers within its 10 km.
+                await SendAsync(HttpMethod.Post, "/api/drivers/me/location", driver, new { lat = 51.50 + ((Random.Shared.NextDouble() - 0.5) * 0.3), lng = -0.125 + ((Random.Shared.NextDouble() - 0.5) * 0.5) });
+                drivers.Add(driver);
+            }
+
+            return new Crew(rider, drivers);
+        }));
+        _crews.AddRange(hired);
+    }
+
+    private async Task<Member> SignInAsync(string phone)
+    {
+        var session = await _bench.SignInAsync(phone);
+        return new Member(session.GetProperty("user").GetProperty("id").GetString()!, session.GetProperty("accessToken").GetString()!);
+    }
+
+    private async Task<JsonElement> JsonAsync(HttpMethod method, string path, Member caller, object? body = null, string? idempotencyKey = null)
+    {
+        using var response = await _bench.SendAsync(method, path, caller.Token, body, idempotencyKey);
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode
+            ? JsonDocument.Parse(text).RootElement.Clone()
+            : throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+    }
+
+    private async Task SendAsync(HttpMethod method, string path, Member caller, object? body)
+    {
+        using var response = await _bench.SendAsync(method, path, caller.Token, body);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    public ValueTask DisposeAsync() => _bench.DisposeAsync();
+
+    private sealed record Member(string UserId, string Token);
+
+    private sealed record Crew(Member Rider, IReadOnlyList<Member> Drivers);
+}
