@@ -68,6 +68,36 @@ public sealed class RideBench : IAsyncDisposable
         return (done / watch.Elapsed.TotalSeconds, done, latencies.Order().ToList());
     }
 
+    /// <summary>POST /api/bookings started at a steady rate whatever the answers (an open loop: a slow answer cannot
+    /// slow the load down), each from a fresh quote; returns every booking's latency in ms, sorted.</summary>
+    public async Task<List<double>> SteadyBookingsAsync(int perSecond, TimeSpan duration)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var interval = TimeSpan.FromSeconds(1.0 / perSecond);
+        var running = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        var n = 0;
+        for (var next = TimeSpan.Zero; next < duration; next += interval)
+        {
+            if (next > clock.Elapsed)
+            {
+                await Task.Delay(next - clock.Elapsed);
+            }
+
+            var rider = _crews[n++ % _crews.Count].Rider;
+            running.Add(Task.Run(async () =>
+            {
+                var quote = await JsonAsync(HttpMethod.Post, "/api/quotes", rider, new { pickup = Pickup, dropoff = Dropoff, vehicleType = "car" });
+                var watch = Stopwatch.StartNew();
+                await JsonAsync(HttpMethod.Post, "/api/bookings", rider, new { quoteId = quote.GetProperty("quoteId").GetString() }, Guid.NewGuid().ToString());
+                latencies.Add(watch.Elapsed.TotalMilliseconds);
+            }));
+        }
+
+        await Task.WhenAll(running);
+        return latencies.Order().ToList();
+    }
+
     private async Task<string> BookAndBidAsync(Crew crew, int winner, ConcurrentBag<double> latencies)
     {
         var quote = await JsonAsync(HttpMethod.Post, "/api/quotes", crew.Rider, new { pickup = Pickup, dropoff = Dropoff, vehicleType = "car" });
