@@ -16,7 +16,7 @@ public static class DevInboxFunctions
 
     private static IResult ListSms(string? phone, SmsRecorder recorder) =>
         PhoneNumber.TryParse(phone, out var number)
-            ? Results.Ok(new { Messages = recorder.SentTo(number.Value).Select(m => new { m.To, m.Body, m.SentAt }) })
+            ? Results.Ok(new { Messages = recorder.SentTo(number.Value).Select(m => new { m.Message.To, m.Message.Body, m.SentAt }) })
             : Problems.Validation("phone", PhoneNumber.Rule);
 
     private static IResult ListPush(string? userId, PushRecorder recorder) =>

@@ -4,6 +4,7 @@ using Atlas.Core.Common;
 using Atlas.Core.Companies;
 using Atlas.Core.Quotes;
 using Atlas.Core.Rides;
+using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Bookings.Deciders;
 
@@ -28,16 +29,7 @@ internal static class BookingFixtures
     public static PlaceBid Place(Bid bid, VehicleType vehicle = VehicleType.Car, int? seats = 4) => new(bid, vehicle, seats, null);
 
     /// <summary>Runs the commands, each at its time, from a new booking; every one must be accepted.</summary>
-    public static Booking Given(params (BookingCommand Command, DateTimeOffset At)[] history)
-    {
-        var state = Decider.Initial;
-        foreach (var (command, at) in history)
-        {
-            state = Assert.IsType<Decision<Booking>.Accepted>(Decider.Decide(state, command, at)).State;
-        }
-
-        return state;
-    }
+    public static Booking Given(params (BookingCommand Command, DateTimeOffset At)[] history) => DeciderHistory.Run(Decider, history);
 
     public static Booking Scheduled() => Given((new OpenBooking(Terms(Now.AddHours(2))), Now));
 

@@ -1,5 +1,6 @@
 using Atlas.Core.Common;
 using Atlas.Core.Drivers;
+using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Rides.Deciders;
 
@@ -9,8 +10,7 @@ public sealed class DriverDutyDeciderTests
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
     private readonly DriverDutyDecider _decider = new();
 
-    private DriverDuty Given(params DriverDutyCommand[] commands) => commands.Aggregate(
-        _decider.Initial, (state, command) => Assert.IsType<Decision<DriverDuty>.Accepted>(_decider.Decide(state, command, Now)).State);
+    private DriverDuty Given(params DriverDutyCommand[] commands) => DeciderHistory.Run(_decider, commands.Select(c => (c, Now)));
 
     [Fact]
     public void GivenAFreeDriver_WhenReserved_ThenTheRideIsTheirs()

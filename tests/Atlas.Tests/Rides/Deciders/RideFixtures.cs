@@ -2,6 +2,7 @@ using Atlas.Core.Bookings;
 using Atlas.Core.Common;
 using Atlas.Core.Companies;
 using Atlas.Core.Rides;
+using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Rides.Deciders;
 
@@ -21,16 +22,7 @@ internal static class RideFixtures
     public static readonly DateTimeOffset ArrivedAt = Now.AddMinutes(3);
     public static readonly DateTimeOffset WaitOverAt = ArrivedAt + Rules.NoShowWait;
 
-    public static Ride Given(params (RideCommand Command, DateTimeOffset At)[] history)
-    {
-        var state = Decider.Initial;
-        foreach (var (command, at) in history)
-        {
-            state = Assert.IsType<Decision<Ride>.Accepted>(Decider.Decide(state, command, at)).State;
-        }
-
-        return state;
-    }
+    public static Ride Given(params (RideCommand Command, DateTimeOffset At)[] history) => DeciderHistory.Run(Decider, history);
 
     public static Ride Assigned() => Given((new CreateRide(Terms), Now));
 
