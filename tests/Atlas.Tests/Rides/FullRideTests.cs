@@ -70,4 +70,31 @@ public sealed class FullRideTests(AtlasAppFactory app) : IClassFixture<AtlasAppF
         var profile = await HttpAssert.JsonAsync(await company.Driver.Client.GetAsync("/api/drivers/me"));
         Assert.Equal(4.0, profile.GetProperty("rating").GetDouble());
     }
+
+    [Fact]
+    public async Task A_riders_rating_breaks_the_next_tie_in_the_drivers_favour()
+    {
+        var company = await TestCompany.CreateAsync(app);
+        var rider = await Accounts.SignInAsync(app);
+        var (_, rideId) = await AssignedRideAsync(app, rider, company);
+        var code = (await GetRideAsync(rider, rideId)).GetProperty("startCode").GetString();
+        await HttpAssert.JsonAsync(await RideActionAsync(company.Driver, rideId, "arrive"));
+        await HttpAssert.JsonAsync(await RideActionAsync(company.Driver, rideId, "start", new { code }));
+        await HttpAssert.JsonAsync(await RideActionAsync(company.Driver, rideId, "complete"));
+        await HttpAssert.JsonAsync(await RideActionAsync(rider, rideId, "rating", new { stars = 5 }));
+        await app.DrainAsync();
+        var unrated = await AddReadyDriverAsync(app, company);
+
+        // The same amount: the unrated driver bids first, the rated one later, and the rating wins.
+        var next = await BookAsync(app, await Accounts.SignInAsync(app));
+        var nextId = next.GetProperty("id").GetString()!;
+        await HttpAssert.JsonAsync(await BidAsync(unrated, nextId, QuoteTotal(next)));
+        app.Clock.Advance(TimeSpan.FromSeconds(5));
+        await HttpAssert.JsonAsync(await BidAsync(company.Driver, nextId, QuoteTotal(next)));
+        await CloseBiddingAsync(app, windowSeconds: 55);
+
+        var assigned = await GetBookingAsync(company.Driver, nextId);
+        Assert.Equal(company.Driver.MemberId, assigned.GetProperty("assignment").GetProperty("driverId").GetString());
+        Assert.Contains("bid.lost", TopicsSentTo(app, unrated.UserId));
+    }
 }
