@@ -1,8 +1,8 @@
 using Atlas.Core.Bookings;
 using Atlas.Core.Drivers;
 using Atlas.Functions.Hosting;
-using Atlas.Functions.Notifications;
 using Atlas.Functions.Http;
+using Atlas.Functions.Notifications;
 
 namespace Atlas.Functions.Bookings;
 

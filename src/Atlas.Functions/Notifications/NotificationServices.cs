@@ -1,6 +1,5 @@
 using Atlas.Core.Notifications;
 using Atlas.Functions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Atlas.Functions.Notifications;
 
