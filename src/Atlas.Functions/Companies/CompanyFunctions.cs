@@ -5,6 +5,7 @@ using Atlas.Functions.Common;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Atlas.Functions.Companies;
 
@@ -24,8 +25,11 @@ public static class CompanyFunctions
 
     private static async Task<IResult> CreateAsync(
         CreateRequest request,
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        Caller caller,
         CompanyStore companies,
         Lifecycle<Account, AccountCommand> accounts,
+        IdempotencyKeys keys,
         RandomSource random,
         TimeProvider clock,
         CancellationToken ct)
@@ -47,9 +51,33 @@ public static class CompanyFunctions
             return Problems.Validation(errors);
         }
 
+        var id = await keys.IdToCreateAsync(
+            idempotencyKey, $"companies|{caller.UserId}", IdempotencyKeys.Fingerprint(name, adminPhone.Value), random.NewId("co"), ct);
+        if (id.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        // A retry answers with what the first request made; if a crash stopped it after the account joined, the
+        // company is made now under the member id the account already holds.
+        var memberId = random.NewId("mem");
+        if (id.IsRetry)
+        {
+            var (account, _) = await accounts.GetAsync(adminPhone.Digits, ct);
+            if (account.Membership is { } membership && membership.CompanyId == id.Id)
+            {
+                if (await companies.FindAsync(id.Id, ct) is { } made && await companies.FindMemberAsync(id.Id, membership.MemberId, ct) is { } madeAdmin)
+                {
+                    return Created(made, madeAdmin);
+                }
+
+                memberId = membership.MemberId;
+            }
+        }
+
         // The phone's account decides first (one company per phone); nothing is written if it says no.
-        var company = new Company(random.NewId("co"), name!, clock.GetUtcNow());
-        var admin = new Member(random.NewId("mem"), adminPhone.Value, Role.CompanyAdmin, company.CreatedAt);
+        var company = new Company(id.Id, name!, clock.GetUtcNow());
+        var admin = new Member(memberId, adminPhone.Value, Role.CompanyAdmin, company.CreatedAt);
         var joined = await accounts.ExecuteAsync(adminPhone.Digits, new JoinCompany(company.Id, admin.Id, admin.Role), ct);
         if (Problems.Failure(joined) is { } refused)
         {
@@ -57,10 +85,12 @@ public static class CompanyFunctions
         }
 
         await companies.CreateAsync(company, admin, ct);
-        return Results.Created(
-            $"/api/companies/{company.Id}",
-            new CreatedResponse(company.Id, company.Name, company.CreatedAt, MemberFunctions.MemberResponse.From(admin)));
+        return Created(company, admin);
     }
+
+    private static IResult Created(Company company, Member admin) => Results.Created(
+        $"/api/companies/{company.Id}",
+        new CreatedResponse(company.Id, company.Name, company.CreatedAt, MemberFunctions.MemberResponse.From(admin)));
 
     private static async Task<IResult> GetAsync(string companyId, Caller caller, CompanyStore companies, CancellationToken ct)
     {

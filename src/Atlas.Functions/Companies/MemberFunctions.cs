@@ -5,6 +5,7 @@ using Atlas.Functions.Common;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Atlas.Functions.Companies;
 
@@ -34,9 +35,11 @@ public static class MemberFunctions
     private static async Task<IResult> AddAsync(
         string companyId,
         AddRequest request,
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
         Caller caller,
         CompanyStore companies,
         Lifecycle<Account, AccountCommand> accounts,
+        IdempotencyKeys keys,
         RandomSource random,
         TimeProvider clock,
         CancellationToken ct)
@@ -64,7 +67,19 @@ public static class MemberFunctions
 
         // The phone's account owns "one company per phone"; the member row follows it. A retry after a crash
         // between the two finds the account already joined with the same member id and writes the row.
-        var member = new Member(random.NewId("mem"), phone.Value, request.Role!.Value, clock.GetUtcNow());
+        var id = await keys.IdToCreateAsync(
+            idempotencyKey, $"members|{companyId}|{caller.UserId}", IdempotencyKeys.Fingerprint(phone.Value, request.Role), random.NewId("mem"), ct);
+        if (id.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        if (id.IsRetry && await companies.FindMemberAsync(companyId, id.Id, ct) is { } made)
+        {
+            return Results.Created($"/api/companies/{companyId}/members/{made.Id}", MemberResponse.From(made));
+        }
+
+        var member = new Member(id.Id, phone.Value, request.Role!.Value, clock.GetUtcNow());
         var (account, _) = await accounts.GetAsync(phone.Digits, ct);
         if (account.Membership is { } existing && existing.CompanyId == companyId && existing.Role == member.Role
             && await companies.FindMemberAsync(companyId, existing.MemberId, ct) is null)

@@ -6,6 +6,7 @@ using Atlas.Functions.Common;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Atlas.Functions.Companies;
 
@@ -34,7 +35,15 @@ public static class VehicleFunctions
             companyId, after, limit, caller, companies, p => companies.ListVehiclesAsync(companyId, p.After, p.Limit, ct), VehicleResponse.From, ct);
 
     private static async Task<IResult> AddAsync(
-        string companyId, AddRequest request, Caller caller, CompanyStore companies, RandomSource random, TimeProvider clock, CancellationToken ct)
+        string companyId,
+        AddRequest request,
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        Caller caller,
+        CompanyStore companies,
+        IdempotencyKeys keys,
+        RandomSource random,
+        TimeProvider clock,
+        CancellationToken ct)
     {
         if (!await companies.IsCurrentMemberAsync(caller, companyId, ct))
         {
@@ -64,7 +73,19 @@ public static class VehicleFunctions
             return Problems.Validation(errors);
         }
 
-        var vehicle = new Vehicle(random.NewId("veh"), request.Type!.Value, capacity, plate!, clock.GetUtcNow());
+        var id = await keys.IdToCreateAsync(
+            idempotencyKey, $"vehicles|{companyId}|{caller.UserId}", IdempotencyKeys.Fingerprint(request.Type, capacity.Seats, capacity.Kg, plate), random.NewId("veh"), ct);
+        if (id.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        if (id.IsRetry && await companies.FindVehicleAsync(companyId, id.Id, ct) is { } made)
+        {
+            return Results.Created($"/api/companies/{companyId}/vehicles/{made.Id}", VehicleResponse.From(made));
+        }
+
+        var vehicle = new Vehicle(id.Id, request.Type!.Value, capacity, plate!, clock.GetUtcNow());
         return await companies.AddVehicleAsync(companyId, vehicle, ct)
             ? Results.Created($"/api/companies/{companyId}/vehicles/{vehicle.Id}", VehicleResponse.From(vehicle))
             : Problems.Rejected(new Rejection("plate-taken", $"The company already has a vehicle with plate {plate}."));

@@ -24,6 +24,27 @@ public sealed class IdempotencyKeys(ITableStore tables, TimeProvider clock)
     public static string Fingerprint(params object?[] fields) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001f', fields.Select(f => f?.ToString() ?? "\u0000")))));
 
+    /// <summary>
+    /// For a create where the key is optional: without one, <paramref name="newId"/>; with one, the id it was first
+    /// claimed for (<see cref="IdToCreate.IsRetry"/> then says to look for what the first request made, and to make
+    /// it under that id if a crash stopped it). A malformed key or one reused for another body is a problem.
+    /// </summary>
+    public async Task<IdToCreate> IdToCreateAsync(string? key, string scope, string fingerprint, string newId, CancellationToken ct)
+    {
+        if (key is null)
+        {
+            return new IdToCreate(newId, IsRetry: false, Problem: null);
+        }
+
+        if (!IsWellFormed(key))
+        {
+            return new IdToCreate(newId, IsRetry: false, Problems.Validation(Header, Rule));
+        }
+
+        var claim = await ClaimAsync(scope, key, fingerprint, newId, ct);
+        return new IdToCreate(claim.ResourceId, !claim.IsNew, claim.Mismatch ? Problems.IdempotencyKeyReused() : null);
+    }
+
     /// <summary>Claims <paramref name="key"/> for <paramref name="newId"/>, or finds what it was claimed for.</summary>
     /// <param name="scope">The use and the caller ("bookings|usr_…"): keys of different callers never meet.</param>
     public async Task<IdempotentClaim> ClaimAsync(string scope, string key, string fingerprint, string newId, CancellationToken ct)
@@ -69,6 +90,10 @@ public sealed class IdempotencyKeys(ITableStore tables, TimeProvider clock)
 }
 
 /// <param name="ResourceId">The id this request creates (new) or created before (a retry).</param>
+/// <param name="IsRetry">The key came before: what it created may exist already.</param>
+/// <param name="Problem">The answer instead, when the key is malformed or was used for another request.</param>
+public sealed record IdToCreate(string Id, bool IsRetry, IResult? Problem);
+
 /// <param name="ClaimedAt">When the first request with the key came: the creation time every retry repeats.</param>
 /// <param name="Mismatch">The key was used before for a request with another body.</param>
 public sealed record IdempotentClaim(string ResourceId, DateTimeOffset ClaimedAt, bool IsNew, bool Mismatch);
