@@ -2,22 +2,35 @@ using Atlas.Core.Bookings;
 using Atlas.Core.Drivers;
 using Atlas.Core.Rides;
 using Atlas.Functions.Common;
+using Atlas.Functions.Companies;
 using Atlas.Functions.Lifecycles;
 
 namespace Atlas.Functions.Bookings;
 
 /// <summary>
-/// Carries out <see cref="AwardRide"/>: the winner's own instance decides whether they are free (so two bookings
-/// closing at once cannot both get one driver); if so the ride is created and the booking hears DriverReserved,
-/// else DriverUnavailable and it offers the next bid. Every step is idempotent, so a redelivery repeats safely.
+/// Carries out <see cref="AwardRide"/>: a winner who has gone unavailable since bidding (or left the company) is
+/// passed over; otherwise the winner's own instance decides whether they are free (so two bookings closing at once
+/// cannot both get one driver); if so the ride is created and the booking hears DriverReserved, else
+/// DriverUnavailable and it offers the next bid. Every step is idempotent, so a redelivery repeats safely.
 /// </summary>
 public sealed class RideAwards(
-    Lifecycle<DriverDuty, DriverDutyCommand> duties, Lifecycle<Ride, RideCommand> rides, BookingIndex index, RandomSource random)
+    Lifecycle<DriverDuty, DriverDutyCommand> duties, Lifecycle<Ride, RideCommand> rides, CompanyStore companies, BookingIndex index, RandomSource random)
     : IEffectHandler<AwardRide>
 {
     public async Task<object?> HandleAsync(AwardRide effect, EffectContext context, CancellationToken ct)
     {
         var winner = effect.Winner;
+        if (await companies.FindDriverAsync(winner.CompanyId, winner.DriverId, ct) is not { Available: true })
+        {
+            // Unless this is a redelivery of an award already made (the driver holds this very ride): that goes on,
+            // whatever the driver's availability now, so a retry never undoes a ride.
+            var (duty, _) = await duties.GetAsync(winner.DriverId, ct);
+            if (duty.ActiveRideId != effect.RideId)
+            {
+                return new DriverUnavailable(effect.RideId, winner.DriverId);
+            }
+        }
+
         var reserved = await duties.ExecuteAsync(winner.DriverId, new ReserveDriver(effect.RideId), ct);
         switch (reserved.Status)
         {

@@ -174,6 +174,26 @@ public sealed class BiddingTests(AtlasAppFactory app) : IClassFixture<AtlasAppFa
     }
 
     [Fact]
+    public async Task A_winner_who_went_unavailable_after_bidding_is_passed_over_for_the_next_bid()
+    {
+        var company = await TestCompany.CreateAsync(app);
+        var gone = await AddReadyDriverAsync(app, company);
+        await ReadyAsync(company.Driver, company.VehicleId);
+        var rider = await Accounts.SignInAsync(app);
+        var booking = await BookAsync(app, rider);
+        await HttpAssert.JsonAsync(await BidAsync(gone, Id(booking), QuoteTotal(booking) - 100));
+        await HttpAssert.JsonAsync(await BidAsync(company.Driver, Id(booking), QuoteTotal(booking)));
+        await HttpAssert.JsonAsync(await gone.Client.PutAsJsonAsync("/api/drivers/me/availability", new { available = false }));
+
+        await CloseBiddingAsync(app);
+
+        var assigned = await GetBookingAsync(rider, Id(booking));
+        Assert.Equal(company.Driver.MemberId, assigned.GetProperty("assignment").GetProperty("driverId").GetString());
+        Assert.Equal(QuoteTotal(booking), assigned.GetProperty("assignment").GetProperty("price").GetInt64());
+        Assert.Contains("bid.lost", TopicsSentTo(app, gone.UserId));
+    }
+
+    [Fact]
     public async Task A_driver_on_a_ride_cannot_bid_on_another_booking()
     {
         var company = await TestCompany.CreateAsync(app);
