@@ -51,32 +51,34 @@ public static class CompanyFunctions
             return Problems.Validation(errors);
         }
 
-        var id = await keys.IdToCreateAsync(
-            idempotencyKey, $"companies|{caller.UserId}", IdempotencyKeys.Fingerprint(name, adminPhone.Value), random.NewId("co"), ct);
-        if (id.Problem is { } problem)
-        {
-            return problem;
-        }
-
         // A retry answers with what the first request made; if a crash stopped it after the account joined, the
         // company is made now under the member id the account already holds.
         var memberId = random.NewId("mem");
-        if (id.IsRetry)
-        {
-            var (account, _) = await accounts.GetAsync(adminPhone.Digits, ct);
-            if (account.Membership is { } membership && membership.CompanyId == id.Id)
+        var (id, answer) = await keys.CreateOnceAsync(
+            idempotencyKey,
+            $"companies|{caller.UserId}",
+            IdempotencyKeys.Fingerprint(name, adminPhone.Value),
+            random.NewId("co"),
+            async made =>
             {
-                if (await companies.FindAsync(id.Id, ct) is { } made && await companies.FindMemberAsync(id.Id, membership.MemberId, ct) is { } madeAdmin)
+                if ((await accounts.GetAsync(adminPhone.Digits, ct)).State.Membership is not { } membership || membership.CompanyId != made)
                 {
-                    return Created(made, madeAdmin);
+                    return null;
                 }
 
                 memberId = membership.MemberId;
-            }
+                return await companies.FindAsync(made, ct) is { } company && await companies.FindMemberAsync(made, memberId, ct) is { } admin
+                    ? Created(company, admin)
+                    : null;
+            },
+            ct);
+        if (answer is not null)
+        {
+            return answer;
         }
 
         // The phone's account decides first (one company per phone); nothing is written if it says no.
-        var company = new Company(id.Id, name!, clock.GetUtcNow());
+        var company = new Company(id, name!, clock.GetUtcNow());
         var admin = new Member(memberId, adminPhone.Value, Role.CompanyAdmin, company.CreatedAt);
         var joined = await accounts.ExecuteAsync(adminPhone.Digits, new JoinCompany(company.Id, admin.Id, admin.Role), ct);
         if (Problems.Failure(joined) is { } refused)

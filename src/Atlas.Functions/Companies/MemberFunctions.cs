@@ -67,19 +67,19 @@ public static class MemberFunctions
 
         // The phone's account owns "one company per phone"; the member row follows it. A retry after a crash
         // between the two finds the account already joined with the same member id and writes the row.
-        var id = await keys.IdToCreateAsync(
-            idempotencyKey, $"members|{companyId}|{caller.UserId}", IdempotencyKeys.Fingerprint(phone.Value, request.Role), random.NewId("mem"), ct);
-        if (id.Problem is { } problem)
+        var (id, answer) = await keys.CreateOnceAsync(
+            idempotencyKey,
+            $"members|{companyId}|{caller.UserId}",
+            IdempotencyKeys.Fingerprint(phone.Value, request.Role),
+            random.NewId("mem"),
+            async made => await companies.FindMemberAsync(companyId, made, ct) is { } member ? Created(companyId, member) : null,
+            ct);
+        if (answer is not null)
         {
-            return problem;
+            return answer;
         }
 
-        if (id.IsRetry && await companies.FindMemberAsync(companyId, id.Id, ct) is { } made)
-        {
-            return Results.Created($"/api/companies/{companyId}/members/{made.Id}", MemberResponse.From(made));
-        }
-
-        var member = new Member(id.Id, phone.Value, request.Role!.Value, clock.GetUtcNow());
+        var member = new Member(id, phone.Value, request.Role!.Value, clock.GetUtcNow());
         var (account, _) = await accounts.GetAsync(phone.Digits, ct);
         if (account.Membership is { } existing && existing.CompanyId == companyId && existing.Role == member.Role
             && await companies.FindMemberAsync(companyId, existing.MemberId, ct) is null)
@@ -94,9 +94,12 @@ public static class MemberFunctions
         }
 
         return await companies.AddMemberAsync(companyId, member, ct)
-            ? Results.Created($"/api/companies/{companyId}/members/{member.Id}", MemberResponse.From(member))
+            ? Created(companyId, member)
             : Problems.Rejected(new Rejection("already-member", "This phone is already a member of the company."));
     }
+
+    private static IResult Created(string companyId, Member member) =>
+        Results.Created($"/api/companies/{companyId}/members/{member.Id}", MemberResponse.From(member));
 
     private static async Task<IResult> GetAsync(string companyId, string memberId, Caller caller, CompanyStore companies, CancellationToken ct) =>
         await FindAsync(companyId, memberId, caller, companies, ct) is { } member

@@ -73,23 +73,26 @@ public static class VehicleFunctions
             return Problems.Validation(errors);
         }
 
-        var id = await keys.IdToCreateAsync(
-            idempotencyKey, $"vehicles|{companyId}|{caller.UserId}", IdempotencyKeys.Fingerprint(request.Type, capacity.Seats, capacity.Kg, plate), random.NewId("veh"), ct);
-        if (id.Problem is { } problem)
+        var (id, answer) = await keys.CreateOnceAsync(
+            idempotencyKey,
+            $"vehicles|{companyId}|{caller.UserId}",
+            IdempotencyKeys.Fingerprint(request.Type, capacity.Seats, capacity.Kg, plate),
+            random.NewId("veh"),
+            async made => await companies.FindVehicleAsync(companyId, made, ct) is { } vehicle ? Created(companyId, vehicle) : null,
+            ct);
+        if (answer is not null)
         {
-            return problem;
+            return answer;
         }
 
-        if (id.IsRetry && await companies.FindVehicleAsync(companyId, id.Id, ct) is { } made)
-        {
-            return Results.Created($"/api/companies/{companyId}/vehicles/{made.Id}", VehicleResponse.From(made));
-        }
-
-        var vehicle = new Vehicle(id.Id, request.Type!.Value, capacity, plate!, clock.GetUtcNow());
+        var vehicle = new Vehicle(id, request.Type!.Value, capacity, plate!, clock.GetUtcNow());
         return await companies.AddVehicleAsync(companyId, vehicle, ct)
-            ? Results.Created($"/api/companies/{companyId}/vehicles/{vehicle.Id}", VehicleResponse.From(vehicle))
+            ? Created(companyId, vehicle)
             : Problems.Rejected(new Rejection("plate-taken", $"The company already has a vehicle with plate {plate}."));
     }
+
+    private static IResult Created(string companyId, Vehicle vehicle) =>
+        Results.Created($"/api/companies/{companyId}/vehicles/{vehicle.Id}", VehicleResponse.From(vehicle));
 
     private static async Task<IResult> GetAsync(string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct) =>
         await FindAsync(companyId, vehicleId, caller, companies, ct) is { } vehicle

@@ -25,24 +25,31 @@ public sealed class IdempotencyKeys(ITableStore tables, TimeProvider clock)
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001f', fields.Select(f => f?.ToString() ?? "\u0000")))));
 
     /// <summary>
-    /// For a create where the key is optional: without one, <paramref name="newId"/>; with one, the id it was first
-    /// claimed for (<see cref="IdToCreate.IsRetry"/> then says to look for what the first request made, and to make
-    /// it under that id if a crash stopped it). A malformed key or one reused for another body is a problem.
+    /// For a create where the key is optional. Without one: create under <paramref name="newId"/>. With one: the id
+    /// it was first claimed for; on a retry, <paramref name="madeBefore"/> looks for what the first request made and
+    /// answers with it, or returns null to have it made now under that id (a crash stopped the first). A malformed
+    /// key, or one used before for another body, is the answer instead.
     /// </summary>
-    public async Task<IdToCreate> IdToCreateAsync(string? key, string scope, string fingerprint, string newId, CancellationToken ct)
+    public async Task<(string Id, IResult? Answer)> CreateOnceAsync(
+        string? key, string scope, string fingerprint, string newId, Func<string, Task<IResult?>> madeBefore, CancellationToken ct)
     {
         if (key is null)
         {
-            return new IdToCreate(newId, IsRetry: false, Problem: null);
+            return (newId, null);
         }
 
         if (!IsWellFormed(key))
         {
-            return new IdToCreate(newId, IsRetry: false, Problems.Validation(Header, Rule));
+            return (newId, Problems.Validation(Header, Rule));
         }
 
         var claim = await ClaimAsync(scope, key, fingerprint, newId, ct);
-        return new IdToCreate(claim.ResourceId, !claim.IsNew, claim.Mismatch ? Problems.IdempotencyKeyReused() : null);
+        return claim switch
+        {
+            { Mismatch: true } => (claim.ResourceId, Problems.IdempotencyKeyReused()),
+            { IsNew: false } => (claim.ResourceId, await madeBefore(claim.ResourceId)),
+            _ => (claim.ResourceId, null),
+        };
     }
 
     /// <summary>Claims <paramref name="key"/> for <paramref name="newId"/>, or finds what it was claimed for.</summary>
@@ -90,10 +97,6 @@ public sealed class IdempotencyKeys(ITableStore tables, TimeProvider clock)
 }
 
 /// <param name="ResourceId">The id this request creates (new) or created before (a retry).</param>
-/// <param name="IsRetry">The key came before: what it created may exist already.</param>
-/// <param name="Problem">The answer instead, when the key is malformed or was used for another request.</param>
-public sealed record IdToCreate(string Id, bool IsRetry, IResult? Problem);
-
 /// <param name="ClaimedAt">When the first request with the key came: the creation time every retry repeats.</param>
 /// <param name="Mismatch">The key was used before for a request with another body.</param>
 public sealed record IdempotentClaim(string ResourceId, DateTimeOffset ClaimedAt, bool IsNew, bool Mismatch);
