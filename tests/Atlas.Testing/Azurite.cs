@@ -42,7 +42,8 @@ public static partial class Azurite
         };
         foreach (var argument in new[]
                  {
-                     "--disableTelemetry", "--skipApiVersionCheck", "--inMemoryPersistence", "--loose",
+                     // Silent: no access log line per request (each would cost Azurite and this process CPU).
+                     "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--inMemoryPersistence", "--loose",
                      "--blobPort", "0", "--queuePort", "0", "--tablePort", "0",
                  })
         {
