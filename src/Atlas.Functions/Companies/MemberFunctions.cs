@@ -65,8 +65,6 @@ public static class MemberFunctions
             return Problems.Validation(errors);
         }
 
-        // The phone's account owns "one company per phone"; the member row follows it. A retry after a crash
-        // between the two finds the account already joined with the same member id and writes the row.
         var (id, answer) = await keys.CreateOnceAsync(
             idempotencyKey,
             $"members|{companyId}|{caller.UserId}",
@@ -80,6 +78,8 @@ public static class MemberFunctions
         }
 
         var member = new Member(id, phone.Value, request.Role!.Value, clock.GetUtcNow());
+        // The phone's account owns "one company per phone"; the member row follows it. A retry after a crash
+        // between the two finds the account already joined with the same member id and writes the row.
         var (account, _) = await accounts.GetAsync(phone.Digits, ct);
         if (account.Membership is { } existing && existing.CompanyId == companyId && existing.Role == member.Role
             && await companies.FindMemberAsync(companyId, existing.MemberId, ct) is null)
