@@ -22,5 +22,8 @@ public sealed class RandomSource
             }
         });
 
+    /// <summary>A uniform fraction in [0, 1): jitter for retry delays.</summary>
+    public double NewFraction() => RandomNumberGenerator.GetInt32(1 << 30) / (double)(1 << 30);
+
     public byte[] NewBytes(int count) => RandomNumberGenerator.GetBytes(count);
 }

@@ -1,0 +1,312 @@
+using Atlas.Core.Common;
+using Atlas.Core.Ledger;
+using Atlas.Core.Notifications;
+using Atlas.Core.Rides;
+using static Atlas.Core.Payments.EscrowStatus;
+
+namespace Atlas.Core.Payments;
+
+public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCommand>
+{
+    public const string Name = "escrow";
+
+    public EscrowDecider()
+        : this(EscrowRules.Default)
+    {
+    }
+
+    public static Rejection NotFound { get; } = new("payment-not-found", "There is no payment for this ride.");
+
+    public static Rejection StaleEvent { get; } = new("stale-event", "The event is older than what the payment already knows.");
+
+    public static Rejection NothingCaptured { get; } = new("nothing-captured", "Nothing was charged for this ride.");
+
+    public static Rejection RefundTooLarge { get; } = new("refund-exceeds-captured", "A refund cannot exceed what was charged and not yet refunded.");
+
+    public static Rejection RefundIdReused { get; } = new("refund-key-reused", "This refund was already asked for with another amount.");
+
+    public static Rejection NotTippable { get; } = new("tip-not-allowed", "Only a completed, paid ride can be tipped.");
+
+    public static Rejection AlreadyTipped { get; } = new("already-tipped", "This ride has been tipped.");
+
+    public EscrowRules Rules => rules;
+
+    public override string Type => Name;
+
+    public override Escrow Initial => Escrow.None;
+
+    public override EscrowCommand Timeout(DateTimeOffset deadline) => new EscrowTimedOut(deadline);
+
+    public override Decision<Escrow> Decide(Escrow state, EscrowCommand command, DateTimeOffset now) => (state.Status, command) switch
+    {
+        (None, OpenEscrow open) => Open(open.Terms, now),
+        (None, _) => new Decision<Escrow>.Rejected(NotFound),
+        (_, OpenEscrow) => Decision<Escrow>.Ignore(),
+
+        (_, IntentObserved seen) when seen.ObservedAt < state.ObservedAt => new Decision<Escrow>.Rejected(StaleEvent),
+        (_, IntentObserved seen) => Observe(state, seen, now),
+
+        // An authorisation made for an attempt the escrow no longer wants (the ride ended meanwhile, or a retry
+        // raced it) is cancelled, so no hold is left on the rider's card.
+        (_, PaymentAuthorised a) when a.Attempt != state.Attempt || !IsWaitingFor(state, a.Attempt) => Orphan(state, a.IntentId),
+        (_, PaymentAuthorised a) => Authorise(state, a, now),
+        (Authorising, PaymentNeedsAction n) when n.Attempt == state.Attempt => NeedAction(state, n, now),
+        (Authorising or ActionRequired, PaymentDeclined d) when d.Attempt == state.Attempt => Decline(state, d.Code, d.IntentId, now),
+        (Authorised, PaymentDeclined d) when state.Reauthorising && d.Attempt == state.Attempt => Accept(
+            state with { Reauthorising = false },
+            Tell(state, state.Terms!.RiderId, "payment.declined")),
+        (_, PaymentNeedsAction or PaymentDeclined) => Decision<Escrow>.Ignore(),
+
+        (ActionRequired, EscrowTimedOut t) when t.Deadline == state.ActionDeadline && now >= t.Deadline =>
+            Decline(state, "authentication-timeout", state.Hold!.IntentId, now, new CancelPayment(state.Hold.IntentId)),
+        (Authorised, EscrowTimedOut t) when !state.Reauthorising && t.Deadline == ReauthoriseAt(state) && now >= t.Deadline => Reauthorise(state),
+        (_, EscrowTimedOut) => Decision<Escrow>.Ignore(),
+        (Authorised, HoldLapsed l) when l.IntentId == state.Hold!.IntentId => Reauthorise(
+            state with { Status = Authorising, Hold = null },
+            new RecordLedger(Entries.Release(TxId(state, $"release-{state.Hold.Attempt}"), state.Terms!.Currency, state.Terms.DriverId, state.Terms.RideId, now, state.Hold.Amount))),
+        (_, HoldLapsed) => Decision<Escrow>.Ignore(),
+
+        (_, RideOver) when state.Due is not null => Decision<Escrow>.Ignore(),
+        (_, RideOver over) => Finish(state with { Due = Charge(state.Terms!, over), Outcome = over.Outcome }),
+
+        (Capturing, PaymentCaptured c) when c.IntentId == state.Hold!.IntentId => Capture(state, c.Amount, now),
+        (Capturing, CaptureFailed f) when f.IntentId == state.Hold!.IntentId => Lapse(state, f.Code, now),
+        (Releasing, PaymentReleased r) when r.IntentId == state.Hold!.IntentId => Accept(
+            state with { Status = Released },
+            new RecordLedger(Entries.Release(TxId(state, "release"), state.Terms!.Currency, state.Terms.DriverId, state.Terms.RideId, now, state.Hold.Amount))),
+        (_, PaymentCaptured or CaptureFailed or PaymentReleased) => Decision<Escrow>.Ignore(),
+
+        (Captured, RequestRefund r) => Refund(state, r),
+        (_, RequestRefund) => new Decision<Escrow>.Rejected(NothingCaptured),
+        (Captured, RefundSucceeded r) when state.Refunds.Any(l => l.Id == r.RefundId && !l.Done) => Refunded(state, r.RefundId, now),
+        (Captured, RefundFailed r) when state.Refunds.Any(l => l.Id == r.RefundId && !l.Done) => Accept(
+            state with { Refunds = [.. state.Refunds.Where(l => l.Id != r.RefundId)] }),
+        (_, RefundSucceeded or RefundFailed) => Decision<Escrow>.Ignore(),
+
+        (_, AddTip t) when state.Tip?.Id == t.TipId => Decision<Escrow>.Ignore(),
+        (Captured, AddTip) when state.Tip is not null => new Decision<Escrow>.Rejected(AlreadyTipped),
+        (Captured, AddTip t) when state.Outcome == RideStatus.Completed && t.Amount is > 0 && t.Amount <= rules.MaxTip => Accept(
+            state with { Tip = new TipLine(t.TipId, t.Amount, Done: false) },
+            new ChargeTip(t.TipId, t.Amount, state.Terms!.Currency, state.Terms.CustomerId!, state.Terms.PaymentMethodId!, state.Terms.RideId)),
+        (_, AddTip) => new Decision<Escrow>.Rejected(NotTippable),
+        (Captured, TipCharged t) when state.Tip is { Done: false } tip && tip.Id == t.TipId => Accept(
+            state with { Tip = tip with { Done = true } },
+            new RecordLedger(Entries.Tip(TxId(state, "tip"), state.Terms!.Currency, state.Terms.DriverId, state.Terms.RideId, now, tip.Amount)),
+            Tell(state, state.Terms.DriverUserId, "tip.received", tip.Amount)),
+        (Captured, TipDeclined t) when state.Tip is { Done: false } tip && tip.Id == t.TipId => Accept(
+            state with { Tip = null },
+            Tell(state, state.Terms!.RiderId, "tip.declined")),
+        (_, TipCharged or TipDeclined) => Decision<Escrow>.Ignore(),
+
+        (Captured, DisputeOpened d) when state.Dispute is null => OpenDispute(state, d, now),
+        (Captured, DisputeClosed d) when state.Dispute is { Status: "open" } open && open.Id == d.DisputeId => CloseDispute(state, open, d.Won, now),
+        (_, DisputeOpened or DisputeClosed) => Decision<Escrow>.Ignore(),
+
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown command."),
+    };
+
+    /// <summary>When the authorisation in force is replaced by a new one, if nothing captures it first.</summary>
+    public DateTimeOffset? ReauthoriseAt(Escrow state) =>
+        state is { Status: Authorised, Due: null, Hold.CaptureBefore: { } before } ? before - rules.ReauthoriseBefore : null;
+
+    private Decision<Escrow> Open(EscrowTerms terms, DateTimeOffset now)
+    {
+        var opened = Escrow.None with { Terms = terms, Attempt = 1 };
+        return terms is { CustomerId: { } customer, PaymentMethodId: { } card }
+            ? Accept(
+                opened with { Status = Authorising },
+                new AuthorisePayment(1, rules.HoldFor(terms.Price), terms.Currency, customer, card, terms.BookingId, terms.RideId))
+            : Decline(opened, "no-payment-method", null, now);
+    }
+
+    private static bool IsWaitingFor(Escrow state, int attempt) =>
+        state.Status is Authorising or ActionRequired || (state.Status == Authorised && state.Reauthorising && state.Attempt == attempt);
+
+    private Decision<Escrow> Authorise(Escrow state, PaymentAuthorised a, DateTimeOffset now)
+    {
+        var terms = state.Terms!;
+        var hold = new Authorisation(a.Attempt, a.IntentId, a.Amount, a.CaptureBefore, null);
+        var next = state with { Status = Authorised, Hold = hold, Reauthorising = false, ActionDeadline = null };
+        List<Effect> effects = [new RecordLedger(Entries.Hold(TxId(state, $"hold-{a.Attempt}"), terms.Currency, terms.DriverId, terms.RideId, now, a.Amount))];
+        if (state is { Status: Authorised, Hold: { } replaced })
+        {
+            // The replaced authorisation is released only now, so the ride was never without a hold.
+            effects.Add(new CancelPayment(replaced.IntentId));
+            effects.Add(new RecordLedger(Entries.Release(TxId(state, $"release-{replaced.Attempt}"), terms.Currency, terms.DriverId, terms.RideId, now, replaced.Amount)));
+        }
+
+        return next.Due is not null ? Finish(next, [.. effects]) : Accept(next, [.. effects]);
+    }
+
+    private Decision<Escrow> NeedAction(Escrow state, PaymentNeedsAction n, DateTimeOffset now)
+    {
+        var deadline = now + rules.ActionWindow;
+        return Accept(
+            state with { Status = ActionRequired, Hold = new Authorisation(n.Attempt, n.IntentId, 0, null, n.ClientSecret), ActionDeadline = deadline },
+            Tell(state, state.Terms!.RiderId, "payment.action-required"));
+    }
+
+    /// <summary>The card was refused. The booking hears of it only for the first authorisation (the ride has not
+    /// begun); a lapsed hold on a ride under way is a loss the platform sees in the escrow.</summary>
+    private Decision<Escrow> Decline(Escrow state, string code, string? intentId, DateTimeOffset now, params Effect[] more)
+    {
+        var terms = state.Terms!;
+        List<Effect> effects = [.. more, Tell(state, terms.RiderId, "payment.declined")];
+        if (state.Attempt == 1 && state.Due is null)
+        {
+            effects.Add(new PaymentFailed(terms.BookingId, terms.RideId));
+        }
+
+        var hold = intentId is null ? state.Hold : state.Hold ?? new Authorisation(state.Attempt, intentId, 0, null, null);
+        return Accept(state with { Status = Declined, Hold = hold, FailureCode = code, ActionDeadline = null, Reauthorising = false }, [.. effects]);
+    }
+
+    /// <summary>A new authorisation for the ride: alongside the one in force (which is released when it succeeds),
+    /// or after one that lapsed.</summary>
+    private Decision<Escrow> Reauthorise(Escrow state, params Effect[] effects)
+    {
+        var terms = state.Terms!;
+        var attempt = state.Attempt + 1;
+        return Accept(
+            state with { Attempt = attempt, Reauthorising = state.Status == Authorised },
+            [.. effects, new AuthorisePayment(attempt, rules.HoldFor(terms.Price), terms.Currency, terms.CustomerId!, terms.PaymentMethodId!, terms.BookingId, terms.RideId)]);
+    }
+
+    private static Decision<Escrow> Orphan(Escrow state, string intentId) =>
+        state.Hold?.IntentId == intentId ? Decision<Escrow>.Ignore() : Decision<Escrow>.Accept(state, null, new CancelPayment(intentId));
+
+    /// <summary>What the ride's end makes due: the fare when it completed, else the fee (the hold caps both).</summary>
+    private static long Charge(EscrowTerms terms, RideOver over) => over.Outcome == RideStatus.Completed ? terms.Price : over.Fee;
+
+    /// <summary>With a hold in force, capture what is due or release the hold; otherwise wait for the authorisation.</summary>
+    private Decision<Escrow> Finish(Escrow state, params Effect[] effects)
+    {
+        var due = state.Due!.Value;
+        return state.Status switch
+        {
+            Authorised when due > 0 => Accept(
+                state with { Status = Capturing, Reauthorising = false },
+                [.. effects, new CapturePayment(state.Hold!.IntentId, Math.Min(due, state.Hold.Amount))]),
+            Authorised or ActionRequired => Accept(
+                state with { Status = Releasing, Reauthorising = false, ActionDeadline = null },
+                [.. effects, new CancelPayment(state.Hold!.IntentId)]),
+            _ => Accept(state, effects),
+        };
+    }
+
+    private Decision<Escrow> Capture(Escrow state, long amount, DateTimeOffset now)
+    {
+        var terms = state.Terms!;
+        var (_, driverShare) = terms.Fee.Split(amount);
+        return Accept(
+            state with { Status = Captured, Captured = amount, DriverShare = driverShare },
+            new RecordLedger(Entries.Capture(TxId(state, "capture"), terms.Currency, terms.DriverId, terms.RideId, now, state.Hold!.Amount, amount, driverShare)),
+            Tell(state, terms.RiderId, "payment.captured", amount));
+    }
+
+    /// <summary>The capture was refused (the hold lapsed): nothing was charged; the hold is off the books.</summary>
+    private Decision<Escrow> Lapse(Escrow state, string code, DateTimeOffset now)
+    {
+        var terms = state.Terms!;
+        return Accept(
+            state with { Status = Declined, FailureCode = code },
+            new RecordLedger(Entries.Release(TxId(state, "release"), terms.Currency, terms.DriverId, terms.RideId, now, state.Hold!.Amount)));
+    }
+
+    private Decision<Escrow> Observe(Escrow state, IntentObserved seen, DateTimeOffset now)
+    {
+        var intent = seen.Intent;
+        var command = state.Hold?.IntentId == intent.Id || (state.Status == Authorising && intent.Attempt == state.Attempt)
+            ? Translate(state, intent)
+            : null;
+        if (command is null)
+        {
+            return Decision<Escrow>.Ignore();
+        }
+
+        return Decide(state, command, now) switch
+        {
+            Decision<Escrow>.Accepted accepted => accepted with { State = accepted.State with { ObservedAt = seen.ObservedAt } },
+            var other => other,
+        };
+    }
+
+    /// <summary>The command an intent's status stands for in the escrow's current state; null when it says nothing new
+    /// (a stale or repeated event).</summary>
+    private static EscrowCommand? Translate(Escrow state, IntentSnapshot intent) => (state.Status, intent.Status) switch
+    {
+        (Authorising or ActionRequired, "requires_capture") => new PaymentAuthorised(state.Attempt, intent.Id, intent.AmountCapturable, intent.CaptureBefore),
+        (Authorising or ActionRequired, "requires_payment_method") => new PaymentDeclined(state.Attempt, intent.Id, intent.ErrorCode ?? "card_declined"),
+        (Authorising, "requires_action") => new PaymentNeedsAction(state.Attempt, intent.Id, ""),
+        (ActionRequired, "canceled") => new PaymentDeclined(state.Attempt, intent.Id, intent.CancellationReason ?? "canceled"),
+        (Capturing, "succeeded") => new PaymentCaptured(intent.Id, intent.AmountReceived),
+        (Capturing, "canceled") => new CaptureFailed(intent.Id, intent.CancellationReason ?? "canceled"),
+        (Releasing, "canceled") => new PaymentReleased(intent.Id),
+
+        // The hold lapsed before the ride ended: authorise again (the lapsed one is already gone).
+        (Authorised, "canceled") when intent.CancellationReason == "expired" => new HoldLapsed(intent.Id),
+        _ => null,
+    };
+
+    private Decision<Escrow> Refund(Escrow state, RequestRefund r)
+    {
+        if (state.Refunds.FirstOrDefault(l => l.Id == r.RefundId) is { } earlier)
+        {
+            return earlier.Amount == r.Amount ? Decision<Escrow>.Ignore() : new Decision<Escrow>.Rejected(RefundIdReused);
+        }
+
+        if (r.Amount <= 0 || r.Amount > state.Captured - state.Refunded)
+        {
+            return new Decision<Escrow>.Rejected(RefundTooLarge);
+        }
+
+        return Decision<Escrow>.Accept(
+            state with { Refunds = [.. state.Refunds, new RefundLine(r.RefundId, r.Amount, Done: false)] },
+            null,
+            new RefundPayment(r.RefundId, state.Hold!.IntentId, r.Amount));
+    }
+
+    /// <summary>The driver gives back their share of each refund, counted on the running total so the parts of all
+    /// refunds add up to exactly the share when everything is refunded.</summary>
+    private Decision<Escrow> Refunded(Escrow state, string refundId, DateTimeOffset now)
+    {
+        var terms = state.Terms!;
+        var line = state.Refunds.Single(l => l.Id == refundId);
+        var before = PlatformFee.Proportion(state.RefundedDone, state.DriverShare, state.Captured);
+        var after = PlatformFee.Proportion(state.RefundedDone + line.Amount, state.DriverShare, state.Captured);
+        return Accept(
+            state with { Refunds = [.. state.Refunds.Select(l => l.Id == refundId ? l with { Done = true } : l)] },
+            new RecordLedger(Entries.Refund(TxId(state, $"refund-{refundId}"), terms.Currency, terms.DriverId, terms.RideId, now, line.Amount, after - before)),
+            Tell(state, terms.RiderId, "payment.refunded", line.Amount));
+    }
+
+    /// <summary>The driver's share of the ride, less what refunds took back, is frozen until the dispute closes.</summary>
+    private Decision<Escrow> OpenDispute(Escrow state, DisputeOpened d, DateTimeOffset now)
+    {
+        var terms = state.Terms!;
+        var frozen = state.DriverShare - PlatformFee.Proportion(state.RefundedDone, state.DriverShare, state.Captured);
+        return Accept(
+            state with { Dispute = new DisputeLine(d.DisputeId, d.Amount, frozen, "open") },
+            new RecordLedger(Entries.DisputeOpened(TxId(state, "dispute-opened"), terms.Currency, terms.DriverId, terms.RideId, now, d.Amount, frozen)),
+            Tell(state, terms.DriverUserId, "payout.held"));
+    }
+
+    private Decision<Escrow> CloseDispute(Escrow state, DisputeLine open, bool won, DateTimeOffset now)
+    {
+        var terms = state.Terms!;
+        var recover = !won && rules.DisputeLosses == DisputeLossPolicy.Recover;
+        return Accept(
+            state with { Dispute = open with { Status = won ? "won" : "lost" } },
+            new RecordLedger(Entries.DisputeClosed(TxId(state, "dispute-closed"), terms.Currency, terms.DriverId, terms.RideId, now, open.Amount, open.Frozen, won, recover)),
+            Tell(state, terms.DriverUserId, won || !recover ? "payout.released" : "payout.forfeited"));
+    }
+
+    private static string TxId(Escrow state, string step) => $"{state.Terms!.RideId}:{step}";
+
+    private static Notify Tell(Escrow state, string userId, string topic, long? amount = null) =>
+        new([new Notice(userId, topic, state.Terms!.BookingId, amount, state.Terms.RideId)]);
+
+    /// <summary>Accepts with the deadline the new state waits on: the 3-D Secure window, or the re-authorisation.</summary>
+    private Decision<Escrow> Accept(Escrow state, params Effect[] effects) =>
+        Decision<Escrow>.Accept(state, state.Status == ActionRequired ? state.ActionDeadline : ReauthoriseAt(state), effects);
+}
