@@ -42,6 +42,9 @@ public sealed class FakeStripeServer : IAsyncDisposable
     /// <summary>Where events go; null keeps them only in <see cref="StripeState.Events"/>.</summary>
     public string? WebhookUrl { get; set; }
 
+    /// <summary>Where events go when the address is only known later (an app on a port picked at start).</summary>
+    public Func<string?>? WebhookTarget { get; set; }
+
     public static async Task<FakeStripeServer> StartAsync(FakeStripeOptions options, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -231,13 +234,13 @@ public sealed class FakeStripeServer : IAsyncDisposable
     /// <summary>Posts an event the way Stripe does: the raw JSON, signed over "t.body" with the endpoint secret.</summary>
     private async Task DeliverAsync(JsonObject e)
     {
-        if (WebhookUrl is not { } url)
+        if ((WebhookUrl ?? WebhookTarget?.Invoke()) is not { } url)
         {
             return;
         }
 
         var body = e.ToJsonString();
-        var signature = Sign(body, Options.WebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var signature = Sign(body, Options.WebhookSecret, State.Clock.GetUtcNow().ToUnixTimeSeconds());
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
         content.Headers.Add("Stripe-Signature", signature);
         try

@@ -1,20 +1,27 @@
-using Atlas.FakeStripe;
+namespace Atlas.FakeStripe;
 
-// `./atlas run` starts this when no Stripe key is configured: Stripe's API on http://127.0.0.1:12111 (stripe-mock's
-// port), posting signed webhooks to the app.
-var config = new ConfigurationBuilder().AddCommandLine(args).AddEnvironmentVariables("FAKESTRIPE_").Build();
-var options = new FakeStripeOptions(
-    Port: int.TryParse(config["port"], out var port) ? port : 12111,
-    ApiKey: config["apiKey"] ?? new FakeStripeOptions().ApiKey,
-    WebhookSecret: config["webhookSecret"] ?? new FakeStripeOptions().WebhookSecret,
-    WebhookUrl: config["webhookUrl"]);
-await using var server = await FakeStripeServer.StartAsync(options);
-Console.WriteLine($"fake stripe: listening on {server.BaseUrl}, webhooks to {options.WebhookUrl ?? "(none)"}");
-var done = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) =>
+/// <summary>`./atlas run` starts this when no Stripe key is configured: Stripe's API on http://127.0.0.1:12111
+/// (stripe-mock's port), posting signed webhooks to the app.</summary>
+internal static class FakeStripeProgram
 {
-    e.Cancel = true;
-    done.TrySetResult();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => done.TrySetResult();
-await done.Task;
+    public static async Task Main(string[] args)
+    {
+        var config = new ConfigurationBuilder().AddCommandLine(args).AddEnvironmentVariables("FAKESTRIPE_").Build();
+        var defaults = new FakeStripeOptions();
+        var options = new FakeStripeOptions(
+            Port: int.TryParse(config["port"], out var port) ? port : 12111,
+            ApiKey: config["apiKey"] ?? defaults.ApiKey,
+            WebhookSecret: config["webhookSecret"] ?? defaults.WebhookSecret,
+            WebhookUrl: config["webhookUrl"]);
+        await using var server = await FakeStripeServer.StartAsync(options);
+        Console.WriteLine($"fake stripe: listening on {server.BaseUrl}, webhooks to {options.WebhookUrl ?? "(none)"}");
+        var done = new TaskCompletionSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            done.TrySetResult();
+        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => done.TrySetResult();
+        await done.Task;
+    }
+}

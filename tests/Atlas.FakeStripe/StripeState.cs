@@ -19,6 +19,8 @@ public sealed class StripeState(TimeProvider clock)
     private readonly List<JsonObject> _events = [];
     private int _next;
 
+    public TimeProvider Clock => clock;
+
     /// <summary>Called with each event as it is created (outside the lock).</summary>
     public Func<JsonObject, Task>? OnEvent { get; set; }
 

@@ -10,6 +10,9 @@ public static class TestSettings
     public const string SigningKeyId = "test-1";
     public static readonly string SigningSecret = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
+    public const string StripeKey = "sk_test_atlas_fake";
+    public const string WebhookSecret = "whsec_atlas_fake";
+
     public static Dictionary<string, string?> For(string prefix, HostingMode mode = HostingMode.Standalone) => new()
     {
         [AtlasServices.StorageSetting] = Azurite.ConnectionString,
@@ -26,5 +29,12 @@ public static class TestSettings
         ["Push:Sender"] = "recorder",
         ["RateLimits:sign-in:PermitLimit"] = "100000",
         ["RateLimits:location:PermitLimit"] = "100000",
+
+        // An app with a fake Stripe of its own replaces the address; the keys are the fake's.
+        ["Stripe:BaseUrl"] = "http://127.0.0.1:9/",
+        ["Stripe:SecretKey"] = StripeKey,
+        ["Stripe:WebhookSecrets:0"] = WebhookSecret,
+        ["Stripe:RetryDelay"] = "00:00:00.001",
+        ["Stripe:Timeout"] = "00:00:02",
     };
 }

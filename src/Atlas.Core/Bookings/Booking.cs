@@ -54,6 +54,7 @@ public sealed record Ending(DateTimeOffset At, Party? By, string? Reason, long F
 /// <param name="Candidate">While awarding, the index in <paramref name="Bids"/> of the bid being offered.</param>
 /// <param name="Round">How many bid windows have led towards an assignment (a reassignment starts another).</param>
 /// <param name="Excluded">Drivers who lost this booking's ride by not moving or cancelling: they cannot bid again.</param>
+/// <param name="PaymentDeclines">How many assigned rides were undone because the rider's card was declined.</param>
 public sealed record Booking(
     BookingStatus Status,
     BookingTerms? Terms,
@@ -64,7 +65,8 @@ public sealed record Booking(
     int Round,
     IReadOnlyList<string> Excluded,
     Assignment? Assignment,
-    Ending? Ending)
+    Ending? Ending,
+    int PaymentDeclines = 0)
 {
     public static Booking None { get; } = new(BookingStatus.None, null, null, null, [], 0, 0, [], null, null);
 
@@ -96,6 +98,9 @@ public sealed record DriverUnavailable(string RideId, string DriverId) : Booking
 /// <summary>The assigned ride ended; the booking follows it, or opens bidding again when the driver dropped out.</summary>
 public sealed record RideEnded(string RideId, RideStatus Outcome, Party? By, string? Reason, long Fee) : BookingCommand;
 
+/// <summary>The rider's card could not be authorised for the assigned ride.</summary>
+public sealed record RidePaymentDeclined(string RideId) : BookingCommand;
+
 public sealed record BookingTimedOut(DateTimeOffset Deadline) : BookingCommand;
 
 /// <summary>Tell nearby free drivers with a fitting vehicle that a booking is open for bids.</summary>
@@ -104,8 +109,16 @@ public sealed record InviteDrivers(Trip Trip, long QuoteTotal, string Currency, 
 /// <summary>Offer the ride to the winning bidder: reserve the driver, create the ride, answer DriverReserved or DriverUnavailable.</summary>
 public sealed record AwardRide(string RideId, Bid Winner, string RiderId, Trip Trip, string Currency, DateTimeOffset BookedAt) : Effect;
 
-/// <summary>A ride was awarded to a booking that had been cancelled meanwhile: cancel it, which frees its driver.</summary>
-public sealed record RecallRide(string RideId) : Effect;
+/// <summary>Cancel a ride the booking no longer wants (the booking was cancelled while it was awarded, or the card was
+/// declined), which frees its driver.</summary>
+public sealed record RecallRide(string RideId, string Reason = RecallRide.BookingCancelled) : Effect
+{
+    public const string BookingCancelled = "booking-cancelled";
+    public const string CardDeclined = "payment-declined";
+}
+
+/// <summary>Hold the winning price on the rider's card: opens the ride's escrow.</summary>
+public sealed record HoldPayment(string RideId, string RiderId, string DriverId, string DriverUserId, string CompanyId, long Price, string Currency) : Effect;
 
 /// <param name="BiddingLead">How long before a scheduled pickup its bidding opens.</param>
 /// <param name="MaxRounds">Bid windows a booking gets towards an assignment before it expires.</param>

@@ -72,6 +72,9 @@ public sealed class BookingDecider(BookingRules rules) : Decider<Booking, Bookin
         (Assigned, RideEnded ended) when ended.RideId == state.Assignment!.RideId => FollowRide(state, ended, now),
         (_, RideEnded) => Decision<Booking>.Ignore(),
 
+        (Assigned, RidePaymentDeclined declined) when declined.RideId == state.Assignment!.RideId => Unpaid(state, now),
+        (_, RidePaymentDeclined) => Decision<Booking>.Ignore(),
+
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown command."),
     };
 
@@ -166,6 +169,7 @@ public sealed class BookingDecider(BookingRules rules) : Decider<Booking, Bookin
         return Decision<Booking>.Accept(
             next,
             null,
+            new HoldPayment(assignment.RideId, terms.RiderId, winner.DriverId, winner.DriverUserId, winner.CompanyId, winner.Amount, terms.Quote.Currency),
             new Notify(
             [
                 new Notice(terms.RiderId, "booking.assigned", terms.BookingId, winner.Amount, assignment.RideId),
@@ -210,6 +214,26 @@ public sealed class BookingDecider(BookingRules rules) : Decider<Booking, Bookin
         }
 
         return StartBidding(dropped, now, new Notice(terms.RiderId, "booking.reassigning", terms.BookingId));
+    }
+
+    /// <summary>The rider's card was declined for the assigned ride: the ride is called off (its driver did nothing
+    /// wrong and may bid again) and bidding reopens once, so the rider can fix their card; a second decline cancels.</summary>
+    private Decision<Booking> Unpaid(Booking state, DateTimeOffset now)
+    {
+        var terms = state.Terms!;
+        var recall = new RecallRide(state.Assignment!.RideId, RecallRide.CardDeclined);
+        var unassigned = state with { Assignment = null, PaymentDeclines = state.PaymentDeclines + 1 };
+        if (state.PaymentDeclines > 0 || state.Round >= rules.MaxRounds)
+        {
+            return Decision<Booking>.Accept(
+                Ended(unassigned, Cancelled, now, Party.System, RecallRide.CardDeclined, fee: 0),
+                null,
+                recall,
+                new Notify([new Notice(terms.RiderId, "booking.cancelled", terms.BookingId)]));
+        }
+
+        var reopened = StartBidding(unassigned, now, new Notice(terms.RiderId, "booking.reassigning", terms.BookingId));
+        return reopened is Decision<Booking>.Accepted accepted ? accepted with { Effects = [recall, .. accepted.Effects] } : reopened;
     }
 
     private static bool IsOffered(Booking state, string rideId, string driverId) =>

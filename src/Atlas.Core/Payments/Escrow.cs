@@ -145,8 +145,9 @@ public sealed record RefundPayment(string RefundId, string IntentId, long Amount
 
 public sealed record ChargeTip(string TipId, long Amount, string Currency, string CustomerId, string PaymentMethodId, string RideId) : Effect;
 
-/// <summary>Append a transaction to the ledger (idempotent by its id).</summary>
-public sealed record RecordLedger(LedgerTransaction Transaction) : Effect;
+/// <summary>Append a transaction to the ledger (idempotent by its id); <paramref name="CompanyId"/> is the driver's company,
+/// where settlement finds the driver's payout account.</summary>
+public sealed record RecordLedger(LedgerTransaction Transaction, string CompanyId) : Effect;
 
 /// <summary>The rider's card could not be authorised for the ride: the booking decides what happens to it.</summary>
 public sealed record PaymentFailed(string BookingId, string RideId) : Effect;

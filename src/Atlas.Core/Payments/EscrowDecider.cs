@@ -39,7 +39,10 @@ public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCom
 
     public override Decision<Escrow> Decide(Escrow state, EscrowCommand command, DateTimeOffset now) => (state.Status, command) switch
     {
-        (None, OpenEscrow open) => Open(open.Terms, now),
+        (None, OpenEscrow open) => Open(state, open.Terms, now),
+
+        // The ride ended before its escrow opened (the queue was slow): remembered, so the escrow opens knowing.
+        (None, RideOver over) when state.Outcome is null => Decision<Escrow>.Accept(state with { Outcome = over.Outcome, Due = over.Fee }, null),
         (None, _) => new Decision<Escrow>.Rejected(NotFound),
         (_, OpenEscrow) => Decision<Escrow>.Ignore(),
 
@@ -63,7 +66,7 @@ public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCom
         (_, EscrowTimedOut) => Decision<Escrow>.Ignore(),
         (Authorised, HoldLapsed l) when l.IntentId == state.Hold!.IntentId => Reauthorise(
             state with { Status = Authorising, Hold = null },
-            new RecordLedger(Entries.Release(TxId(state, $"release-{state.Hold.Attempt}"), state.Terms!.Currency, state.Terms.DriverId, state.Terms.RideId, now, state.Hold.Amount))),
+            Record(state, Entries.Release(TxId(state, $"release-{state.Hold.Attempt}"), state.Terms!.Currency, state.Terms.DriverId, state.Terms.RideId, now, state.Hold.Amount))),
         (_, HoldLapsed) => Decision<Escrow>.Ignore(),
 
         (_, RideOver) when state.Due is not null => Decision<Escrow>.Ignore(),
@@ -73,7 +76,7 @@ public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCom
         (Capturing, CaptureFailed f) when f.IntentId == state.Hold!.IntentId => Lapse(state, f.Code, now),
         (Releasing, PaymentReleased r) when r.IntentId == state.Hold!.IntentId => Accept(
             state with { Status = Released },
-            new RecordLedger(Entries.Release(TxId(state, "release"), state.Terms!.Currency, state.Terms.DriverId, state.Terms.RideId, now, state.Hold.Amount))),
+            Record(state, Entries.Release(TxId(state, $"release-{state.Hold.Attempt}"), state.Terms!.Currency, state.Terms.DriverId, state.Terms.RideId, now, state.Hold.Amount))),
         (_, PaymentCaptured or CaptureFailed or PaymentReleased) => Decision<Escrow>.Ignore(),
 
         (Captured, RequestRefund r) => Refund(state, r),
@@ -91,7 +94,7 @@ public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCom
         (_, AddTip) => new Decision<Escrow>.Rejected(NotTippable),
         (Captured, TipCharged t) when state.Tip is { Done: false } tip && tip.Id == t.TipId => Accept(
             state with { Tip = tip with { Done = true } },
-            new RecordLedger(Entries.Tip(TxId(state, "tip"), state.Terms!.Currency, state.Terms.DriverId, state.Terms.RideId, now, tip.Amount)),
+            Record(state, Entries.Tip(TxId(state, "tip"), state.Terms!.Currency, state.Terms.DriverId, state.Terms.RideId, now, tip.Amount)),
             Tell(state, state.Terms.DriverUserId, "tip.received", tip.Amount)),
         (Captured, TipDeclined t) when state.Tip is { Done: false } tip && tip.Id == t.TipId => Accept(
             state with { Tip = null },
@@ -109,9 +112,14 @@ public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCom
     public DateTimeOffset? ReauthoriseAt(Escrow state) =>
         state is { Status: Authorised, Due: null, Hold.CaptureBefore: { } before } ? before - rules.ReauthoriseBefore : null;
 
-    private Decision<Escrow> Open(EscrowTerms terms, DateTimeOffset now)
+    private Decision<Escrow> Open(Escrow state, EscrowTerms terms, DateTimeOffset now)
     {
-        var opened = Escrow.None with { Terms = terms, Attempt = 1 };
+        var opened = state with { Terms = terms, Attempt = 1, Due = state.Outcome == RideStatus.Completed ? terms.Price : state.Due };
+        if (opened.Due == 0)
+        {
+            return Accept(opened with { Status = Released });
+        }
+
         return terms is { CustomerId: { } customer, PaymentMethodId: { } card }
             ? Accept(
                 opened with { Status = Authorising },
@@ -127,12 +135,12 @@ public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCom
         var terms = state.Terms!;
         var hold = new Authorisation(a.Attempt, a.IntentId, a.Amount, a.CaptureBefore, null);
         var next = state with { Status = Authorised, Hold = hold, Reauthorising = false, ActionDeadline = null };
-        List<Effect> effects = [new RecordLedger(Entries.Hold(TxId(state, $"hold-{a.Attempt}"), terms.Currency, terms.DriverId, terms.RideId, now, a.Amount))];
+        List<Effect> effects = [Record(state, Entries.Hold(TxId(state, $"hold-{a.Attempt}"), terms.Currency, terms.DriverId, terms.RideId, now, a.Amount))];
         if (state is { Status: Authorised, Hold: { } replaced })
         {
             // The replaced authorisation is released only now, so the ride was never without a hold.
             effects.Add(new CancelPayment(replaced.IntentId));
-            effects.Add(new RecordLedger(Entries.Release(TxId(state, $"release-{replaced.Attempt}"), terms.Currency, terms.DriverId, terms.RideId, now, replaced.Amount)));
+            effects.Add(Record(state, Entries.Release(TxId(state, $"release-{replaced.Attempt}"), terms.Currency, terms.DriverId, terms.RideId, now, replaced.Amount)));
         }
 
         return next.Due is not null ? Finish(next, [.. effects]) : Accept(next, [.. effects]);
@@ -200,7 +208,7 @@ public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCom
         var (_, driverShare) = terms.Fee.Split(amount);
         return Accept(
             state with { Status = Captured, Captured = amount, DriverShare = driverShare },
-            new RecordLedger(Entries.Capture(TxId(state, "capture"), terms.Currency, terms.DriverId, terms.RideId, now, state.Hold!.Amount, amount, driverShare)),
+            Record(state, Entries.Capture(TxId(state, "capture"), terms.Currency, terms.DriverId, terms.RideId, now, state.Hold!.Amount, amount, driverShare)),
             Tell(state, terms.RiderId, "payment.captured", amount));
     }
 
@@ -210,7 +218,7 @@ public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCom
         var terms = state.Terms!;
         return Accept(
             state with { Status = Declined, FailureCode = code },
-            new RecordLedger(Entries.Release(TxId(state, "release"), terms.Currency, terms.DriverId, terms.RideId, now, state.Hold!.Amount)));
+            Record(state, Entries.Release(TxId(state, $"release-{state.Hold!.Attempt}"), terms.Currency, terms.DriverId, terms.RideId, now, state.Hold!.Amount)));
     }
 
     private Decision<Escrow> Observe(Escrow state, IntentObserved seen, DateTimeOffset now)
@@ -276,7 +284,7 @@ public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCom
         var after = PlatformFee.Proportion(state.RefundedDone + line.Amount, state.DriverShare, state.Captured);
         return Accept(
             state with { Refunds = [.. state.Refunds.Select(l => l.Id == refundId ? l with { Done = true } : l)] },
-            new RecordLedger(Entries.Refund(TxId(state, $"refund-{refundId}"), terms.Currency, terms.DriverId, terms.RideId, now, line.Amount, after - before)),
+            Record(state, Entries.Refund(TxId(state, $"refund-{refundId}"), terms.Currency, terms.DriverId, terms.RideId, now, line.Amount, after - before)),
             Tell(state, terms.RiderId, "payment.refunded", line.Amount));
     }
 
@@ -287,7 +295,7 @@ public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCom
         var frozen = state.DriverShare - PlatformFee.Proportion(state.RefundedDone, state.DriverShare, state.Captured);
         return Accept(
             state with { Dispute = new DisputeLine(d.DisputeId, d.Amount, frozen, "open") },
-            new RecordLedger(Entries.DisputeOpened(TxId(state, "dispute-opened"), terms.Currency, terms.DriverId, terms.RideId, now, d.Amount, frozen)),
+            Record(state, Entries.DisputeOpened(TxId(state, "dispute-opened"), terms.Currency, terms.DriverId, terms.RideId, now, d.Amount, frozen)),
             Tell(state, terms.DriverUserId, "payout.held"));
     }
 
@@ -297,9 +305,11 @@ public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCom
         var recover = !won && rules.DisputeLosses == DisputeLossPolicy.Recover;
         return Accept(
             state with { Dispute = open with { Status = won ? "won" : "lost" } },
-            new RecordLedger(Entries.DisputeClosed(TxId(state, "dispute-closed"), terms.Currency, terms.DriverId, terms.RideId, now, open.Amount, open.Frozen, won, recover)),
+            Record(state, Entries.DisputeClosed(TxId(state, "dispute-closed"), terms.Currency, terms.DriverId, terms.RideId, now, open.Amount, open.Frozen, won, recover)),
             Tell(state, terms.DriverUserId, won || !recover ? "payout.released" : "payout.forfeited"));
     }
+
+    private static RecordLedger Record(Escrow state, LedgerTransaction transaction) => new(transaction, state.Terms!.CompanyId);
 
     private static string TxId(Escrow state, string step) => $"{state.Terms!.RideId}:{step}";
 

@@ -9,6 +9,7 @@ using Atlas.Functions.Common;
 using Atlas.Functions.Companies;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
+using Atlas.Functions.Payments;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Quotes;
 using Microsoft.AspNetCore.Mvc;
@@ -40,6 +41,8 @@ public static class BookingFunctions
         Other,
     }
 
+    public static Rejection PaymentMethodRequired { get; } = new("payment-method-required", "Add a card first: PUT /api/me/payment-method.");
+
     private static async Task<IResult> CreateAsync(
         BookingRequest request,
         [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
@@ -50,6 +53,7 @@ public static class BookingFunctions
         CompanyStore companies,
         Lifecycle<Booking, BookingCommand> bookings,
         IOptions<BookingOptions> options,
+        PaymentProfiles payments,
         RandomSource random,
         TimeProvider clock,
         CancellationToken ct)
@@ -81,6 +85,12 @@ public static class BookingFunctions
         if (now >= quote!.ExpiresAt)
         {
             return Problems.Rejected(new Rejection("quote-expired", $"The quote expired at {quote.ExpiresAt:u}; ask for a new one."));
+        }
+
+        // The winning bid is held on the booker's card: without one, nobody could be paid.
+        if (await payments.FindAsync(caller.UserId, ct) is not { PaymentMethodId: not null })
+        {
+            return Problems.Rejected(PaymentMethodRequired);
         }
 
         // A dispatcher books for their company, with the company's bid window.

@@ -1,3 +1,4 @@
+using Atlas.Core.Ledger;
 using System.Text.Json.Serialization;
 using Atlas.Core.Auth;
 using Atlas.Core.Common;
@@ -6,7 +7,8 @@ using Atlas.Core.Companies;
 namespace Atlas.Functions.Companies;
 
 /// <param name="BidWindowSeconds">How long bookings its dispatchers make stay open for bids; null for the default.</param>
-public sealed record Company(string Id, string Name, DateTimeOffset CreatedAt, int? BidWindowSeconds = null);
+/// <param name="Fee">The platform's cut of its drivers' rides; null for the configured default.</param>
+public sealed record Company(string Id, string Name, DateTimeOffset CreatedAt, int? BidWindowSeconds = null, PlatformFee? Fee = null);
 
 /// <summary>A phone that belongs to the company with a role. Its id is also its driver id.</summary>
 public sealed record Member(string Id, string Phone, Role Role, DateTimeOffset AddedAt);
@@ -24,7 +26,8 @@ public sealed record Driver(
     bool Available,
     DriverLocation? LastLocation,
     [property: JsonIgnore] VehicleFit? Fit = null,
-    [property: JsonIgnore] string? Cell = null)
+    [property: JsonIgnore] string? Cell = null,
+    string? PayoutAccountId = null)
 {
     public bool IsReadyToDrive => Name is not null && LicenceNumber is not null && VehicleId is not null;
 }

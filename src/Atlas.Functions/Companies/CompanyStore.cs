@@ -1,3 +1,4 @@
+using Atlas.Core.Ledger;
 using Atlas.Core.Auth;
 using Atlas.Core.Companies;
 using Atlas.Functions.Auth;
@@ -39,8 +40,22 @@ public sealed class CompanyStore(ITableStore tables)
 
     public async Task<Company?> FindAsync(string companyId, CancellationToken ct) =>
         await tables.GetAsync(Table, companyId, ProfileRow, ct) is { } row
-            ? new Company(companyId, row.GetString("Name")!, row.GetTime("CreatedAt")!.Value, row.Properties.GetValueOrDefault("BidWindowSeconds") is int seconds and > 0 ? seconds : null)
+            ? new Company(
+                companyId,
+                row.GetString("Name")!,
+                row.GetTime("CreatedAt")!.Value,
+                row.Properties.GetValueOrDefault("BidWindowSeconds") is int seconds and > 0 ? seconds : null,
+                row.Properties.GetValueOrDefault("FeeBasisPoints") is int points and >= 0 ? new PlatformFee(points, row.GetLong("FeeFixed")) : null)
             : null;
+
+    /// <summary>Sets the platform's fee on the company's rides (null: back to the default); false when there is no such company.</summary>
+    public async Task<bool> SetPlatformFeeAsync(string companyId, PlatformFee? fee, CancellationToken ct)
+    {
+        // A merge cannot remove a property: -1 stands for "not set".
+        var changes = new Dictionary<string, object?> { ["FeeBasisPoints"] = fee?.BasisPoints ?? -1, ["FeeFixed"] = fee?.Fixed ?? 0L };
+        var write = await tables.WriteAsync(Table, TableOperation.Merge(new TableRow(companyId, ProfileRow, changes), "*"), ct);
+        return write.Status != TableWriteStatus.NotFound && Ensure(write, "change the platform fee");
+    }
 
     /// <summary>Changes the company's bid window (null: back to the default); false when the company is not there.</summary>
     public async Task<bool> SetBidWindowAsync(string companyId, int? seconds, CancellationToken ct)
@@ -195,7 +210,8 @@ public sealed class CompanyStore(ITableStore tables)
         Enum.TryParse<VehicleType>(row.GetString("VehicleType"), out var type)
             ? new VehicleFit(type, Positive(row, "Seats"), Positive(row, "Kg"))
             : null,
-        row.GetString("Cell") is { Length: > 0 } cell ? cell : null);
+        row.GetString("Cell") is { Length: > 0 } cell ? cell : null,
+        row.GetString("PayoutAccountId") is { Length: > 0 } account ? account : null);
 
     private static Vehicle ToVehicle(TableRow row) => new(
         row.RowKey[VehiclePrefix.Length..],

@@ -20,13 +20,17 @@ public static class DriverFunctions
         .Http("GetMyDriverProfile", "GET", "drivers/me", Drivers, GetMineAsync)
         .Http("UpdateMyDriverProfile", "PUT", "drivers/me", Drivers, UpdateMineAsync)
         .Http("SetMyAvailability", "PUT", "drivers/me/availability", Drivers, SetAvailabilityAsync)
-        .Http("ReportMyLocation", "POST", "drivers/me/location", Drivers, ReportLocationAsync, RateLimits.Location);
+        .Http("ReportMyLocation", "POST", "drivers/me/location", Drivers, ReportLocationAsync, RateLimits.Location)
+        .Http("SetMyPayoutAccount", "PUT", "drivers/me/payout-account", Drivers, SetPayoutAccountAsync);
 
     public sealed record ProfileRequest(string? Name, string? LicenceNumber, string? VehicleId);
 
     public sealed record AvailabilityRequest(bool? Available);
 
     public sealed record LocationRequest(double? Lat, double? Lng);
+
+    /// <param name="AccountId">The driver's Stripe connected account (acct_…), where settlement pays them.</param>
+    public sealed record PayoutAccountRequest(string? AccountId);
 
     private static Task<IResult> ListAsync(
         string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct) =>
@@ -172,6 +176,20 @@ public static class DriverFunctions
 
     private static async Task<Driver?> FindMineAsync(Caller caller, CompanyStore companies, CancellationToken ct) =>
         caller is { CompanyId: { } company, MemberId: { } member } ? await companies.FindDriverAsync(company, member, ct) : null;
+
+    private static async Task<IResult> SetPayoutAccountAsync(PayoutAccountRequest request, Caller caller, CompanyStore companies, CancellationToken ct)
+    {
+        if (request.AccountId is not { Length: >= 8 and <= 64 } account || !account.StartsWith("acct_", StringComparison.Ordinal)
+            || !account[5..].All(char.IsAsciiLetterOrDigit))
+        {
+            return Problems.Validation("accountId", "accountId is the driver's Stripe connected account id: acct_ and 3 to 59 letters or digits.");
+        }
+
+        return await FindMineAsync(caller, companies, ct) is { } driver
+            && await companies.UpdateDriverAsync(caller.CompanyId!, driver.Id, new Dictionary<string, object?> { ["PayoutAccountId"] = account }, ct)
+                ? Results.Ok(driver with { PayoutAccountId = account })
+                : MissingProfile();
+    }
 
     private static IResult MissingProfile() => Problems.NotFound("Your driver profile");
 }

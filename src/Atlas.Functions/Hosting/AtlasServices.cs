@@ -10,6 +10,7 @@ using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Notifications;
 using Atlas.Functions.Ops;
+using Atlas.Functions.Payments;
 using Atlas.Functions.Queues;
 using Atlas.Functions.Quotes;
 using Atlas.Functions.Rides;
@@ -91,6 +92,7 @@ public static class AtlasServices
         services.AddQuotes(builder.Configuration);
         services.AddBookings(builder.Configuration);
         services.AddRides(builder.Configuration);
+        services.AddPayments(builder.Configuration);
 
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<StandaloneTriggers>();

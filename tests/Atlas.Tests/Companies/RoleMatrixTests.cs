@@ -67,6 +67,17 @@ public sealed partial class RoleMatrixTests(AtlasAppFactory app) : IClassFixture
         ["ReportRideLocation"] = ["driver"],
         ["UnlockRideStart"] = ["dispatcher", "companyAdmin"],
         ["RateRide"] = ["rider", "dispatcher", "driver"],
+        ["GetMyPaymentMethod"] = ["rider", "dispatcher"],
+        ["SetMyPaymentMethod"] = ["rider", "dispatcher"],
+        ["SetMyPayoutAccount"] = ["driver"],
+        ["GetRidePayment"] = SignedIn,
+        ["TipRide"] = ["rider", "dispatcher"],
+        ["RefundRide"] = ["platformAdmin"],
+        ["GetPlatformFee"] = ["platformAdmin"],
+        ["SetPlatformFee"] = ["platformAdmin"],
+        ["RunSettlement"] = ["platformAdmin"],
+        ["GetSettlement"] = ["platformAdmin"],
+        ["StripeWebhook"] = Everyone,
     };
 
     [Fact]

@@ -9,9 +9,12 @@ namespace Atlas.Tests.Companies;
 /// <summary>Every route that takes ids, called by one company with another company's ids: 404, and nothing changes.</summary>
 public sealed partial class TenancyTests(AtlasAppFactory app) : IClassFixture<AtlasAppFactory>
 {
-    // Routes with ids that are not company data: the ops view (platform admins only), the test sample, and bids:
-    // an open booking is a marketplace every driver may bid on, whatever their company.
-    private static readonly string[] NotCompanyScoped = ["GetLifecycle", "OpenJob", "AddWork", "GetJob", "PlaceBid", "WithdrawBid"];
+    // Routes with ids that are not company data: the platform admins' own (ops view, refunds, fees, settlements),
+    // the test sample, and bids: an open booking is a marketplace every driver may bid on, whatever their company.
+    private static readonly string[] NotCompanyScoped =
+    [
+        "GetLifecycle", "OpenJob", "AddWork", "GetJob", "PlaceBid", "WithdrawBid", "RefundRide", "GetPlatformFee", "SetPlatformFee", "GetSettlement",
+    ];
 
     [Fact]
     public async Task Every_route_with_another_companys_ids_is_404_and_changes_nothing()
@@ -81,6 +84,7 @@ public sealed partial class TenancyTests(AtlasAppFactory app) : IClassFixture<At
         "CancelRide" => JsonContent.Create(new { reason = "other" }),
         "ReportRideLocation" => JsonContent.Create(new { lat = 51.5, lng = -0.1 }),
         "RateRide" => JsonContent.Create(new { stars = 1 }),
+        "TipRide" => JsonContent.Create(new { amount = 100 }),
         _ => null,
     };
 

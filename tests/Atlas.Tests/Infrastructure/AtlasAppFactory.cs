@@ -1,7 +1,10 @@
+using Atlas.FakeStripe;
 using Atlas.Functions.Hosting;
 using Atlas.Testing;
 using Atlas.Testing.Sample;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.TestHost;
 
 namespace Atlas.Tests.Infrastructure;
@@ -34,11 +37,16 @@ public sealed class AtlasAppFactory : WebApplicationFactory<Program>
         _environment = environment;
         _services = services;
         UseKestrel(0);
+        Stripe = FakeStripeServer.StartAsync(new FakeStripeOptions(), Clock).GetAwaiter().GetResult();
+        Stripe.WebhookTarget = () => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/api/webhooks/stripe";
     }
 
     public string Prefix { get; } = Azurite.NewPrefix();
 
     public ManualClock Clock { get; } = new();
+
+    /// <summary>This app's own Stripe: it answers the app's calls and posts its webhooks back to this app.</summary>
+    public FakeStripeServer Stripe { get; }
 
     /// <summary>The platform admin's session, kept by <see cref="Accounts.PlatformAdminAsync"/>.</summary>
     internal (SignedIn Session, DateTimeOffset At)? PlatformAdmin { get; set; }
@@ -47,10 +55,16 @@ public sealed class AtlasAppFactory : WebApplicationFactory<Program>
 
     public Task DrainAsync() => Triggers.DrainAsync(Services);
 
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Stripe.DisposeAsync();
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
-        foreach (var (key, value) in TestSettings.For(Prefix, _mode).Concat(_settings))
+        foreach (var (key, value) in TestSettings.For(Prefix, _mode).Append(new("Stripe:BaseUrl", Stripe.BaseUrl.ToString())).Concat(_settings))
         {
             builder.UseSetting(key, value);
         }

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Atlas.Core.Auth;
+using Atlas.Functions.Auth;
+using Atlas.Functions.Functions;
+using Atlas.Functions.Http;
+using Atlas.Functions.Stripe;
+
+namespace Atlas.Functions.Payments;
+
+/// <summary>The card a rider (or a dispatcher) pays with: the app collects it with Stripe's SDK and sends the payment
+/// method id; Atlas attaches it to the user's Stripe customer.</summary>
+public static partial class PaymentMethodFunctions
+{
+    private static readonly Access Payers = Access.For(Role.Rider, Role.Dispatcher);
+
+    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
+        .Http("GetMyPaymentMethod", "GET", "me/payment-method", Payers, GetAsync)
+        .Http("SetMyPaymentMethod", "PUT", "me/payment-method", Payers, SetAsync);
+
+    public sealed record PaymentMethodRequest(string? PaymentMethodId);
+
+    public sealed record PaymentMethodView(string PaymentMethodId, string? Brand, string? Last4);
+
+    private static async Task<IResult> GetAsync(Caller caller, PaymentProfiles profiles, CancellationToken ct) =>
+        await profiles.FindAsync(caller.UserId, ct) is { PaymentMethodId: { } pm } profile
+            ? Results.Ok(new PaymentMethodView(pm, profile.Brand, profile.Last4))
+            : Problems.NotFound("A payment method");
+
+    private static async Task<IResult> SetAsync(
+        PaymentMethodRequest request, Caller caller, PaymentProfiles profiles, IStripeClient stripe, CancellationToken ct)
+    {
+        if (request.PaymentMethodId is not { } token || !PaymentMethodId().IsMatch(token))
+        {
+            return Problems.Validation("paymentMethodId", "paymentMethodId is the id Stripe's SDK gave the card (pm_…, at most 100 characters).");
+        }
+
+        // The customer is made once per user (the key makes a retry find the same one), then kept on the profile.
+        var customerId = (await profiles.FindAsync(caller.UserId, ct))?.CustomerId;
+        if (customerId is null)
+        {
+            var customer = await stripe.CreateCustomerAsync(caller.UserId, $"customer-{caller.UserId}", ct);
+            customerId = customer.Value?.Id ?? throw new InvalidOperationException($"Stripe refused a customer: {customer.Error}");
+            await profiles.SaveAsync(new PaymentProfile(caller.UserId, customerId, null, null, null), ct);
+        }
+
+        var attached = await stripe.AttachPaymentMethodAsync(token, customerId, $"attach-{caller.UserId}-{token}", ct);
+        if (attached.Value is not { } method)
+        {
+            return Problems.Validation("paymentMethodId", $"Stripe did not accept this payment method: {attached.Error!.Message}");
+        }
+
+        var card = method.Json.TryGetProperty("card", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
+        var profile = new PaymentProfile(
+            caller.UserId,
+            customerId,
+            method.Id,
+            card.ValueKind == JsonValueKind.Object ? StripeIntent.Text(card, "brand") : null,
+            card.ValueKind == JsonValueKind.Object ? StripeIntent.Text(card, "last4") : null);
+        await profiles.SaveAsync(profile, ct);
+        return Results.Ok(new PaymentMethodView(method.Id, profile.Brand, profile.Last4));
+    }
+
+    [GeneratedRegex("^pm_[A-Za-z0-9_]{1,100}$")]
+    private static partial Regex PaymentMethodId();
+}

@@ -1,0 +1,66 @@
+using Atlas.Core.Bookings;
+using Atlas.Core.Payments;
+using Atlas.Functions.Companies;
+using Atlas.Functions.Hosting;
+using Atlas.Functions.Ledger;
+using Atlas.Functions.Settlement;
+using Atlas.Functions.Stripe;
+using Atlas.Functions.Webhooks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Atlas.Functions.Payments;
+
+/// <summary>Money: cards, the escrow of each ride and its Stripe calls, the ledger, Stripe's webhooks, settlement.</summary>
+public static class PaymentServices
+{
+    /// <summary>Effects that call Stripe have a queue of their own: a slow Stripe does not hold up notifications.</summary>
+    public const string Queue = "payments";
+
+    public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Checked on start: a missing key or a wrong fee stops the app with the setting to fix, not the first ride.
+        var payments = Bind<PaymentOptions>(services, configuration, PaymentOptions.Section, o => o.Problems());
+        Bind<StripeOptions>(services, configuration, StripeOptions.Section, o => o.Problems());
+        Bind<SettlementOptions>(services, configuration, SettlementOptions.Section, o => o.Problems());
+
+        services.TryAddSingleton<IStripeClient>(sp => ActivatorUtilities.CreateInstance<StripeClient>(
+            sp, new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan }));
+
+        services.AddLifecycle(new EscrowDecider(payments.ToRules()));
+        services.AddSingleton<PaymentProfiles>();
+        services.AddSingleton<LedgerStore>();
+        services.AddSingleton<Recoveries>();
+        services.AddSingleton<SettlementStore>();
+        services.AddSingleton<SettlementRun>();
+        services.AddSingleton<Reconciliation>();
+        services.AddSingleton<StripeEventLog>();
+        services.AddSingleton<StripeEventProcessor>();
+
+        services.AddEffect<HoldPayment, EscrowOpening>("payment.hold");
+        services.AddEffect<AuthorisePayment, Authorisations>("payment.authorise", Queue);
+        services.AddEffect<CapturePayment, Captures>("payment.capture", Queue);
+        services.AddEffect<CancelPayment, Cancellations>("payment.cancel", Queue);
+        services.AddEffect<RefundPayment, Refunds>("payment.refund", Queue);
+        services.AddEffect<ChargeTip, TipCharges>("payment.tip", Queue);
+        services.AddEffect<PaymentFailed, PaymentFailures>("payment.failed");
+        services.AddEffect<RecordLedger, LedgerRecording>("ledger.record", Queue);
+
+        services.AddFunctions(PaymentMethodFunctions.Declare);
+        services.AddFunctions(RidePaymentFunctions.Declare);
+        services.AddFunctions(PlatformFeeFunctions.Declare);
+        services.AddFunctions(SettlementFunctions.Declare);
+        services.AddFunctions(StripeWebhookFunctions.Declare);
+        return services;
+    }
+
+    private static T Bind<T>(IServiceCollection services, IConfiguration configuration, string section, Func<T, IEnumerable<string>> problems)
+        where T : class, new()
+    {
+        services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<T>>(new OptionsProblems<T>(problems));
+        var options = new T();
+        configuration.GetSection(section).Bind(options);
+        return options;
+    }
+}

@@ -1,0 +1,110 @@
+using Atlas.Core.Auth;
+using Atlas.Core.Payments;
+using Atlas.Functions.Auth;
+using Atlas.Functions.Common;
+using Atlas.Functions.Functions;
+using Atlas.Functions.Http;
+using Atlas.Functions.Lifecycles;
+using Atlas.Functions.Rides;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Atlas.Functions.Payments;
+
+/// <summary>A ride's money: what was held and charged (the rider, the driver's side, platform admins), the rider's
+/// tip after a completed ride, and refunds by platform admins. Tips and refunds are carried out by the escrow: 202.</summary>
+public static class RidePaymentFunctions
+{
+    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
+        .Http("GetRidePayment", "GET", "rides/{rideId}/payment", Access.SignedIn, GetAsync)
+        .Http("TipRide", "POST", "rides/{rideId}/tip", Access.For(Role.Rider, Role.Dispatcher), TipAsync)
+        .Http("RefundRide", "POST", "rides/{rideId}/refunds", Access.For(Role.PlatformAdmin), RefundAsync);
+
+    public sealed record TipRequest(long? Amount);
+
+    public sealed record RefundRequest(long? Amount);
+
+    private static async Task<IResult> GetAsync(string rideId, Caller caller, RideContext rides, Lifecycle<Escrow, EscrowCommand> escrows, CancellationToken ct)
+    {
+        if (await rides.FindAsync(rideId, caller, fresh: false, ct) is not { } found)
+        {
+            return Problems.NotFound($"Ride '{rideId}'");
+        }
+
+        var (escrow, _) = await escrows.GetAsync(rideId, ct);
+        return escrow.Terms is null ? Problems.NotFound($"The payment of ride '{rideId}'") : Results.Ok(PaymentView.Of(escrow, found.Viewer));
+    }
+
+    private static async Task<IResult> TipAsync(
+        string rideId,
+        TipRequest request,
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        Caller caller,
+        RideContext rides,
+        Lifecycle<Escrow, EscrowCommand> escrows,
+        EscrowDecider rules,
+        RandomSource random,
+        CancellationToken ct)
+    {
+        if (request.Amount is not (> 0 and var amount) || amount > rules.Rules.MaxTip)
+        {
+            return Problems.Validation("amount", $"amount is the tip in minor units of the ride's currency, 1 to {rules.Rules.MaxTip}.");
+        }
+
+        if (idempotencyKey is not null && !IdempotencyKeys.IsWellFormed(idempotencyKey))
+        {
+            return Problems.Validation(IdempotencyKeys.Header, IdempotencyKeys.Rule);
+        }
+
+        if (await rides.FindAsync(rideId, caller, fresh: false, ct) is not { Viewer: RideViewer.Rider })
+        {
+            return Problems.NotFound($"Ride '{rideId}'");
+        }
+
+        // A retry with the same key is the same tip; without a key every request is a new one (and refused: one tip a ride).
+        var tipId = idempotencyKey is null ? random.NewId("tip") : "tip_" + IdempotencyKeys.Fingerprint(caller.UserId, idempotencyKey)[..24];
+        var result = await escrows.ExecuteAsync(rideId, new AddTip(tipId, amount), ct);
+        return Problems.For(result, r => Results.Accepted($"/api/rides/{rideId}/payment", PaymentView.Of(r.State, RideViewer.Rider)));
+    }
+
+    private static async Task<IResult> RefundAsync(
+        string rideId,
+        RefundRequest? request,
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        Lifecycle<Escrow, EscrowCommand> escrows,
+        IdempotencyKeys keys,
+        RandomSource random,
+        CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!IdempotencyKeys.IsWellFormed(idempotencyKey))
+        {
+            errors[IdempotencyKeys.Header] = [IdempotencyKeys.Rule];
+        }
+
+        if (request?.Amount is <= 0)
+        {
+            errors["amount"] = ["amount is the refund in minor units, more than 0 (leave it out to refund everything not yet refunded)."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var (escrow, _) = await escrows.GetAsync(rideId, ct);
+        if (escrow.Terms is null)
+        {
+            return Problems.NotFound($"The payment of ride '{rideId}'");
+        }
+
+        var amount = request?.Amount ?? (escrow.Captured - escrow.Refunded);
+        var claim = await keys.ClaimAsync($"refunds|{rideId}", idempotencyKey!, IdempotencyKeys.Fingerprint(request?.Amount), random.NewId("rf"), ct);
+        if (claim.Mismatch)
+        {
+            return Problems.IdempotencyKeyReused();
+        }
+
+        var result = await escrows.ExecuteAsync(rideId, new RequestRefund(claim.ResourceId, amount), ct);
+        return Problems.For(result, r => Results.Accepted($"/api/rides/{rideId}/payment", PaymentView.Of(r.State, RideViewer.PlatformAdmin)));
+    }
+}

@@ -1,0 +1,94 @@
+using Atlas.Core.Ledger;
+using Atlas.Core.Settlement;
+using Atlas.Functions.Companies;
+using Atlas.Functions.Ledger;
+using Atlas.Functions.Stripe;
+using Microsoft.Extensions.Options;
+
+namespace Atlas.Functions.Settlement;
+
+/// <summary>
+/// Pays drivers for a period: for each driver in the ledger, the payable balance (frozen amounts sit on another
+/// account) goes to their connected account in one transfer per currency. Idempotent per driver per period: the
+/// line is written before the transfer, the transfer's key is the line's, and a driver with a line is never paid
+/// again that period (a pending line is finished with its own amount). A Stripe outage leaves lines pending for
+/// a rerun; a refusal marks the line failed, and the payable waits for the next period.
+/// </summary>
+public sealed class SettlementRun(
+    LedgerStore ledger,
+    SettlementStore store,
+    CompanyStore companies,
+    IStripeClient stripe,
+    TimeProvider clock,
+    IOptions<SettlementOptions> options,
+    ILogger<SettlementRun> logger)
+{
+    public SettlementPeriod Current => SettlementPeriod.Containing(clock.GetUtcNow(), options.Value.Every);
+
+    /// <summary>The last period that has ended: what the timer settles.</summary>
+    public SettlementPeriod Previous => SettlementPeriod.Containing(clock.GetUtcNow() - options.Value.Every, options.Value.Every);
+
+    public async Task RunAsync(SettlementPeriod period, CancellationToken ct)
+    {
+        var drivers = await ledger.ListDriversAsync(ct);
+        logger.LogInformation("Settling {Period} for {Drivers} drivers", period.Id, drivers.Count);
+        await Parallel.ForEachAsync(
+            drivers,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
+            async (driver, token) => await SettleAsync(period, driver, token));
+    }
+
+    private async Task SettleAsync(SettlementPeriod period, LedgerStore.LedgerDriver driver, CancellationToken ct)
+    {
+        var balances = Balances.Of(await ledger.ReadDriverAsync(driver.DriverId, ct));
+        var account = (await companies.FindDriverAsync(driver.CompanyId, driver.DriverId, ct))?.PayoutAccountId;
+        foreach (var currency in balances.Currencies)
+        {
+            if (PayoutPlan.For(driver.DriverId, currency, balances, account is not null) is not { } plan)
+            {
+                continue;
+            }
+
+            var line = new SettlementLine(plan.DriverId, currency, plan.Amount, plan.Held, plan.Status, null, null, clock.GetUtcNow());
+            var (started, inserted) = await store.StartAsync(period.Id, line, ct);
+            if (started.Status == PayoutStatus.Pending)
+            {
+                await PayAsync(period, started, account!, ct);
+            }
+            else if (!inserted)
+            {
+                logger.LogDebug("Driver {DriverId} was settled for {Period} already: {Status}", driver.DriverId, period.Id, started.Status);
+            }
+        }
+    }
+
+    private async Task PayAsync(SettlementPeriod period, SettlementLine line, string account, CancellationToken ct)
+    {
+        var request = new TransferRequest(
+            line.Amount,
+            line.Currency,
+            account,
+            $"settlement-{period.Id}",
+            new Dictionary<string, string> { ["driver_id"] = line.DriverId, ["period"] = period.Id });
+        StripeResult<StripeTransfer> result;
+        try
+        {
+            result = await stripe.TransferAsync(request, $"payout-{period.Id}-{line.DriverId}-{line.Currency}", ct);
+        }
+        catch (StripeUnavailableException e)
+        {
+            logger.LogWarning(e, "Paying driver {DriverId} for {Period} is left pending: Stripe did not answer", line.DriverId, period.Id);
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        if (result.Value is not { } transfer)
+        {
+            await store.SaveAsync(period.Id, line with { Status = PayoutStatus.Failed, Error = result.Error!.Code ?? result.Error.Type, UpdatedAt = now }, ct);
+            return;
+        }
+
+        await ledger.AppendAsync(Entries.Payout($"payout:{period.Id}:{line.Currency}", line.Currency, line.DriverId, now, line.Amount, transfer.Id), null, ct);
+        await store.SaveAsync(period.Id, line with { Status = PayoutStatus.Paid, TransferId = transfer.Id, UpdatedAt = now }, ct);
+    }
+}
