@@ -171,7 +171,8 @@ public sealed class FakeStripeServer : IAsyncDisposable
             return;
         }
 
-        var (status, body) = await RunAsync(() => action(form), Expand(form));
+        var (status, body) = await RunAsync(() => action(form));
+        body = status == 200 ? Expanded(body, form.All("expand[]")) : body;
         if (key.Length > 0)
         {
             _replays.TryAdd(key, new Replay(fingerprint, status, body));
@@ -191,11 +192,11 @@ public sealed class FakeStripeServer : IAsyncDisposable
 
     private static async Task Hook(HttpContext context, Func<Task<JsonObject>> action)
     {
-        var (status, body) = await RunAsync(action, []);
+        var (status, body) = await RunAsync(action);
         await WriteAsync(context, status, body);
     }
 
-    private static async Task<(int Status, JsonObject Body)> RunAsync(Func<Task<JsonObject>> action, string[] expand)
+    private static async Task<(int Status, JsonObject Body)> RunAsync(Func<Task<JsonObject>> action)
     {
         try
         {
@@ -206,8 +207,6 @@ public sealed class FakeStripeServer : IAsyncDisposable
             return (error.Status, error.ToJson());
         }
     }
-
-    private string[] Expand(Form form) => form.All("expand[]");
 
     /// <summary>Replaces an id field with the object it names, as <c>expand[]=latest_charge</c> asks.</summary>
     private JsonObject Expanded(JsonObject obj, string[] expand)

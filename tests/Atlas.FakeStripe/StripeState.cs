@@ -90,8 +90,8 @@ public sealed class StripeState(TimeProvider clock)
         intent["payment_method"] = methodId;
         intent["capture_method"] = manual ? "manual" : "automatic";
         intent["status"] = "requires_confirmation";
-        intent["amount_capturable"] = 0;
-        intent["amount_received"] = 0;
+        intent["amount_capturable"] = 0L;
+        intent["amount_received"] = 0L;
         intent["client_secret"] = $"{intent["id"]}_secret_{_next:D6}";
         intent["transfer_group"] = form.Optional("transfer_group");
         intent["metadata"] = form.Metadata();
@@ -196,7 +196,7 @@ public sealed class StripeState(TimeProvider clock)
         transfer["destination"] = destination;
         transfer["transfer_group"] = form.Optional("transfer_group");
         transfer["source_transaction"] = form.Optional("source_transaction");
-        transfer["amount_reversed"] = 0;
+        transfer["amount_reversed"] = 0L;
         transfer["reversed"] = false;
         transfer["metadata"] = form.Metadata();
         emit("transfer.created", transfer, null);
@@ -299,6 +299,7 @@ public sealed class StripeState(TimeProvider clock)
         {
             intent["status"] = "requires_action";
             intent["next_action"] = new JsonObject { ["type"] = "use_stripe_sdk" };
+            emit("payment_intent.requires_action", intent, null);
             return;
         }
 
@@ -310,8 +311,8 @@ public sealed class StripeState(TimeProvider clock)
         var amount = (long)intent["amount"]!;
         var charge = New("ch", "charge");
         charge["amount"] = amount;
-        charge["amount_captured"] = 0;
-        charge["amount_refunded"] = 0;
+        charge["amount_captured"] = 0L;
+        charge["amount_refunded"] = 0L;
         charge["refunded"] = false;
         charge["disputed"] = false;
         charge["payment_intent"] = intent["id"]!.DeepClone();
@@ -340,7 +341,7 @@ public sealed class StripeState(TimeProvider clock)
         charge["amount_captured"] = amount;
         charge["captured"] = true;
         intent["status"] = "succeeded";
-        intent["amount_capturable"] = 0;
+        intent["amount_capturable"] = 0L;
         intent["amount_received"] = amount;
         emit("payment_intent.succeeded", intent, null);
         if (_cards[(string)intent["payment_method"]!].Disputes)
@@ -361,7 +362,7 @@ public sealed class StripeState(TimeProvider clock)
     {
         intent["status"] = "canceled";
         intent["cancellation_reason"] = reason;
-        intent["amount_capturable"] = 0;
+        intent["amount_capturable"] = 0L;
         intent["next_action"] = null;
         emit("payment_intent.canceled", intent, null);
     }

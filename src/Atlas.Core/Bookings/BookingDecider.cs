@@ -232,7 +232,7 @@ public sealed class BookingDecider(BookingRules rules) : Decider<Booking, Bookin
                 new Notify([new Notice(terms.RiderId, "booking.cancelled", terms.BookingId)]));
         }
 
-        var reopened = StartBidding(unassigned, now, new Notice(terms.RiderId, "booking.reassigning", terms.BookingId));
+        var reopened = StartBidding(unassigned, now, new Notice(terms.RiderId, "booking.reopened", terms.BookingId));
         return reopened is Decision<Booking>.Accepted accepted ? accepted with { Effects = [recall, .. accepted.Effects] } : reopened;
     }
 

@@ -25,6 +25,16 @@ public static class NoticeTexts
         "ride.completed" => $"The ride is complete: {Amount(notice)}.",
         "ride.cancelled" => notice.Amount is > 0 ? $"The ride was cancelled (fee {Amount(notice)})." : "The ride was cancelled.",
         "ride.no-show" => $"The ride ended as a no-show (fee {Amount(notice)}).",
+        "booking.reopened" => "We could not take payment for the ride: it is open to drivers again. Check your card.",
+        "payment.declined" => "Your card was declined. Add another card to keep your booking.",
+        "payment.action-required" => "Your bank asks you to confirm the payment in the app.",
+        "payment.captured" => $"You paid {Amount(notice)} for your ride.",
+        "payment.refunded" => $"{Amount(notice)} was refunded to your card.",
+        "tip.received" => $"You were tipped {Amount(notice)}.",
+        "tip.declined" => "Your tip could not be charged to your card.",
+        "payout.held" => "A rider disputed a ride's payment: its earnings are held until the dispute is settled.",
+        "payout.released" => "A disputed ride's earnings are released to your next payout.",
+        "payout.forfeited" => "A disputed ride's payment was lost: its earnings are taken back.",
         _ => throw new ArgumentOutOfRangeException(nameof(notice), notice.Topic, "No text for this topic."),
     };
 

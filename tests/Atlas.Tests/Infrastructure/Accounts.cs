@@ -35,14 +35,14 @@ public static class Accounts
     public static async Task<HttpResponseMessage> VerifyAsync(HttpClient client, string challengeId, string code) =>
         await client.PostAsJsonAsync("/api/auth/otp/verify", new { challengeId, code });
 
-    public static async Task<SignedIn> SignInAsync(AtlasAppFactory app, string? phone = null)
+    public static async Task<SignedIn> SignInAsync(AtlasAppFactory app, string? phone = null, bool withCard = true)
     {
         phone ??= NewPhone();
         var anonymous = app.CreateClient();
         var challengeId = await StartAsync(anonymous, phone);
         var code = await LatestCodeAsync(app, anonymous, phone);
         var signedIn = Read(app, await HttpAssert.JsonAsync(await VerifyAsync(anonymous, challengeId, code)));
-        if (signedIn.Role is "rider" or "dispatcher")
+        if (withCard && signedIn.Role is "rider" or "dispatcher")
         {
             await AddCardAsync(signedIn);
         }
