@@ -1,0 +1,159 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Atlas.FakeStripe;
+using Atlas.Functions.Webhooks;
+using Atlas.Testing;
+using Atlas.Tests.Infrastructure;
+using static Atlas.Tests.Infrastructure.Marketplace;
+using static Atlas.Tests.Infrastructure.Money;
+
+namespace Atlas.Tests.Payments;
+
+/// <summary>Stripe's webhooks as they really arrive: signed or not, more than once, at the same time, out of order,
+/// of types Atlas does not use.</summary>
+public sealed class StripeWebhookTests(AtlasAppFactory app) : IClassFixture<AtlasAppFactory>
+{
+    private const string Unknown = """{"id":"evt_unknown_type_1","object":"event","type":"invoice.paid","created":1795338000,"data":{"object":{"id":"in_1"}}}""";
+
+    public static TheoryData<string> BadSignatures() => ["tampered", "wrong-secret", "stale", "future", "missing", "v0-only"];
+
+    [Theory]
+    [MemberData(nameof(BadSignatures))]
+    public async Task A_bad_signature_is_400_and_nothing_is_recorded(string how)
+    {
+        var id = $"evt_bad_{how}";
+        var body = Unknown.Replace("evt_unknown_type_1", id, StringComparison.Ordinal);
+        var now = app.Clock.GetUtcNow().ToUnixTimeSeconds();
+        var signature = how switch
+        {
+            "wrong-secret" => FakeStripeServer.Sign(body, "whsec_someone_else", now),
+            "stale" => FakeStripeServer.Sign(body, TestSettings.WebhookSecret, now - 301),
+            "future" => FakeStripeServer.Sign(body, TestSettings.WebhookSecret, now + 301),
+            "missing" => null,
+            "v0-only" => FakeStripeServer.Sign(body, TestSettings.WebhookSecret, now).Replace("v1=", "v0=", StringComparison.Ordinal),
+            _ => FakeStripeServer.Sign(body, TestSettings.WebhookSecret, now),
+        };
+        var sent = how == "tampered" ? body.Replace("invoice.paid", "invoice.void", StringComparison.Ordinal) : body;
+
+        var response = await PostAsync(sent, signature);
+
+        var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("Stripe-Signature", out _));
+        Assert.Null(await app.Services.GetRequiredService<StripeEventLog>().FindAsync(id, default));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not json")]
+    [InlineData("[]")]
+    [InlineData("""{"id":"evt_x","type":"a.b"}""")]
+    [InlineData("""{"id":"nope","type":"a.b","created":1,"data":{"object":{}}}""")]
+    public async Task A_signed_body_that_is_not_an_event_is_400(string body) =>
+        await HttpAssert.ProblemAsync(await PostAsync(body, Sign(body)), HttpStatusCode.BadRequest);
+
+    [Fact]
+    public async Task An_unknown_type_is_acknowledged_processed_and_ignored()
+    {
+        var body = Unknown.Replace("1795338000", $"{app.Clock.GetUtcNow().ToUnixTimeSeconds()}", StringComparison.Ordinal);
+
+        var response = await HttpAssert.JsonAsync(await PostAsync(body, Sign(body)));
+        await app.DrainAsync();
+
+        Assert.False(response.GetProperty("duplicate").GetBoolean());
+        Assert.True((await app.Services.GetRequiredService<StripeEventLog>().FindAsync("evt_unknown_type_1", default))!.Processed);
+    }
+
+    [Fact]
+    public async Task The_same_event_eight_times_at_once_is_recorded_once_and_applied_once()
+    {
+        var (_, company, rideId) = await CompletedRideAsync();
+        var dispute = await WithoutDeliveryAsync(() => app.Stripe.State.DisputeAsync((string)IntentsOf(app, rideId)[0]["id"]!));
+        var created = EventFor(dispute, "charge.dispute.created");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ => await HttpAssert.JsonAsync(await PostAsync(created, Sign(created)))));
+        var accepted = await app.Services.GetRequiredService<Atlas.Functions.Lifecycles.Lifecycle<Atlas.Core.Payments.Escrow, Atlas.Core.Payments.EscrowCommand>>().GetAsync(rideId, default);
+        await app.DrainAsync();
+        var later = await HttpAssert.JsonAsync(await PostAsync(created, Sign(created)));
+        await app.DrainAsync();
+
+        Assert.Single(answers, a => !a.GetProperty("duplicate").GetBoolean());
+        Assert.Null(accepted.State.Dispute);
+        Assert.True(later.GetProperty("duplicate").GetBoolean());
+        Assert.Single(TopicsSentTo(app, company.Driver.UserId), t => t == "payout.held");
+        Assert.Equal("open", (await PaymentAsync(company.Dispatcher, rideId)).GetProperty("dispute").GetString());
+    }
+
+    [Fact]
+    public async Task An_older_failure_arriving_after_the_authorisation_is_stale_the_intent_is_read_back_and_nothing_moves_back()
+    {
+        var rider = await Accounts.SignInAsync(app);
+        await Accounts.AddCardAsync(rider, "pm_card_authenticationRequired");
+        var company = await TestCompany.CreateAsync(app);
+        var (_, rideId) = await WithoutDeliveryAsync(() => AssignedRideAsync(app, rider, company));
+        var intent = IntentsOf(app, rideId)[0];
+        var askedAt = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromSeconds(30));
+        await WithoutDeliveryAsync(() => app.Stripe.State.AuthenticateAsync((string)intent["id"]!, succeed: true));
+        var authorised = EventFor(intent, "payment_intent.amount_capturable_updated");
+
+        // A failure Stripe reported before the rider's bank said yes, delivered late (Stripe does not keep order).
+        var failed = JsonNode.Parse(authorised)!.AsObject();
+        failed["id"] = "evt_older_failure";
+        failed["type"] = "payment_intent.payment_failed";
+        failed["created"] = askedAt.ToUnixTimeSeconds();
+        failed["data"]!["object"]!["status"] = "requires_payment_method";
+        var olderFailure = failed.ToJsonString();
+
+        await HttpAssert.JsonAsync(await PostAsync(authorised, Sign(authorised)));
+        await app.DrainAsync();
+        var reads = StripeCalls(app, "GET", "/v1/payment_intents/");
+        await HttpAssert.JsonAsync(await PostAsync(olderFailure, Sign(olderFailure)));
+        await app.DrainAsync();
+
+        Assert.Equal("authorised", (await PaymentAsync(rider, rideId)).GetProperty("status").GetString());
+        Assert.Equal(reads + 1, StripeCalls(app, "GET", "/v1/payment_intents/"));
+        Assert.DoesNotContain("payment.declined", TopicsSentTo(app, rider.UserId));
+    }
+
+    private async Task<(SignedIn Rider, TestCompany Company, string RideId)> CompletedRideAsync()
+    {
+        var rider = await Accounts.SignInAsync(app);
+        var company = await TestCompany.CreateAsync(app);
+        var (_, rideId) = await AssignedRideAsync(app, rider, company);
+        await CompleteAsync(app, rider, company.Driver, rideId);
+        return (rider, company, rideId);
+    }
+
+    /// <summary>Stripe's events of what <paramref name="act"/> does are kept back, for the test to deliver as it likes.</summary>
+    private async Task<T> WithoutDeliveryAsync<T>(Func<Task<T>> act)
+    {
+        var target = app.Stripe.WebhookTarget;
+        app.Stripe.WebhookTarget = null;
+        try
+        {
+            return await act();
+        }
+        finally
+        {
+            app.Stripe.WebhookTarget = target;
+        }
+    }
+
+    private string EventFor(JsonObject obj, string type) =>
+        app.Stripe.State.Events.Last(e => (string?)e["type"] == type && (string?)e["data"]!["object"]!["id"] == (string?)obj["id"]).ToJsonString();
+
+    private string Sign(string body) => FakeStripeServer.Sign(body, TestSettings.WebhookSecret, app.Clock.GetUtcNow().ToUnixTimeSeconds());
+
+    private async Task<HttpResponseMessage> PostAsync(string body, string? signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/stripe") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (signature is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
+        }
+
+        return await app.CreateClient().SendAsync(request);
+    }
+}
