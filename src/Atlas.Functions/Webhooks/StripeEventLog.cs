@@ -3,40 +3,30 @@ using Atlas.Functions.Storage;
 namespace Atlas.Functions.Webhooks;
 
 /// <summary>
-/// Every Stripe event received, by id: the durable insert that deduplicates deliveries. A row holds the event's body
-/// (when it fits a table property; otherwise the processor fetches the event from Stripe) and whether it was processed.
+/// Every Stripe event received, by id: the durable insert that deduplicates deliveries. Stripe redelivers an event
+/// only when it got no 2xx, which is when this process died between the insert and queuing it: a delivery of an
+/// event first received a while ago is queued again (applying an event twice changes nothing), while one arriving
+/// with the first (two at once, or Stripe's own duplicate) is dropped.
 /// </summary>
 public sealed class StripeEventLog(ITableStore tables)
 {
     public const string Table = "StripeEvents";
-
-    /// <summary>Table string properties hold 32K UTF-16 characters; larger events are fetched back from Stripe.</summary>
-    public const int MaxStoredBody = 30_000;
-
     private const string Row = "event";
 
     public enum Receipt
     {
         New,
 
-        /// <summary>Seen before and processed (or being processed): acknowledge and do nothing.</summary>
+        /// <summary>Received moments ago and on its way: acknowledge and do nothing.</summary>
         Duplicate,
 
-        /// <summary>Seen a while ago and never processed (the process died before queuing it): queue it again.</summary>
+        /// <summary>Received a while ago: its first delivery may have died before it was queued; queue it again.</summary>
         Stalled,
     }
 
-    public sealed record StoredEvent(string Id, string Type, string? Body, bool Processed);
-
-    public async Task<Receipt> ReceiveAsync(string eventId, string type, string body, DateTimeOffset now, TimeSpan stalledAfter, CancellationToken ct)
+    public async Task<Receipt> ReceiveAsync(string eventId, string type, DateTimeOffset now, TimeSpan stalledAfter, CancellationToken ct)
     {
-        var row = new TableRow(eventId, Row, new Dictionary<string, object?>
-        {
-            ["Type"] = type,
-            ["Body"] = body.Length <= MaxStoredBody ? body : null,
-            ["ReceivedAt"] = now,
-            ["Processed"] = false,
-        });
+        var row = new TableRow(eventId, Row, new Dictionary<string, object?> { ["Type"] = type, ["ReceivedAt"] = now });
         var write = await tables.WriteAsync(Table, TableOperation.Insert(row), ct);
         if (write.Succeeded)
         {
@@ -49,16 +39,8 @@ public sealed class StripeEventLog(ITableStore tables)
         }
 
         var earlier = await tables.GetAsync(Table, eventId, Row, ct);
-        return earlier is not null && earlier.Properties.GetValueOrDefault("Processed") is not true && earlier.GetTime("ReceivedAt") < now - stalledAfter
-            ? Receipt.Stalled
-            : Receipt.Duplicate;
+        return earlier?.GetTime("ReceivedAt") < now - stalledAfter ? Receipt.Stalled : Receipt.Duplicate;
     }
 
-    public async Task<StoredEvent?> FindAsync(string eventId, CancellationToken ct) =>
-        await tables.GetAsync(Table, eventId, Row, ct) is { } row
-            ? new StoredEvent(eventId, row.GetString("Type")!, row.GetString("Body"), row.Properties.GetValueOrDefault("Processed") is true)
-            : null;
-
-    public async Task MarkProcessedAsync(string eventId, CancellationToken ct) =>
-        await tables.WriteAsync(Table, TableOperation.Merge(new TableRow(eventId, Row, new Dictionary<string, object?> { ["Processed"] = true }), "*"), ct);
+    public async Task<bool> WasReceivedAsync(string eventId, CancellationToken ct) => await tables.GetAsync(Table, eventId, Row, ct) is not null;
 }

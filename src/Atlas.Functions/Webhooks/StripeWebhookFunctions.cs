@@ -12,7 +12,8 @@ namespace Atlas.Functions.Webhooks;
 /// <summary>
 /// Stripe's webhook endpoint: verify the signature over the raw body (400 before anything is parsed), record the
 /// event by id (a delivery seen before is acknowledged and dropped), queue it, answer 200. The queue function
-/// applies it; a failure there is retried by the queue and ends in the poison queue, never lost.
+/// applies it; a failure there is retried by the queue and ends in the poison queue, never lost. The message is the
+/// event itself when it fits a queue message, else its id, and the event is fetched back from Stripe.
 /// </summary>
 public static class StripeWebhookFunctions
 {
@@ -20,6 +21,9 @@ public static class StripeWebhookFunctions
 
     /// <summary>An event recorded this long ago and still not processed was lost before it was queued: queue it again.</summary>
     public static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>Queue messages are 64 KiB once base64-encoded.</summary>
+    private const int MaxInlineEvent = 45_000;
 
     public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
         .Http("StripeWebhook", "POST", "webhooks/stripe", Access.Anyone, ReceiveAsync)
@@ -45,33 +49,26 @@ public static class StripeWebhookFunctions
             return Problems.Validation("body", "The body is not a Stripe event (an object with an evt_ id and a type).");
         }
 
-        var receipt = await log.ReceiveAsync(id, type, Encoding.UTF8.GetString(body), now, StalledAfter, ct);
+        var receipt = await log.ReceiveAsync(id, type, now, StalledAfter, ct);
         if (receipt != StripeEventLog.Receipt.Duplicate)
         {
-            await queues.SendAsync(Queue, id, TimeSpan.Zero, ct);
+            await queues.SendAsync(Queue, body.Length <= MaxInlineEvent ? Encoding.UTF8.GetString(body) : id, TimeSpan.Zero, ct);
         }
 
         return Results.Ok(new Acknowledged(id, receipt == StripeEventLog.Receipt.Duplicate));
     }
 
-    private static async Task ProcessAsync(IServiceProvider services, string eventId, CancellationToken ct)
+    private static async Task ProcessAsync(IServiceProvider services, string message, CancellationToken ct)
     {
-        var log = services.GetRequiredService<StripeEventLog>();
-        if (await log.FindAsync(eventId, ct) is not { Processed: false } stored)
+        var body = message;
+        if (!message.StartsWith('{'))
         {
-            return;
-        }
-
-        var body = stored.Body;
-        if (body is null)
-        {
-            var fetched = await services.GetRequiredService<IStripeClient>().GetEventAsync(eventId, ct);
-            body = fetched.Value?.Json.GetRawText() ?? throw new InvalidOperationException($"Stripe event {eventId} could not be fetched: {fetched.Error}");
+            var fetched = await services.GetRequiredService<IStripeClient>().GetEventAsync(message, ct);
+            body = fetched.Value?.Json.GetRawText() ?? throw new InvalidOperationException($"Stripe event {message} could not be fetched: {fetched.Error}");
         }
 
         using var json = JsonDocument.Parse(body);
         await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(json.RootElement, ct);
-        await log.MarkProcessedAsync(eventId, ct);
     }
 
     private static (string Id, string Type)? Read(byte[] body)

@@ -41,7 +41,7 @@ public sealed class StripeWebhookTests(AtlasAppFactory app) : IClassFixture<Atla
 
         var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("Stripe-Signature", out _));
-        Assert.Null(await app.Services.GetRequiredService<StripeEventLog>().FindAsync(id, default));
+        Assert.False(await app.Services.GetRequiredService<StripeEventLog>().WasReceivedAsync(id, default));
     }
 
     [Theory]
@@ -54,7 +54,7 @@ public sealed class StripeWebhookTests(AtlasAppFactory app) : IClassFixture<Atla
         await HttpAssert.ProblemAsync(await PostAsync(body, Sign(body)), HttpStatusCode.BadRequest);
 
     [Fact]
-    public async Task An_unknown_type_is_acknowledged_processed_and_ignored()
+    public async Task An_unknown_type_is_acknowledged_recorded_and_ignored()
     {
         var body = Unknown.Replace("1795338000", $"{app.Clock.GetUtcNow().ToUnixTimeSeconds()}", StringComparison.Ordinal);
 
@@ -62,7 +62,27 @@ public sealed class StripeWebhookTests(AtlasAppFactory app) : IClassFixture<Atla
         await app.DrainAsync();
 
         Assert.False(response.GetProperty("duplicate").GetBoolean());
-        Assert.True((await app.Services.GetRequiredService<StripeEventLog>().FindAsync("evt_unknown_type_1", default))!.Processed);
+        Assert.True(await app.Services.GetRequiredService<StripeEventLog>().WasReceivedAsync("evt_unknown_type_1", default));
+        await AssertNothingPoisonedAsync(app);
+    }
+
+    [Fact]
+    public async Task An_event_received_long_ago_and_delivered_again_is_queued_again_and_changes_nothing_twice()
+    {
+        var (_, company, rideId) = await CompletedRideAsync();
+        var dispute = await WithoutDeliveryAsync(() => app.Stripe.State.DisputeAsync((string)IntentsOf(app, rideId)[0]["id"]!));
+        var created = EventFor(dispute, "charge.dispute.created");
+        await HttpAssert.JsonAsync(await PostAsync(created, Sign(created)));
+        await app.DrainAsync();
+
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        var redelivered = await HttpAssert.JsonAsync(await PostAsync(created, Sign(created)));
+        var queued = await app.Services.GetRequiredService<Atlas.Functions.Queues.IQueueClient>().ApproximateCountAsync(StripeWebhookFunctions.Queue, default);
+        await app.DrainAsync();
+
+        Assert.False(redelivered.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(1, queued);
+        Assert.Single(TopicsSentTo(app, company.Driver.UserId), t => t == "payout.held");
     }
 
     [Fact]
