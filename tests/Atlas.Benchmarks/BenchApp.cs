@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Atlas.FakeStripe;
 using Atlas.Functions.Hosting;
 using Atlas.Functions.Notifications;
 using Atlas.Functions.Queues;
@@ -17,12 +18,13 @@ namespace Atlas.Benchmarks;
 /// </summary>
 public sealed class BenchApp : IAsyncDisposable
 {
-    private BenchApp(WebApplication app, HttpClient client, SmsInbox sms, PushInbox push)
+    private BenchApp(WebApplication app, HttpClient client, SmsInbox sms, PushInbox push, FakeStripeServer stripe)
     {
         App = app;
         Client = client;
         Sms = sms;
         Push = push;
+        Stripe = stripe;
     }
 
     public WebApplication App { get; }
@@ -33,10 +35,15 @@ public sealed class BenchApp : IAsyncDisposable
 
     public PushInbox Push { get; }
 
+    /// <summary>The app's Stripe, posting its webhooks back to the app as Stripe would.</summary>
+    public FakeStripeServer Stripe { get; }
+
     public CallCounts Calls => App.Services.GetRequiredService<CallCounts>();
 
-    public static async Task<BenchApp> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    public static async Task<BenchApp> StartAsync(
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, TimeProvider? clock = null)
     {
+        var stripe = await FakeStripeServer.StartAsync(new FakeStripeOptions(), clock);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(TestSettings.For(Azurite.NewPrefix()));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -44,6 +51,8 @@ public sealed class BenchApp : IAsyncDisposable
             ["urls"] = "http://127.0.0.1:0",
             ["Hosting:RunTriggers"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Stripe:BaseUrl"] = stripe.BaseUrl.ToString(),
+            ["Stripe:Timeout"] = "00:00:20",
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.AddAtlas();
@@ -62,7 +71,8 @@ public sealed class BenchApp : IAsyncDisposable
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = new Uri(address) };
-        return new BenchApp(app, client, sms, push);
+        stripe.WebhookUrl = address + "/api/webhooks/stripe";
+        return new BenchApp(app, client, sms, push, stripe);
     }
 
     /// <summary>Signs a phone in the way the app does (code by SMS); returns the session's JSON.</summary>
@@ -96,6 +106,7 @@ public sealed class BenchApp : IAsyncDisposable
         Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+        await Stripe.DisposeAsync();
     }
 
     /// <summary>The SMS provider: hands each text to whoever waits for that phone.</summary>

@@ -13,6 +13,8 @@ public sealed class CallCounts
 
     public void Reset() => _counts.Clear();
 
+    public long Total => _counts.Values.Sum();
+
     public string PerOperation(long operations) =>
         string.Join(", ", _counts.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {(double)p.Value / operations:F2}"))
         + $" = {_counts.Values.Sum() / (double)operations:F1} calls";

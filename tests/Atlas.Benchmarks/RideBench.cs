@@ -43,7 +43,8 @@ public sealed class RideBench : IAsyncDisposable
                 ["Auth:AccessTokenLifetime"] = "30.00:00:00",
                 ["Bookings:LocationFreshFor"] = "30.00:00:00",
             },
-            services => services.AddSingleton<TimeProvider>(clock));
+            services => services.AddSingleton<TimeProvider>(clock),
+            clock);
         var ride = new RideBench(bench, clock);
         await ride.HireAsync(crews);
         return ride;
@@ -152,6 +153,7 @@ public sealed class RideBench : IAsyncDisposable
         var hired = await Task.WhenAll(Enumerable.Range(0, crews).Select(async _ =>
         {
             var rider = await SignInAsync(NextPhone());
+            await JsonAsync(HttpMethod.Put, "/api/me/payment-method", rider, new { paymentMethodId = "pm_card_visa" });
             var drivers = new List<Member>();
             for (var i = 0; i < 3; i++)
             {

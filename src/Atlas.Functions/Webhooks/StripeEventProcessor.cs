@@ -48,6 +48,14 @@ public sealed class StripeEventProcessor(Lifecycle<Escrow, EscrowCommand> escrow
             return;
         }
 
+        // Most events confirm what Stripe's own answer already told the escrow. The state this process last wrote is
+        // enough to tell (the escrow only moves forward): nothing to read, nothing to decide.
+        var (known, _) = await escrows.GetAsync(rideId, ct, cachedIsEnough: true);
+        if (EscrowDecider.IsPastAuthorisation(known, intent.Status))
+        {
+            return;
+        }
+
         // An authorisation's deadline is on its charge, which events do not expand: read it.
         if (intent is { Status: "requires_capture", CaptureBefore: null })
         {

@@ -106,7 +106,42 @@ public sealed class StripeWebhookTests(AtlasAppFactory app) : IClassFixture<Atla
     }
 
     [Fact]
-    public async Task An_older_failure_arriving_after_the_authorisation_is_stale_the_intent_is_read_back_and_nothing_moves_back()
+    public async Task An_older_failure_arriving_after_the_authorisation_is_dropped_unread_and_nothing_moves_back()
+    {
+        var (rider, rideId, authorised, askedAt) = await AuthorisedAfter3DSecureAsync();
+        var olderFailure = Older(authorised, "evt_older_failure", "payment_intent.payment_failed", askedAt, o => o["status"] = "requires_payment_method");
+        var calls = app.Stripe.Requests.Count;
+
+        await HttpAssert.JsonAsync(await PostAsync(olderFailure, Sign(olderFailure)));
+        await app.DrainAsync();
+
+        Assert.Equal("authorised", (await PaymentAsync(rider, rideId)).GetProperty("status").GetString());
+        Assert.Equal(calls, app.Stripe.Requests.Count);
+        Assert.DoesNotContain("payment.declined", TopicsSentTo(app, rider.UserId));
+    }
+
+    [Fact]
+    public async Task An_older_lapse_arriving_after_the_authorisation_is_stale_and_the_intent_is_read_back_instead()
+    {
+        var (rider, rideId, authorised, askedAt) = await AuthorisedAfter3DSecureAsync();
+        var olderLapse = Older(authorised, "evt_older_lapse", "payment_intent.canceled", askedAt, o =>
+        {
+            o["status"] = "canceled";
+            o["cancellation_reason"] = "expired";
+        });
+        var reads = StripeCalls(app, "GET", "/v1/payment_intents/");
+
+        await HttpAssert.JsonAsync(await PostAsync(olderLapse, Sign(olderLapse)));
+        await app.DrainAsync();
+
+        Assert.Equal("authorised", (await PaymentAsync(rider, rideId)).GetProperty("status").GetString());
+        Assert.Equal(reads + 1, StripeCalls(app, "GET", "/v1/payment_intents/"));
+        Assert.Single(IntentsOf(app, rideId));
+    }
+
+    /// <summary>A ride whose rider passed 3-D Secure 30 s after it was asked for, the authorisation applied from its
+    /// webhook; returns that event and when 3-D Secure was asked for.</summary>
+    private async Task<(SignedIn Rider, string RideId, string Authorised, DateTimeOffset AskedAt)> AuthorisedAfter3DSecureAsync()
     {
         var rider = await Accounts.SignInAsync(app);
         await Accounts.AddCardAsync(rider, "pm_card_authenticationRequired");
@@ -117,24 +152,21 @@ public sealed class StripeWebhookTests(AtlasAppFactory app) : IClassFixture<Atla
         app.Clock.Advance(TimeSpan.FromSeconds(30));
         await WithoutDeliveryAsync(() => app.Stripe.State.AuthenticateAsync((string)intent["id"]!, succeed: true));
         var authorised = EventFor(intent, "payment_intent.amount_capturable_updated");
-
-        // A failure Stripe reported before the rider's bank said yes, delivered late (Stripe does not keep order).
-        var failed = JsonNode.Parse(authorised)!.AsObject();
-        failed["id"] = "evt_older_failure";
-        failed["type"] = "payment_intent.payment_failed";
-        failed["created"] = askedAt.ToUnixTimeSeconds();
-        failed["data"]!["object"]!["status"] = "requires_payment_method";
-        var olderFailure = failed.ToJsonString();
-
         await HttpAssert.JsonAsync(await PostAsync(authorised, Sign(authorised)));
         await app.DrainAsync();
-        var reads = StripeCalls(app, "GET", "/v1/payment_intents/");
-        await HttpAssert.JsonAsync(await PostAsync(olderFailure, Sign(olderFailure)));
-        await app.DrainAsync();
-
         Assert.Equal("authorised", (await PaymentAsync(rider, rideId)).GetProperty("status").GetString());
-        Assert.Equal(reads + 1, StripeCalls(app, "GET", "/v1/payment_intents/"));
-        Assert.DoesNotContain("payment.declined", TopicsSentTo(app, rider.UserId));
+        return (rider, rideId, authorised, askedAt);
+    }
+
+    /// <summary>An event Stripe sent before <paramref name="newer"/> about the same intent, delivered late (Stripe does not keep order).</summary>
+    private static string Older(string newer, string id, string type, DateTimeOffset created, Action<JsonObject> intent)
+    {
+        var e = JsonNode.Parse(newer)!.AsObject();
+        e["id"] = id;
+        e["type"] = type;
+        e["created"] = created.ToUnixTimeSeconds();
+        intent(e["data"]!["object"]!.AsObject());
+        return e.ToJsonString();
     }
 
     private async Task<(SignedIn Rider, TestCompany Company, string RideId)> CompletedRideAsync()

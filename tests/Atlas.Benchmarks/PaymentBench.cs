@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Atlas.Core.Auth;
+using Atlas.Core.Ledger;
+using Atlas.Core.Payments;
+using Atlas.FakeStripe;
+using Atlas.Functions.Companies;
+using Atlas.Functions.Ledger;
+using Atlas.Functions.Lifecycles;
+using Atlas.Functions.Queues;
+using Atlas.Functions.Settlement;
+using Atlas.Functions.Webhooks;
+using Atlas.Testing;
+
+namespace Atlas.Benchmarks;
+
+/// <summary>Money at volume: Stripe webhooks taken in and applied, and a settlement run over a day of rides.</summary>
+public static class PaymentBench
+{
+    public sealed record WebhookFigures(int Events, int Posted, double EventsPerSecond, double CallsPerEvent, int StripeReads, List<double> AckLatencies);
+
+    public sealed record SettlementFigures(int Rides, int Drivers, int Paid, TimeSpan Settle, TimeSpan Reconcile, long PaidTotal, long Expected);
+
+    /// <summary>
+    /// <paramref name="count"/> rides are authorised through the app's own effects and the fake Stripe: with
+    /// <paramref name="threeDSecure"/>, they wait for 3-D Secure and then their banks say yes, so every event moves an
+    /// escrow (and books the hold); without, each event confirms what Stripe's answer already told the escrow, as most
+    /// of Stripe's events do. The <c>payment_intent.amount_capturable_updated</c> events, a quarter of them delivered
+    /// twice, are posted 64 at a time, signed. Timed from the first post until the event queue is empty.
+    /// </summary>
+    public static async Task<WebhookFigures> WebhooksAsync(int count, bool threeDSecure)
+    {
+        await using var bench = await BenchApp.StartAsync();
+        var escrows = bench.App.Services.GetRequiredService<Lifecycle<Escrow, EscrowCommand>>();
+        var queues = bench.App.Services.GetRequiredService<IQueueClient>();
+        var webhookUrl = bench.Stripe.WebhookUrl;
+        bench.Stripe.WebhookUrl = null;
+
+        var customer = (string)(await bench.Stripe.State.CreateCustomerAsync(Form([])))["id"]!;
+        var token = threeDSecure ? "pm_card_authenticationRequired" : "pm_card_visa";
+        var card = (string)(await bench.Stripe.State.AttachAsync(token, Form(new() { ["customer"] = customer })))["id"]!;
+        var waitFor = threeDSecure ? EscrowStatus.ActionRequired : EscrowStatus.Authorised;
+        var rides = Enumerable.Range(0, count).Select(i => $"rd_webhookbench{i:D5}-1").ToList();
+        await Parallel.ForEachAsync(rides, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (ride, ct) =>
+            await escrows.ExecuteAsync(ride, new OpenEscrow(new EscrowTerms(ride, "bk_" + ride[3..^2], "usr_r", "mb_d", "usr_d", "co_1", 1_000, "GBP", PlatformFee.Default, customer, card)), ct));
+        var seeding = Stopwatch.StartNew();
+        await UntilAsync(async () => (await Task.WhenAll(rides.Select(r => escrows.GetAsync(r, default)))).All(e => e.State.Status == waitFor));
+        Console.WriteLine($"  ({count} rides {waitFor} after {seeding.Elapsed.TotalSeconds:F0} s)");
+
+        var intents = bench.Stripe.State.Events
+            .Where(e => (string?)e["type"] == "payment_intent.requires_action")
+            .Select(e => (string)e["data"]!["object"]!["id"]!)
+            .ToList();
+        foreach (var intent in intents)
+        {
+            await bench.Stripe.State.AuthenticateAsync(intent, succeed: true);
+        }
+
+        var reads = bench.Stripe.Requests.Count(r => r.Method == "GET");
+
+        var bodies = bench.Stripe.State.Events.Where(e => (string?)e["type"] == "payment_intent.amount_capturable_updated").Select(e => e.ToJsonString()).ToList();
+        var posts = bodies.Concat(bodies.Take(bodies.Count / 4)).OrderBy(_ => Random.Shared.Next()).ToList();
+        var acks = new ConcurrentBag<double>();
+        bench.Calls.Reset();
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(posts, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (body, ct) =>
+        {
+            var sent = Stopwatch.StartNew();
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/stripe") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", FakeStripeServer.Sign(body, TestSettings.WebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+            using var response = await bench.Client.SendAsync(request, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"Webhook refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+            }
+
+            acks.Add(sent.Elapsed.TotalMilliseconds);
+        });
+        Console.WriteLine($"  ({posts.Count} deliveries acknowledged after {watch.Elapsed.TotalSeconds:F1} s)");
+        await UntilAsync(async () => await queues.ApproximateCountAsync(StripeWebhookFunctions.Queue, default) == 0);
+        var elapsed = watch.Elapsed;
+        var calls = bench.Calls.Total;
+
+        var applied = (await Task.WhenAll(rides.Select(r => escrows.GetAsync(r, default)))).Count(e => e.State.Status == EscrowStatus.Authorised);
+        if (applied != count)
+        {
+            throw new InvalidOperationException($"Only {applied} of {count} escrows were authorised by their webhooks.");
+        }
+
+        bench.Stripe.WebhookUrl = webhookUrl;
+        return new WebhookFigures(
+            bodies.Count, posts.Count, bodies.Count / elapsed.TotalSeconds, (double)calls / bodies.Count, bench.Stripe.Requests.Count(r => r.Method == "GET") - reads, [.. acks.Order()]);
+    }
+
+    /// <summary>A day of <paramref name="rides"/> completed rides by <paramref name="drivers"/> drivers, booked in the ledger
+    /// (a hold and a capture each), then one settlement run: a transfer per driver through the fake Stripe.</summary>
+    public static async Task<SettlementFigures> SettlementAsync(int rides, int drivers)
+    {
+        await using var bench = await BenchApp.StartAsync(new Dictionary<string, string?> { ["Hosting:RunTriggers"] = "false" });
+        var services = bench.App.Services;
+        var ledger = services.GetRequiredService<LedgerStore>();
+        var companies = services.GetRequiredService<CompanyStore>();
+        var now = DateTimeOffset.UtcNow;
+        var expected = new ConcurrentBag<long>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, drivers), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (d, ct) =>
+        {
+            var driverId = $"mb_bench{d:D5}";
+            await companies.AddMemberAsync("co_bench", new Member(driverId, $"+1555{d:D7}", Role.Driver, now), ct);
+            await companies.UpdateDriverAsync("co_bench", driverId, new Dictionary<string, object?> { ["PayoutAccountId"] = $"acct_bench{d:D5}" }, ct);
+            var transactions = new List<LedgerTransaction>();
+            for (var r = d; r < rides; r += drivers)
+            {
+                var price = 800 + (r * 37 % 2_200);
+                var (_, share) = PlatformFee.Default.Split(price);
+                var ride = $"rd_settlebench{r:D6}-1";
+                transactions.Add(Entries.Hold($"{ride}:hold-1", "GBP", driverId, ride, now, price + 100));
+                transactions.Add(Entries.Capture($"{ride}:capture", "GBP", driverId, ride, now, price + 100, price, share));
+                expected.Add(share);
+            }
+
+            await ledger.ImportAsync(driverId, "co_bench", transactions, ct);
+        });
+
+        var run = services.GetRequiredService<SettlementRun>();
+        var period = run.Current;
+        var watch = Stopwatch.StartNew();
+        await run.RunAsync(period, default);
+        var settle = watch.Elapsed;
+        var lines = await services.GetRequiredService<SettlementStore>().ReadAsync(period.Id, default);
+        watch.Restart();
+        var reconciled = await services.GetRequiredService<Reconciliation>().CheckAsync(period, lines, default);
+        var reconcile = watch.Elapsed;
+        if (reconciled.Mismatches.Count > 0)
+        {
+            throw new InvalidOperationException($"Reconciliation found {reconciled.Mismatches.Count} mismatches, e.g. {reconciled.Mismatches[0]}.");
+        }
+
+        var paid = lines.Where(l => l.Status == Atlas.Core.Settlement.PayoutStatus.Paid).ToList();
+        return new SettlementFigures(rides, drivers, paid.Count, settle, reconcile, paid.Sum(l => l.Amount), expected.Sum());
+    }
+
+    private static Form Form(Dictionary<string, string> values) => new(values.ToDictionary(p => p.Key, p => new[] { p.Value }));
+
+    private static async Task UntilAsync(Func<Task<bool>> done)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await done())
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                throw new TimeoutException("The benchmark's work did not finish in 5 minutes.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
