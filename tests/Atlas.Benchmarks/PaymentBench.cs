@@ -57,6 +57,9 @@ public static class PaymentBench
             await bench.Stripe.State.AuthenticateAsync(intent, succeed: true);
         }
 
+        // What the authorisations set off (holds booked in the ledger) finishes before the clock starts.
+        await UntilAsync(async () => (await Task.WhenAll(bench.App.Services.GetRequiredService<Atlas.Functions.Functions.FunctionCatalog>().All
+            .OfType<Atlas.Functions.Functions.QueueFunction>().Select(q => queues.ApproximateCountAsync(q.Queue, default)))).All(n => n == 0));
         var reads = bench.Stripe.Requests.Count(r => r.Method == "GET");
 
         var bodies = bench.Stripe.State.Events.Where(e => (string?)e["type"] == "payment_intent.amount_capturable_updated").Select(e => e.ToJsonString()).ToList();

@@ -4,7 +4,7 @@ using Atlas.Functions.Hosting;
 using Atlas.Functions.Lifecycles;
 using Atlas.Testing;
 
-// ./atlas bench [--seconds N] [--only runtime|signin|rides|payments|storage]: throughput, latency and timer lag on Azurite, on this machine.
+// ./atlas bench [--seconds N] [--only runtime|signin|rides|webhooks|webhooks-3ds|settlement|storage]: throughput, latency and timer lag on Azurite, on this machine.
 var seconds = Option("--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 5;
 var only = Option("--only");
 var duration = TimeSpan.FromSeconds(seconds);
@@ -43,10 +43,10 @@ if (only is null or "rides")
     Console.WriteLine($"  POST /api/bookings at a steady 10 bookings/s (each after its quote), {steady.Count} requests: p50 {Measure.Percentile(steady, 50):F1} ms, p99 {Measure.Percentile(steady, 99):F1} ms, max {steady.LastOrDefault():F1} ms");
 }
 
-if (only is null or "payments")
+var events = Option("--events") is { } e ? int.Parse(e, CultureInfo.InvariantCulture) : 2_000;
+foreach (var (part, threeDSecure, what) in new[] { ("webhooks", false, "confirming authorisations the escrows already have"), ("webhooks-3ds", true, "3-D Secure completions, each moving an escrow") })
 {
-    var events = Option("--events") is { } e ? int.Parse(e, CultureInfo.InvariantCulture) : 2_000;
-    foreach (var (threeDSecure, what) in new[] { (false, "confirming authorisations the escrows already have"), (true, "3-D Secure completions, each moving an escrow") })
+    if (only is null || only == part)
     {
         Console.WriteLine($"Stripe webhooks over HTTP, {events} events {what} (+25% delivered twice), signed, 64 at a time:");
         var hooks = await PaymentBench.WebhooksAsync(events, threeDSecure);
@@ -54,7 +54,10 @@ if (only is null or "payments")
         Console.WriteLine($"  {hooks.Posted} deliveries of {hooks.Events} events; storage calls per event: {hooks.CallsPerEvent:F1}; intents read back from Stripe: {hooks.StripeReads}");
         Console.WriteLine($"  acknowledged (2xx) in: p50 {Measure.Percentile(hooks.AckLatencies, 50):F1} ms, p99 {Measure.Percentile(hooks.AckLatencies, 99):F1} ms");
     }
+}
 
+if (only is null or "settlement")
+{
     var settled = await PaymentBench.SettlementAsync(10_000, 1_000);
     Console.WriteLine($"Settlement of {settled.Rides:N0} completed rides by {settled.Drivers:N0} drivers (a transfer each through the fake Stripe):");
     Console.WriteLine($"  settlement run: {settled.Settle.TotalSeconds:F1} s   (target ≤ 30 s); {settled.Paid} paid, {settled.PaidTotal:N0} of {settled.Expected:N0} owed");

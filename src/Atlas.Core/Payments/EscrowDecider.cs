@@ -108,6 +108,14 @@ public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCom
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown command."),
     };
 
+    /// <summary>True when an intent in <paramref name="intentStatus"/> can no longer move the escrow: a status from before
+    /// capture (authorised, declined, waiting) only ever decides an authorisation still pending, and the escrow only moves
+    /// forward, so once it is past that, no later state of it takes such an event either.</summary>
+    public static bool IsPastAuthorisation(Escrow state, string intentStatus) =>
+        state.Status is not (None or Authorising or ActionRequired)
+        && !state.Reauthorising
+        && intentStatus is "requires_capture" or "requires_action" or "requires_payment_method" or "requires_confirmation" or "processing";
+
     /// <summary>When the authorisation in force is replaced by a new one, if nothing captures it first.</summary>
     public DateTimeOffset? ReauthoriseAt(Escrow state) =>
         state is { Status: Authorised, Due: null, Hold.CaptureBefore: { } before } ? before - rules.ReauthoriseBefore : null;
