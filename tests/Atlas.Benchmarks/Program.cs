@@ -48,8 +48,9 @@ foreach (var (part, threeDSecure, what) in new[] { ("webhooks", false, "confirmi
 {
     if (only is null || only == part)
     {
-        Console.WriteLine($"Stripe webhooks over HTTP, {events} events {what} (+25% delivered twice), signed, 64 at a time:");
-        var hooks = await PaymentBench.WebhooksAsync(events, threeDSecure);
+        var offered = Option("--offered") is { } o ? int.Parse(o, CultureInfo.InvariantCulture) : 400;
+        Console.WriteLine($"Stripe webhooks over HTTP, {events} events {what}, +25% delivered twice, signed, offered at {offered}/s:");
+        var hooks = await PaymentBench.WebhooksAsync(events, threeDSecure, offered);
         Report("webhook events processed/s (verified, deduplicated, queued, applied)", hooks.EventsPerSecond, "≥ 300");
         Console.WriteLine($"  {hooks.Posted} deliveries of {hooks.Events} events; storage calls per event: {hooks.CallsPerEvent:F1}; intents read back from Stripe: {hooks.StripeReads}");
         Console.WriteLine($"  acknowledged (2xx) in: p50 {Measure.Percentile(hooks.AckLatencies, 50):F1} ms, p99 {Measure.Percentile(hooks.AckLatencies, 99):F1} ms");
