@@ -93,13 +93,16 @@ public static class Entries
                 recover ? new(DisputeLosses, -frozen) : new(DriverPayable(driverId), -frozen));
 
     /// <summary>A settlement transfer to the driver's connected account.</summary>
-    public static LedgerTransaction Payout(string id, string currency, string driverId, DateTimeOffset at, long amount, string transferId) =>
-        LedgerTransaction.Create(id, "payout", currency, driverId, null, at, new(DriverPayable(driverId), amount), new(StripeClearing, -amount))
-            with { Reference = transferId };
+    public static LedgerTransaction Payout(string id, string currency, string driverId, DateTimeOffset at, long amount, string transferId)
+    {
+        var payout = LedgerTransaction.Create(id, "payout", currency, driverId, null, at, new(DriverPayable(driverId), amount), new(StripeClearing, -amount));
+        return payout with { Reference = transferId };
+    }
 
     /// <summary>Part of a transfer taken back from the driver's connected account.</summary>
-    public static LedgerTransaction TransferReversal(string id, string currency, string driverId, DateTimeOffset at, long amount, string transferId) =>
-        LedgerTransaction.Create(
-            id, "reversal", currency, driverId, null, at, new(StripeClearing, amount), new(DriverPayable(driverId), -amount))
-        with { Reference = transferId };
+    public static LedgerTransaction TransferReversal(string id, string currency, string driverId, DateTimeOffset at, long amount, string transferId)
+    {
+        var reversal = LedgerTransaction.Create(id, "reversal", currency, driverId, null, at, new(StripeClearing, amount), new(DriverPayable(driverId), -amount));
+        return reversal with { Reference = transferId };
+    }
 }

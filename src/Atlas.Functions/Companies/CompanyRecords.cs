@@ -1,8 +1,8 @@
-using Atlas.Core.Ledger;
 using System.Text.Json.Serialization;
 using Atlas.Core.Auth;
 using Atlas.Core.Common;
 using Atlas.Core.Companies;
+using Atlas.Core.Ledger;
 
 namespace Atlas.Functions.Companies;
 

@@ -1,6 +1,6 @@
-using Atlas.Core.Ledger;
 using Atlas.Core.Auth;
 using Atlas.Core.Companies;
+using Atlas.Core.Ledger;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Storage;
 

@@ -2,9 +2,9 @@ using Atlas.FakeStripe;
 using Atlas.Functions.Hosting;
 using Atlas.Testing;
 using Atlas.Testing.Sample;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 
 namespace Atlas.Tests.Infrastructure;

@@ -286,6 +286,30 @@ public sealed class EscrowLifecycleTests
         Assert.IsType<Decision<Escrow>.Unchanged>(decider.Decide(closed.State, new DisputeClosed("dp_1", won), Later.AddDays(2)));
     }
 
+    [Theory]
+    [InlineData("authorising", "requires_capture", false)]
+    [InlineData("actionRequired", "requires_capture", false)]
+    [InlineData("authorised", "requires_capture", true)]
+    [InlineData("authorised", "requires_payment_method", true)]
+    [InlineData("authorised", "canceled", false)]
+    [InlineData("capturing", "succeeded", false)]
+    [InlineData("captured", "requires_action", true)]
+    [InlineData("reauthorising", "requires_capture", false)]
+    public void An_event_from_before_capture_cannot_move_an_escrow_past_its_authorisation(string state, string intentStatus, bool past)
+    {
+        var escrow = state switch
+        {
+            "authorising" => Authorising(),
+            "actionRequired" => ActionRequired(),
+            "authorised" => Authorised(),
+            "capturing" => Capturing(),
+            "captured" => Captured(),
+            _ => Accept(Authorised(), new EscrowTimedOut(Decider.ReauthoriseAt(Authorised())!.Value), CaptureBefore).State,
+        };
+
+        Assert.Equal(past, EscrowDecider.IsPastAuthorisation(escrow, intentStatus));
+    }
+
     private static Decision<Escrow>.Accepted Accept(Escrow state, EscrowCommand command, DateTimeOffset? at = null) =>
         Assert.IsType<Decision<Escrow>.Accepted>(Decider.Decide(state, command, at ?? Later));
 
