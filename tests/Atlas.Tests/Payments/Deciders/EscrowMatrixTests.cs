@@ -1,6 +1,7 @@
 using Atlas.Core.Common;
 using Atlas.Core.Payments;
 using Atlas.Core.Rides;
+using Atlas.Tests.Infrastructure;
 using static Atlas.Tests.Payments.Deciders.EscrowFixtures;
 
 namespace Atlas.Tests.Payments.Deciders;
@@ -67,28 +68,10 @@ public sealed class EscrowMatrixTests
         ["declined"] = ["u", "a", "u", "u", "u", "a", "u", "u", "u", Nothing, "u", NoTip, "u", "u", "u", "u", "u"],
     };
 
-    public static TheoryData<string, string> Cells()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var state in Rows.Keys)
-        {
-            foreach (var command in Order)
-            {
-                data.Add(state, command);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Cells() => DecisionMatrix.Cells(Rows.Keys, Order);
 
     [Fact]
-    public void The_matrix_covers_every_state_and_command()
-    {
-        Assert.Equal(Enum.GetValues<EscrowStatus>().Length, States.Count);
-        Assert.Equal(Order.Order(), Commands.Keys.Order());
-        Assert.All(Rows.Values, row => Assert.Equal(Order.Length, row.Length));
-        Assert.Equal(States.Keys.Order(), Rows.Keys.Order());
-    }
+    public void The_matrix_covers_every_state_and_command() => DecisionMatrix.AssertComplete<EscrowStatus>(States.Keys, Commands.Keys, Order, Rows);
 
     [Theory]
     [MemberData(nameof(Cells))]
@@ -96,13 +79,6 @@ public sealed class EscrowMatrixTests
     {
         var decision = Decider.Decide(States[state](), Commands[command], Now.AddHours(1));
 
-        var outcome = decision switch
-        {
-            Decision<Escrow>.Accepted => "a",
-            Decision<Escrow>.Unchanged => "u",
-            Decision<Escrow>.Rejected r => r.Rejection.Code,
-            _ => "?",
-        };
-        Assert.Equal(Rows[state][Array.IndexOf(Order, command)], outcome);
+        Assert.Equal(Rows[state][Array.IndexOf(Order, command)], DecisionMatrix.Outcome(decision));
     }
 }

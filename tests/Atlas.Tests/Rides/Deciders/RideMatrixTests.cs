@@ -1,5 +1,6 @@
 using Atlas.Core.Common;
 using Atlas.Core.Rides;
+using Atlas.Tests.Infrastructure;
 using static Atlas.Tests.Rides.Deciders.RideFixtures;
 
 namespace Atlas.Tests.Rides.Deciders;
@@ -49,28 +50,10 @@ public sealed class RideMatrixTests
         ["noShow"] = ["u", "wrong-stage", "wrong-stage", "wrong-stage", "wrong-stage", "u", "wrong-stage", "wrong-stage", "ride-ended", "ride-not-completed", "u"],
     };
 
-    public static TheoryData<string, string> Cells()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var state in Rows.Keys)
-        {
-            foreach (var command in Order)
-            {
-                data.Add(state, command);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Cells() => DecisionMatrix.Cells(Rows.Keys, Order);
 
     [Fact]
-    public void The_matrix_covers_every_state_and_command()
-    {
-        Assert.Equal(Enum.GetValues<RideStatus>().Length, States.Count);
-        Assert.Equal(Order.Order(), Commands.Keys.Order());
-        Assert.All(Rows.Values, row => Assert.Equal(Order.Length, row.Length));
-        Assert.Equal(States.Keys.Order(), Rows.Keys.Order());
-    }
+    public void The_matrix_covers_every_state_and_command() => DecisionMatrix.AssertComplete<RideStatus>(States.Keys, Commands.Keys, Order, Rows);
 
     [Theory]
     [MemberData(nameof(Cells))]
@@ -79,13 +62,6 @@ public sealed class RideMatrixTests
         // A minute after arriving: the rider still has time, so a no-show is refused.
         var decision = Decider.Decide(States[state](), Commands[command], ArrivedAt.AddMinutes(1));
 
-        var outcome = decision switch
-        {
-            Decision<Ride>.Accepted => "a",
-            Decision<Ride>.Unchanged => "u",
-            Decision<Ride>.Rejected r => r.Rejection.Code,
-            _ => "?",
-        };
-        Assert.Equal(Rows[state][Array.IndexOf(Order, command)], outcome);
+        Assert.Equal(Rows[state][Array.IndexOf(Order, command)], DecisionMatrix.Outcome(decision));
     }
 }
