@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Atlas.FakeStripe;
@@ -8,7 +7,7 @@ namespace Atlas.FakeStripe;
 /// capture, 3-D Secure, declines, capture limits, cancellation, expiry), refunds, transfers and their reversals,
 /// disputes, and the events each change emits. One lock: this is a test double, not a database.
 /// </summary>
-public sealed class StripeState(TimeProvider clock)
+public sealed partial class StripeState(TimeProvider clock)
 {
     /// <summary>How long a manual-capture card authorisation lasts (customer-initiated online payments).</summary>
     public static readonly TimeSpan AuthorisationLifetime = TimeSpan.FromDays(7);
@@ -152,137 +151,6 @@ public sealed class StripeState(TimeProvider clock)
         return intent;
     });
 
-    public Task<JsonObject> RefundAsync(Form form) => ChangeAsync(emit =>
-    {
-        var intent = Get(form.Required("payment_intent"), "payment_intent", "payment_intent");
-        if ((string)intent["status"]! != "succeeded")
-        {
-            throw StripeError.Invalid("This PaymentIntent has no successful charge to refund.", "payment_intent");
-        }
-
-        var charge = Get((string)intent["latest_charge"]!, "charge");
-        var left = (long)charge["amount_captured"]! - (long)charge["amount_refunded"]!;
-        var amount = form.Optional("amount") is null ? left : form.Amount("amount");
-        if (amount > left)
-        {
-            throw StripeError.Invalid(
-                $"Refund amount ({amount}) is greater than unrefunded amount on charge ({left})", "amount", left == 0 ? "charge_already_refunded" : "amount_too_large");
-        }
-
-        var refund = New("re", "refund");
-        refund["amount"] = amount;
-        refund["charge"] = charge["id"]!.DeepClone();
-        refund["payment_intent"] = intent["id"]!.DeepClone();
-        refund["status"] = "succeeded";
-        refund["reason"] = form.Optional("reason");
-        charge["amount_refunded"] = (long)charge["amount_refunded"]! + amount;
-        charge["refunded"] = (long)charge["amount_refunded"]! == (long)charge["amount_captured"]!;
-        emit("charge.refunded", charge, null);
-        return refund;
-    });
-
-    public Task<JsonObject> TransferAsync(Form form) => ChangeAsync(emit =>
-    {
-        var amount = form.Amount("amount");
-        var destination = form.Required("destination");
-        if (!destination.StartsWith("acct_", StringComparison.Ordinal) || destination.EndsWith("_closed", StringComparison.Ordinal))
-        {
-            throw StripeError.Invalid($"No such destination: '{destination}'", "destination", "account_invalid");
-        }
-
-        var transfer = New("tr", "transfer");
-        transfer["amount"] = amount;
-        transfer["currency"] = form.Required("currency");
-        transfer["destination"] = destination;
-        transfer["transfer_group"] = form.Optional("transfer_group");
-        transfer["source_transaction"] = form.Optional("source_transaction");
-        transfer["amount_reversed"] = 0L;
-        transfer["reversed"] = false;
-        transfer["metadata"] = form.Metadata();
-        emit("transfer.created", transfer, null);
-        return transfer;
-    });
-
-    public Task<JsonObject> ReverseAsync(string transferId, Form form) => ChangeAsync(emit =>
-    {
-        var transfer = Get(transferId, "transfer");
-        var left = (long)transfer["amount"]! - (long)transfer["amount_reversed"]!;
-        var amount = form.Optional("amount") is null ? left : form.Amount("amount");
-        if (amount > left)
-        {
-            throw StripeError.Invalid($"Reversal amount ({amount}) is greater than the transfer's unreversed amount ({left})", "amount", "amount_too_large");
-        }
-
-        var reversal = New("trr", "transfer_reversal");
-        reversal["amount"] = amount;
-        reversal["transfer"] = transferId;
-        transfer["amount_reversed"] = (long)transfer["amount_reversed"]! + amount;
-        transfer["reversed"] = (long)transfer["amount_reversed"]! == (long)transfer["amount"]!;
-        emit("transfer.reversed", transfer, null);
-        return reversal;
-    });
-
-    /// <summary>The rider's bank completes (or fails) 3-D Secure for an intent that asked for it.</summary>
-    public Task<JsonObject> AuthenticateAsync(string intentId, bool succeed) => ChangeAsync(emit =>
-    {
-        var intent = Get(intentId, "payment_intent");
-        if ((string)intent["status"]! != "requires_action")
-        {
-            throw StripeError.UnexpectedState($"This PaymentIntent's status is {intent["status"]}; there is nothing to authenticate.");
-        }
-
-        if (succeed)
-        {
-            Authorised(intent, emit);
-        }
-        else
-        {
-            Decline(intent, "authentication_required", null, emit);
-        }
-
-        return intent;
-    });
-
-    /// <summary>Lets an authorisation lapse now, as Stripe does at <c>capture_before</c>.</summary>
-    public Task<JsonObject> ExpireAsync(string intentId) => ChangeAsync(emit =>
-    {
-        var intent = Get(intentId, "payment_intent");
-        if ((string)intent["status"]! != "requires_capture")
-        {
-            throw StripeError.UnexpectedState($"Only an uncaptured authorisation can expire; this one is {intent["status"]}.");
-        }
-
-        Cancel(intent, "expired", emit);
-        return intent;
-    });
-
-    /// <summary>The rider's bank disputes a charge: Stripe withdraws the amount from the platform's balance.</summary>
-    public Task<JsonObject> DisputeAsync(string intentId) => ChangeAsync(emit =>
-    {
-        var intent = Get(intentId, "payment_intent");
-        var charge = Get((string?)intent["latest_charge"] ?? throw StripeError.Invalid("This intent has no charge."), "charge");
-        return OpenDispute(charge, emit);
-    });
-
-    public Task<JsonObject> CloseDisputeAsync(string disputeId, bool won) => ChangeAsync(emit =>
-    {
-        var dispute = Get(disputeId, "dispute");
-        if ((string)dispute["status"]! is "won" or "lost")
-        {
-            throw StripeError.Invalid("This dispute is already closed.");
-        }
-
-        var previous = new JsonObject { ["status"] = dispute["status"]!.DeepClone() };
-        dispute["status"] = won ? "won" : "lost";
-        emit("charge.dispute.closed", dispute, previous);
-        if (won)
-        {
-            emit("charge.dispute.funds_reinstated", dispute, null);
-        }
-
-        return dispute;
-    });
-
     private void Confirm(JsonObject intent, Emit emit)
     {
         var card = _cards[(string)intent["payment_method"]!];
@@ -367,26 +235,6 @@ public sealed class StripeState(TimeProvider clock)
         emit("payment_intent.canceled", intent, null);
     }
 
-    private JsonObject OpenDispute(JsonObject charge, Emit emit)
-    {
-        if ((bool?)charge["disputed"] == true)
-        {
-            throw StripeError.Invalid("This charge is already disputed.");
-        }
-
-        var dispute = New("dp", "dispute");
-        dispute["amount"] = (long)charge["amount_captured"]! - (long)charge["amount_refunded"]!;
-        dispute["charge"] = charge["id"]!.DeepClone();
-        dispute["payment_intent"] = charge["payment_intent"]!.DeepClone();
-        dispute["status"] = "needs_response";
-        dispute["reason"] = "fraudulent";
-        dispute["evidence_details"] = new JsonObject { ["due_by"] = (clock.GetUtcNow() + TimeSpan.FromDays(7)).ToUnixTimeSeconds() };
-        charge["disputed"] = true;
-        emit("charge.dispute.created", dispute, null);
-        emit("charge.dispute.funds_withdrawn", dispute, null);
-        return dispute;
-    }
-
     /// <summary>Authorisations past their <c>capture_before</c> are cancelled as expired when next looked at.</summary>
     private void ExpireLapsed()
     {
@@ -467,39 +315,4 @@ public sealed class StripeState(TimeProvider clock)
         _objects.TryGetValue(id, out var found) && (string?)found["object"] == type
             ? found
             : throw StripeError.Missing(type, id, param);
-}
-
-/// <summary>A form-encoded request body, with Stripe's bracket keys (<c>metadata[ride_id]</c>, <c>expand[]</c>).</summary>
-public sealed class Form(IReadOnlyDictionary<string, string[]> values)
-{
-    public string? Optional(string key) => values.TryGetValue(key, out var v) && v.Length > 0 ? v[^1] : null;
-
-    public string[] All(string key) => values.GetValueOrDefault(key) ?? [];
-
-    public string Required(string key) => Optional(key) is { Length: > 0 } value
-        ? value
-        : throw StripeError.Invalid($"Missing required param: {key}.", key, "parameter_missing");
-
-    public long Amount(string key) => long.TryParse(Required(key), NumberStyles.None, CultureInfo.InvariantCulture, out var amount) && amount > 0
-        ? amount
-        : throw StripeError.Invalid($"Invalid positive integer: {key}", key, "parameter_invalid_integer");
-
-    public JsonObject Metadata()
-    {
-        var metadata = new JsonObject();
-        foreach (var (key, value) in values.Where(p => p.Key.StartsWith("metadata[", StringComparison.Ordinal) && p.Key.EndsWith(']')))
-        {
-            var name = key["metadata[".Length..^1];
-            if (name.Length > 40 || value[^1].Length > 500)
-            {
-                throw StripeError.Invalid("Metadata keys are at most 40 characters and values at most 500.", key);
-            }
-
-            metadata[name] = value[^1];
-        }
-
-        return metadata.Count > 50 ? throw StripeError.Invalid("Metadata holds at most 50 keys.", "metadata") : metadata;
-    }
-
-    public string Fingerprint => string.Join('&', values.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + string.Join(',', p.Value)));
 }

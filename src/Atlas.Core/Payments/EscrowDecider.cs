@@ -6,7 +6,7 @@ using static Atlas.Core.Payments.EscrowStatus;
 
 namespace Atlas.Core.Payments;
 
-public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCommand>
+public sealed partial class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCommand>
 {
     public const string Name = "escrow";
 
@@ -107,14 +107,6 @@ public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCom
 
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown command."),
     };
-
-    /// <summary>True when an intent in <paramref name="intentStatus"/> can no longer move the escrow: a status from before
-    /// capture (authorised, declined, waiting) only ever decides an authorisation still pending, and the escrow only moves
-    /// forward, so once it is past that, no later state of it takes such an event either.</summary>
-    public static bool IsPastAuthorisation(Escrow state, string intentStatus) =>
-        state.Status is not (None or Authorising or ActionRequired)
-        && !state.Reauthorising
-        && intentStatus is "requires_capture" or "requires_action" or "requires_payment_method" or "requires_confirmation" or "processing";
 
     /// <summary>When the authorisation in force is replaced by a new one, if nothing captures it first.</summary>
     public DateTimeOffset? ReauthoriseAt(Escrow state) =>
@@ -227,94 +219,6 @@ public sealed class EscrowDecider(EscrowRules rules) : Decider<Escrow, EscrowCom
         return Accept(
             state with { Status = Declined, FailureCode = code },
             Record(state, Entries.Release(TxId(state, $"release-{state.Hold!.Attempt}"), terms.Currency, terms.DriverId, terms.RideId, now, state.Hold!.Amount)));
-    }
-
-    private Decision<Escrow> Observe(Escrow state, IntentObserved seen, DateTimeOffset now)
-    {
-        var intent = seen.Intent;
-        var command = state.Hold?.IntentId == intent.Id || (state.Status == Authorising && intent.Attempt == state.Attempt)
-            ? Translate(state, intent)
-            : null;
-        if (command is null)
-        {
-            return Decision<Escrow>.Ignore();
-        }
-
-        return Decide(state, command, now) switch
-        {
-            Decision<Escrow>.Accepted accepted => accepted with { State = accepted.State with { ObservedAt = seen.ObservedAt } },
-            var other => other,
-        };
-    }
-
-    /// <summary>The command an intent's status stands for in the escrow's current state; null when it says nothing new
-    /// (a stale or repeated event).</summary>
-    private static EscrowCommand? Translate(Escrow state, IntentSnapshot intent) => (state.Status, intent.Status) switch
-    {
-        (Authorising or ActionRequired, "requires_capture") => new PaymentAuthorised(state.Attempt, intent.Id, intent.AmountCapturable, intent.CaptureBefore),
-        (Authorising or ActionRequired, "requires_payment_method") => new PaymentDeclined(state.Attempt, intent.Id, intent.ErrorCode ?? "card_declined"),
-        (Authorising, "requires_action") => new PaymentNeedsAction(state.Attempt, intent.Id, ""),
-        (ActionRequired, "canceled") => new PaymentDeclined(state.Attempt, intent.Id, intent.CancellationReason ?? "canceled"),
-        (Capturing, "succeeded") => new PaymentCaptured(intent.Id, intent.AmountReceived),
-        (Capturing, "canceled") => new CaptureFailed(intent.Id, intent.CancellationReason ?? "canceled"),
-        (Releasing, "canceled") => new PaymentReleased(intent.Id),
-
-        // The hold lapsed before the ride ended: authorise again (the lapsed one is already gone).
-        (Authorised, "canceled") when intent.CancellationReason == "expired" => new HoldLapsed(intent.Id),
-        _ => null,
-    };
-
-    private Decision<Escrow> Refund(Escrow state, RequestRefund r)
-    {
-        if (state.Refunds.FirstOrDefault(l => l.Id == r.RefundId) is { } earlier)
-        {
-            return earlier.Amount == r.Amount ? Decision<Escrow>.Ignore() : new Decision<Escrow>.Rejected(RefundIdReused);
-        }
-
-        if (r.Amount <= 0 || r.Amount > state.Captured - state.Refunded)
-        {
-            return new Decision<Escrow>.Rejected(RefundTooLarge);
-        }
-
-        return Decision<Escrow>.Accept(
-            state with { Refunds = [.. state.Refunds, new RefundLine(r.RefundId, r.Amount, Done: false)] },
-            null,
-            new RefundPayment(r.RefundId, state.Hold!.IntentId, r.Amount));
-    }
-
-    /// <summary>The driver gives back their share of each refund, counted on the running total so the parts of all
-    /// refunds add up to exactly the share when everything is refunded.</summary>
-    private Decision<Escrow> Refunded(Escrow state, string refundId, DateTimeOffset now)
-    {
-        var terms = state.Terms!;
-        var line = state.Refunds.Single(l => l.Id == refundId);
-        var before = PlatformFee.Proportion(state.RefundedDone, state.DriverShare, state.Captured);
-        var after = PlatformFee.Proportion(state.RefundedDone + line.Amount, state.DriverShare, state.Captured);
-        return Accept(
-            state with { Refunds = [.. state.Refunds.Select(l => l.Id == refundId ? l with { Done = true } : l)] },
-            Record(state, Entries.Refund(TxId(state, $"refund-{refundId}"), terms.Currency, terms.DriverId, terms.RideId, now, line.Amount, after - before)),
-            Tell(state, terms.RiderId, "payment.refunded", line.Amount));
-    }
-
-    /// <summary>The driver's share of the ride, less what refunds took back, is frozen until the dispute closes.</summary>
-    private Decision<Escrow> OpenDispute(Escrow state, DisputeOpened d, DateTimeOffset now)
-    {
-        var terms = state.Terms!;
-        var frozen = state.DriverShare - PlatformFee.Proportion(state.RefundedDone, state.DriverShare, state.Captured);
-        return Accept(
-            state with { Dispute = new DisputeLine(d.DisputeId, d.Amount, frozen, "open") },
-            Record(state, Entries.DisputeOpened(TxId(state, "dispute-opened"), terms.Currency, terms.DriverId, terms.RideId, now, d.Amount, frozen)),
-            Tell(state, terms.DriverUserId, "payout.held"));
-    }
-
-    private Decision<Escrow> CloseDispute(Escrow state, DisputeLine open, bool won, DateTimeOffset now)
-    {
-        var terms = state.Terms!;
-        var recover = !won && rules.DisputeLosses == DisputeLossPolicy.Recover;
-        return Accept(
-            state with { Dispute = open with { Status = won ? "won" : "lost" } },
-            Record(state, Entries.DisputeClosed(TxId(state, "dispute-closed"), terms.Currency, terms.DriverId, terms.RideId, now, open.Amount, open.Frozen, won, recover)),
-            Tell(state, terms.DriverUserId, won || !recover ? "payout.released" : "payout.forfeited"));
     }
 
     private static RecordLedger Record(Escrow state, LedgerTransaction transaction) => new(transaction, state.Terms!.CompanyId);

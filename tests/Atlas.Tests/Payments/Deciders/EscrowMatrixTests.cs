@@ -1,4 +1,3 @@
-using Atlas.Core.Common;
 using Atlas.Core.Payments;
 using Atlas.Core.Rides;
 using Atlas.Tests.Infrastructure;
