@@ -38,7 +38,7 @@ public sealed partial class StripeState
     {
         var amount = form.Amount("amount");
         var destination = form.Required("destination");
-        if (!destination.StartsWith("acct_", StringComparison.Ordinal) || destination.EndsWith("_closed", StringComparison.Ordinal))
+        if (!destination.StartsWith("acct_", StringComparison.Ordinal) || destination.Contains("closed", StringComparison.Ordinal))
         {
             throw StripeError.Invalid($"No such destination: '{destination}'", "destination", "account_invalid");
         }

@@ -45,6 +45,29 @@ public sealed class MoneyPathTests(AtlasAppFactory app) : IClassFixture<AtlasApp
     }
 
     [Fact]
+    public async Task A_driver_without_a_payout_account_is_reported_and_a_refused_transfer_is_retried_next_period()
+    {
+        var rider = await Accounts.SignInAsync(app);
+        var company = await TestCompany.CreateAsync(app);
+        var (_, rideId) = await AssignedRideAsync(app, rider, company);
+        await CompleteAsync(app, rider, company.Driver, rideId);
+        var share = (await PaymentAsync(company.Dispatcher, rideId)).GetProperty("driverShare").GetInt64();
+
+        var noAccount = LineOf(await SettleAsync(app), company.Driver.MemberId!);
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        var driver = await Accounts.RefreshAsync(app, company.Driver);
+        await PayoutAccountAsync(driver, "acct_closed1");
+        var refused = LineOf(await SettleAsync(app), company.Driver.MemberId!);
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        await PayoutAccountAsync(await Accounts.RefreshAsync(app, driver), "acct_open1");
+        var paid = LineOf(await SettleAsync(app), company.Driver.MemberId!);
+
+        Assert.Equal(("noAccount", share), (noAccount.GetProperty("status").GetString(), noAccount.GetProperty("amount").GetInt64()));
+        Assert.Equal(("failed", "account_invalid"), (refused.GetProperty("status").GetString(), refused.GetProperty("error").GetString()));
+        Assert.Equal(("paid", share), (paid.GetProperty("status").GetString(), paid.GetProperty("amount").GetInt64()));
+    }
+
+    [Fact]
     public async Task Booking_without_a_card_is_refused_before_anything_is_made()
     {
         var fresh = await Accounts.SignInAsync(app, withCard: false);
