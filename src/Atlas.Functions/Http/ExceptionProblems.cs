@@ -1,11 +1,13 @@
 using System.Text.Json;
+using Atlas.Functions.Stripe;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Atlas.Functions.Http;
 
 /// <summary>
 /// Turns what escapes an endpoint into problem+json: a body that is not JSON or has the wrong types is the
-/// caller's 400, naming the field; anything else is a 500 that says nothing of the internals.
+/// caller's 400, naming the field; Stripe out of reach after its retries is a 503 to try again; anything else is a
+/// 500 that says nothing of the internals.
 /// </summary>
 public sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<ExceptionProblems> logger) : IExceptionHandler
 {
@@ -25,8 +27,20 @@ public sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<E
                 Title = "The request is not valid.",
                 Detail = bad.Message,
             },
+            StripeUnavailableException => new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Payments are unavailable for a moment.",
+                Detail = "The payment provider did not answer; try again shortly.",
+            },
             _ => null,
         };
+
+        if (exception is StripeUnavailableException)
+        {
+            logger.LogWarning(exception, "Stripe unavailable on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            httpContext.Response.Headers.RetryAfter = "5";
+        }
 
         if (details is null)
         {

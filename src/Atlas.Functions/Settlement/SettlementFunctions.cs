@@ -14,10 +14,7 @@ public static class SettlementFunctions
     private static readonly Access Admins = Access.For(Role.PlatformAdmin);
 
     public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Timer(
-            "Settlement",
-            services.GetRequiredService<IOptions<SettlementOptions>>().Value.Every,
-            (sp, ct) => sp.GetRequiredService<SettlementRun>() is var run ? run.RunAsync(run.Previous, ct) : Task.CompletedTask)
+        .Timer("Settlement", services.GetRequiredService<IOptions<SettlementOptions>>().Value.Every, SettleLastPeriodAsync)
         .Http("RunSettlement", "POST", "settlements", Admins, RunAsync)
         .Http("GetSettlement", "GET", "settlements/{period}", Admins, GetAsync);
 
@@ -27,6 +24,12 @@ public static class SettlementFunctions
 
     public sealed record SettlementReport(
         string Period, DateTimeOffset Start, DateTimeOffset End, IReadOnlyList<Totals> Totals, IReadOnlyList<SettlementLine> Lines, ReconciliationReport? Reconciliation);
+
+    private static Task SettleLastPeriodAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var run = services.GetRequiredService<SettlementRun>();
+        return run.RunAsync(run.Previous, ct);
+    }
 
     private static async Task<IResult> RunAsync(RunRequest? request, SettlementRun run, SettlementStore store, IOptions<SettlementOptions> options, TimeProvider clock, CancellationToken ct)
     {

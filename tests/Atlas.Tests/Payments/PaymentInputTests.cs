@@ -35,6 +35,20 @@ public sealed class PaymentInputTests(AtlasAppFactory app) : IClassFixture<Atlas
     }
 
     [Fact]
+    public async Task Stripe_out_of_reach_is_a_503_to_try_again_and_no_card_is_saved()
+    {
+        var rider = await Accounts.SignInAsync(app, withCard: false);
+        app.Stripe.Inject(500, count: 10, path: "/v1/customers");
+
+        var response = await rider.Client.PutAsJsonAsync("/api/me/payment-method", new { paymentMethodId = "pm_card_visa" });
+        app.Stripe.ClearFaults();
+
+        await HttpAssert.ProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.True(response.Headers.RetryAfter is not null);
+        await HttpAssert.ProblemAsync(await rider.Client.GetAsync("/api/me/payment-method"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Changing_the_card_keeps_the_customer_and_shows_the_new_card()
     {
         var rider = await Accounts.SignInAsync(app);
