@@ -76,7 +76,7 @@ public sealed partial class EscrowDecider(EscrowRules rules) : Decider<Escrow, E
         (Capturing, CaptureFailed f) when f.IntentId == state.Hold!.IntentId => Lapse(state, f.Code, now),
         (Releasing, PaymentReleased r) when r.IntentId == state.Hold!.IntentId => Accept(
             state with { Status = Released },
-            Record(state, Entries.Release(TxId(state, $"release-{state.Hold.Attempt}"), state.Terms!.Currency, state.Terms.DriverId, state.Terms.RideId, now, state.Hold.Amount))),
+            [.. ReleaseHold(state, now)]),
         (_, PaymentCaptured or CaptureFailed or PaymentReleased) => Decision<Escrow>.Ignore(),
 
         (Captured, RequestRefund r) => Refund(state, r),
@@ -186,7 +186,8 @@ public sealed partial class EscrowDecider(EscrowRules rules) : Decider<Escrow, E
     /// <summary>What the ride's end makes due: the fare when it completed, else the fee (the hold caps both).</summary>
     private static long Charge(EscrowTerms terms, RideOver over) => over.Outcome == RideStatus.Completed ? terms.Price : over.Fee;
 
-    /// <summary>With a hold in force, capture what is due or release the hold; otherwise wait for the authorisation.</summary>
+    /// <summary>With a hold in force, capture what is due or release the hold; with nothing due, cancel what is pending;
+    /// otherwise wait for the authorisation.</summary>
     private Decision<Escrow> Finish(Escrow state, params Effect[] effects)
     {
         var due = state.Due!.Value;
@@ -195,9 +196,12 @@ public sealed partial class EscrowDecider(EscrowRules rules) : Decider<Escrow, E
             Authorised when due > 0 => Accept(
                 state with { Status = Capturing, Reauthorising = false },
                 [.. effects, new CapturePayment(state.Hold!.IntentId, Math.Min(due, state.Hold.Amount))]),
-            Authorised or ActionRequired => Accept(
+            // Nothing due: the hold (or the authorisation still waiting for 3-D Secure) is cancelled.
+            Authorised or ActionRequired when due == 0 => Accept(
                 state with { Status = Releasing, Reauthorising = false, ActionDeadline = null },
                 [.. effects, new CancelPayment(state.Hold!.IntentId)]),
+
+            // Something is due but nothing is held yet: the authorisation captures it when it comes.
             _ => Accept(state, effects),
         };
     }
@@ -213,12 +217,16 @@ public sealed partial class EscrowDecider(EscrowRules rules) : Decider<Escrow, E
     }
 
     /// <summary>The capture was refused (the hold lapsed): nothing was charged; the hold is off the books.</summary>
-    private Decision<Escrow> Lapse(Escrow state, string code, DateTimeOffset now)
+    private Decision<Escrow> Lapse(Escrow state, string code, DateTimeOffset now) =>
+        Accept(state with { Status = Declined, FailureCode = code }, [.. ReleaseHold(state, now)]);
+
+    /// <summary>The hold in force off the books; an authorisation that never held anything (3-D Secure not passed) books nothing.</summary>
+    private static IEnumerable<Effect> ReleaseHold(Escrow state, DateTimeOffset now)
     {
-        var terms = state.Terms!;
-        return Accept(
-            state with { Status = Declined, FailureCode = code },
-            Record(state, Entries.Release(TxId(state, $"release-{state.Hold!.Attempt}"), terms.Currency, terms.DriverId, terms.RideId, now, state.Hold!.Amount)));
+        var (terms, hold) = (state.Terms!, state.Hold!);
+        return hold.Amount > 0
+            ? [Record(state, Entries.Release(TxId(state, $"release-{hold.Attempt}"), terms.Currency, terms.DriverId, terms.RideId, now, hold.Amount))]
+            : [];
     }
 
     private static RecordLedger Record(Escrow state, LedgerTransaction transaction) => new(transaction, state.Terms!.CompanyId);

@@ -148,6 +148,29 @@ public sealed partial class EscrowLifecycleTests
     }
 
     [Fact]
+    public void GivenActionRequired_WhenTheRideCompletes_ThenItWaitsFor3DSecureAndCapturesWhenItPasses()
+    {
+        var ended = Accept(ActionRequired(), new RideOver(RideStatus.Completed, 0));
+        var passed = Accept(ended.State, new PaymentAuthorised(1, Intent, Hold, CaptureBefore));
+
+        Assert.Equal(EscrowStatus.ActionRequired, ended.State.Status);
+        Assert.DoesNotContain(ended.Effects, e => e is CancelPayment);
+        Assert.Contains(new CapturePayment(Intent, Price), passed.Effects);
+    }
+
+    [Fact]
+    public void GivenActionRequired_WhenTheRideEndsWithNothingDue_ThenThePendingAuthorisationIsCancelled()
+    {
+        var ended = Accept(ActionRequired(), new RideOver(RideStatus.Cancelled, 0));
+        var released = Accept(ended.State, new PaymentReleased(Intent));
+
+        Assert.Equal(EscrowStatus.Releasing, ended.State.Status);
+        Assert.Equal([new CancelPayment(Intent)], ended.Effects);
+        Assert.Equal(EscrowStatus.Released, released.State.Status);
+        Assert.Empty(Ledger(released));
+    }
+
+    [Fact]
     public void GivenNoEscrowYet_WhenTheRideEndsFreeAndThenItOpens_ThenNothingIsEverAuthorised()
     {
         var ended = Accept(Escrow.None, new RideOver(RideStatus.Cancelled, 0));
