@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Atlas.Core.Ledger;
 using Atlas.Functions.Storage;
@@ -16,18 +17,22 @@ public sealed class LedgerStore(ITableStore tables)
     private const string DriversPartition = "drivers";
     private const string PlatformPartition = "platform";
 
+    // Drivers this process has listed already: the list row is written once per driver and process, not per transaction.
+    private readonly ConcurrentDictionary<string, bool> _listed = new(StringComparer.Ordinal);
+
     public sealed record LedgerDriver(string DriverId, string CompanyId);
 
     /// <summary>Records the transaction; false when it was already there.</summary>
     public async Task<bool> AppendAsync(LedgerTransaction transaction, string? companyId, CancellationToken ct)
     {
-        if (transaction.DriverId is { } driverId && companyId is not null)
+        if (transaction.DriverId is { } driverId && companyId is not null && !_listed.ContainsKey(driverId))
         {
             // The list first: a crash after it leaves a driver settlement finds nothing new for, never one it misses.
             await tables.WriteAsync(
                 Table,
                 TableOperation.Upsert(new TableRow(DriversPartition, driverId, new Dictionary<string, object?> { ["CompanyId"] = companyId })),
                 ct);
+            _listed[driverId] = true;
         }
 
         var write = await tables.WriteAsync(Table, TableOperation.Insert(ToRow(transaction)), ct);

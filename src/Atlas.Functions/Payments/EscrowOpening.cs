@@ -28,7 +28,8 @@ public sealed class EscrowOpening(
             fee,
             profile?.CustomerId,
             profile?.PaymentMethodId);
-        var opened = await escrows.ExecuteAsync(effect.RideId, new OpenEscrow(terms), ct);
+        // Usually there is nothing to read yet; when the ride's end got there first, the insert finds it and reads it.
+        var opened = await escrows.ExecuteAsync(effect.RideId, new OpenEscrow(terms), ct, isNew: true);
         return opened.Status == CommandStatus.Contended
             ? throw new InvalidOperationException($"Opening the escrow of ride {effect.RideId} lost every race; retrying.")
             : null;

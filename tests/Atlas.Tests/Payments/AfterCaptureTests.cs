@@ -132,6 +132,24 @@ public sealed class AfterCaptureTests(AtlasAppFactory app) : IClassFixture<Atlas
         Assert.Equal("captured", payment.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task A_hold_stripe_lets_lapse_early_is_authorised_again_and_the_ride_is_still_paid()
+    {
+        var rider = await Accounts.SignInAsync(app);
+        var company = await TestCompany.CreateAsync(app);
+        var (_, rideId) = await AssignedRideAsync(app, rider, company);
+
+        await app.Stripe.State.ExpireAsync((string)IntentsOf(app, rideId)[0]["id"]!);
+        await app.DrainAsync();
+        await CompleteAsync(app, rider, company.Driver, rideId);
+
+        var intents = IntentsOf(app, rideId).OrderBy(i => (long)i["created"]!).ThenBy(i => (string)i["id"]!, StringComparer.Ordinal).ToList();
+        Assert.Equal(2, intents.Count);
+        Assert.Equal(("canceled", "expired"), ((string)intents[0]["status"]!, (string)intents[0]["cancellation_reason"]!));
+        Assert.Equal("succeeded", (string)intents[1]["status"]!);
+        Assert.Equal("captured", (await PaymentAsync(rider, rideId)).GetProperty("status").GetString());
+    }
+
     private async Task<(SignedIn Rider, TestCompany Company, string RideId, long Price, long Share)> CompletedRideAsync()
     {
         var rider = await Accounts.SignInAsync(app);
