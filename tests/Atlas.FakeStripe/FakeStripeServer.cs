@@ -69,6 +69,8 @@ public sealed class FakeStripeServer : IAsyncDisposable
 
     public void ClearFaults() => _faults.Clear();
 
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();

@@ -15,13 +15,8 @@ internal static class FakeStripeProgram
             WebhookUrl: config["webhookUrl"]);
         await using var server = await FakeStripeServer.StartAsync(options);
         Console.WriteLine($"fake stripe: listening on {server.BaseUrl}, webhooks to {options.WebhookUrl ?? "(none)"}");
-        var done = new TaskCompletionSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            done.TrySetResult();
-        };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => done.TrySetResult();
-        await done.Task;
+
+        // Until Ctrl-C or SIGTERM (which `./atlas run` sends when it stops).
+        await server.WaitForShutdownAsync();
     }
 }
