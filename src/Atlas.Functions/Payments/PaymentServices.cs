@@ -35,6 +35,7 @@ public static class PaymentServices
         services.AddSingleton<SettlementRun>();
         services.AddSingleton<Reconciliation>();
         services.AddSingleton<StripeEventLog>();
+        services.AddSingleton<StripeEventQueue>();
         services.AddSingleton<StripeEventProcessor>();
 
         services.AddEffect<HoldPayment, EscrowOpening>("payment.hold");

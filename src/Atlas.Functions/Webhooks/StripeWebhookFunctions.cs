@@ -3,7 +3,6 @@ using System.Text.Json;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
-using Atlas.Functions.Queues;
 using Atlas.Functions.Stripe;
 using Microsoft.Extensions.Options;
 
@@ -12,18 +11,15 @@ namespace Atlas.Functions.Webhooks;
 /// <summary>
 /// Stripe's webhook endpoint: verify the signature over the raw body (400 before anything is parsed), record the
 /// event by id (a delivery seen before is acknowledged and dropped), queue it, answer 200. The queue function
-/// applies it; a failure there is retried by the queue and ends in the poison queue, never lost. The message is the
-/// event itself when it fits a queue message, else its id, and the event is fetched back from Stripe.
+/// applies it; a failure there is retried by the queue and ends in the poison queue, never lost. Events arriving
+/// together share a message (<see cref="StripeEventQueue"/>).
 /// </summary>
 public static class StripeWebhookFunctions
 {
-    public const string Queue = "stripe-events";
+    public const string Queue = StripeEventQueue.Queue;
 
     /// <summary>An event recorded this long ago and still not processed was lost before it was queued: queue it again.</summary>
     public static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(1);
-
-    /// <summary>Queue messages are 64 KiB once base64-encoded.</summary>
-    private const int MaxInlineEvent = 45_000;
 
     public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
         .Http("StripeWebhook", "POST", "webhooks/stripe", Access.Anyone, ReceiveAsync)
@@ -32,7 +28,7 @@ public static class StripeWebhookFunctions
     public sealed record Acknowledged(string Id, bool Duplicate);
 
     private static async Task<IResult> ReceiveAsync(
-        HttpRequest request, StripeEventLog log, IQueueClient queues, IOptions<StripeOptions> options, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, StripeEventLog log, StripeEventQueue queue, IOptions<StripeOptions> options, TimeProvider clock, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
@@ -52,23 +48,29 @@ public static class StripeWebhookFunctions
         var receipt = await log.ReceiveAsync(id, type, now, StalledAfter, ct);
         if (receipt != StripeEventLog.Receipt.Duplicate)
         {
-            await queues.SendAsync(Queue, body.Length <= MaxInlineEvent ? Encoding.UTF8.GetString(body) : id, TimeSpan.Zero, ct);
+            await queue.EnqueueAsync(id, Encoding.UTF8.GetString(body));
         }
 
         return Results.Ok(new Acknowledged(id, receipt == StripeEventLog.Receipt.Duplicate));
     }
 
+    /// <summary>Applies a message's events in the order they came; a failure retries the message, and applying an
+    /// event again changes nothing.</summary>
     private static async Task ProcessAsync(IServiceProvider services, string message, CancellationToken ct)
     {
-        var body = message;
-        if (!message.StartsWith('{'))
+        var processor = services.GetRequiredService<StripeEventProcessor>();
+        foreach (var (json, id) in StripeEventQueue.Read(message))
         {
-            var fetched = await services.GetRequiredService<IStripeClient>().GetEventAsync(message, ct);
-            body = fetched.Value?.Json.GetRawText() ?? throw new InvalidOperationException($"Stripe event {message} could not be fetched: {fetched.Error}");
-        }
+            var body = json;
+            if (body is null)
+            {
+                var fetched = await services.GetRequiredService<IStripeClient>().GetEventAsync(id!, ct);
+                body = fetched.Value?.Json.GetRawText() ?? throw new InvalidOperationException($"Stripe event {id} could not be fetched: {fetched.Error}");
+            }
 
-        using var json = JsonDocument.Parse(body);
-        await services.GetRequiredService<StripeEventProcessor>().ProcessAsync(json.RootElement, ct);
+            using var e = JsonDocument.Parse(body);
+            await processor.ProcessAsync(e.RootElement, ct);
+        }
     }
 
     private static (string Id, string Type)? Read(byte[] body)
