@@ -25,7 +25,7 @@ public static class StorageBench
         var upserts = await Measure.ThroughputAsync(32, duration, i =>
             tables.WriteAsync(table, TableOperation.Upsert(Row(i % 5000, "u")), default));
         report("table upsert (single entity)/s", upserts, "");
-        Console.WriteLine($"  CPU per table upsert (Cosmos.Table SDK): {cpu.Since().PerOperation((long)(upserts * duration.TotalSeconds))}");
+        Console.WriteLine($"  CPU per table upsert (Azure.Data.Tables): {cpu.Since().PerOperation((long)(upserts * duration.TotalSeconds))}");
         report("table batch of 1/s", await Measure.ThroughputAsync(32, duration, i =>
             tables.ExecuteBatchAsync(table, [TableOperation.Upsert(Row(i % 5000, "b"))], default)), "");
         report("table batch of 2/s", await Measure.ThroughputAsync(32, duration, i =>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Atlas.Functions.Storage;
 
 namespace Atlas.Testing;
 
@@ -12,6 +11,12 @@ namespace Atlas.Testing;
 public static partial class Azurite
 {
     public const string ConnectionStringVariable = "ATLAS_TEST_STORAGE";
+
+    /// <summary>Azurite's well-known development account; the key is public by design.</summary>
+    public const string DevelopmentAccount = "devstoreaccount1";
+
+    public const string DevelopmentKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private static readonly Lazy<string> Started = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
     private static Process? _process;
@@ -92,9 +97,9 @@ public static partial class Azurite
             }
         }
 
-        return $"DefaultEndpointsProtocol=http;AccountName={StorageConnection.DevelopmentAccount};AccountKey={StorageConnection.DevelopmentKey};"
-            + $"QueueEndpoint=http://127.0.0.1:{queuePort}/{StorageConnection.DevelopmentAccount};"
-            + $"TableEndpoint=http://127.0.0.1:{tablePort}/{StorageConnection.DevelopmentAccount};";
+        return $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccount};AccountKey={DevelopmentKey};"
+            + $"QueueEndpoint=http://127.0.0.1:{queuePort}/{DevelopmentAccount};"
+            + $"TableEndpoint=http://127.0.0.1:{tablePort}/{DevelopmentAccount};";
     }
 
     private static void Stop()

@@ -54,11 +54,9 @@ public static class AtlasServices
         services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ITableStore>(sp => CosmosTableStore.Connect(StorageConnectionString(sp), NamePrefix(sp)));
-        services.TryAddSingleton<IQueueClient>(sp => new StorageQueueClient(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) },
-            StorageConnection.Parse(StorageConnectionString(sp)),
-            NamePrefix(sp) is { Length: > 0 } prefix ? prefix + "-" : ""));
+        services.TryAddSingleton<ITableStore>(sp => new AzureTableStore(StorageClients.Tables(StorageConnectionString(sp)), NamePrefix(sp)));
+        services.TryAddSingleton<IQueueClient>(sp => new AzureStorageQueues(
+            StorageClients.Queues(StorageConnectionString(sp)), NamePrefix(sp) is { Length: > 0 } prefix ? prefix + "-" : ""));
 
         services.TryAddSingleton<RandomSource>();
         services.AddSingleton<InstanceStore>();

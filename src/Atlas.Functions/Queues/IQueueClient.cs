@@ -1,6 +1,7 @@
 namespace Atlas.Functions.Queues;
 
-/// <summary>The port to Azure Storage queues (no queue SDK restores from our feed).</summary>
+/// <summary>The port to Azure Storage queues (<see cref="AzureStorageQueues"/> is the adapter; tests wrap it to count
+/// calls and inject faults).</summary>
 public interface IQueueClient
 {
     Task CreateIfNotExistsAsync(string queue, CancellationToken cancellationToken);

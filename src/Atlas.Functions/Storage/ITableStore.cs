@@ -1,8 +1,8 @@
 namespace Atlas.Functions.Storage;
 
 /// <summary>
-/// The port to Azure Table storage. Narrow on purpose: the official SDK replaces the adapter behind it in one
-/// file the day the feed serves it.
+/// The port to Azure Table storage: the few operations the app needs, with expected outcomes as values
+/// (<see cref="AzureTableStore"/> is the adapter; tests wrap it to count calls and inject faults).
 /// </summary>
 public interface ITableStore
 {

@@ -36,8 +36,9 @@ public enum TableWriteStatus
     NotFound,
 }
 
-/// <summary>The outcome of a write. Expected storage outcomes are values; only faults are exceptions.</summary>
-public sealed record TableWrite(TableWriteStatus Status, string? ETag = null)
+/// <summary>The outcome of a write. Expected storage outcomes are values; only faults are exceptions. A batch that
+/// failed says which of its operations (by index) did.</summary>
+public sealed record TableWrite(TableWriteStatus Status, string? ETag = null, int? FailedOperation = null)
 {
     public bool Succeeded => Status == TableWriteStatus.Ok;
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Atlas.Functions.Hosting;
-using Atlas.Functions.Storage;
+using Atlas.Testing;
 using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Http;
@@ -24,8 +24,8 @@ public sealed class HealthTests
     public async Task Health_is_a_503_problem_naming_what_is_unreachable_when_storage_is_down()
     {
         var dead = FreePort();
-        var nowhere = $"DefaultEndpointsProtocol=http;AccountName={StorageConnection.DevelopmentAccount};AccountKey={StorageConnection.DevelopmentKey};"
-            + $"QueueEndpoint=http://127.0.0.1:{dead}/{StorageConnection.DevelopmentAccount};TableEndpoint=http://127.0.0.1:{dead}/{StorageConnection.DevelopmentAccount};";
+        var nowhere = $"DefaultEndpointsProtocol=http;AccountName={Azurite.DevelopmentAccount};AccountKey={Azurite.DevelopmentKey};"
+            + $"QueueEndpoint=http://127.0.0.1:{dead}/{Azurite.DevelopmentAccount};TableEndpoint=http://127.0.0.1:{dead}/{Azurite.DevelopmentAccount};";
         await using var app = new AtlasAppFactory(new Dictionary<string, string?> { [AtlasServices.StorageSetting] = nowhere });
 
         var problem = await HttpAssert.ProblemAsync(await app.CreateClient().GetAsync("/api/health"), HttpStatusCode.ServiceUnavailable);

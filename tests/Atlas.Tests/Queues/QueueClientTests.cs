@@ -1,24 +1,24 @@
+using System.Text;
+using System.Text.Json;
 using Atlas.Functions.Queues;
 using Atlas.Functions.Storage;
 using Atlas.Testing;
+using Azure.Storage.Queues;
 
 namespace Atlas.Tests.Queues;
 
-/// <summary>The Shared Key queue client against Azurite's queue service.</summary>
-public sealed class QueueClientTests : IAsyncLifetime, IDisposable
+/// <summary>The queue adapter (Azure.Storage.Queues) against Azurite's queue service.</summary>
+public sealed class QueueClientTests : IAsyncLifetime
 {
     private const string Queue = "work";
-    private readonly HttpClient _http = new();
-    private readonly StorageQueueClient _queues;
+    private readonly string _prefix = Azurite.NewPrefix() + "-";
+    private readonly AzureStorageQueues _queues;
 
-    public QueueClientTests() =>
-        _queues = new StorageQueueClient(_http, StorageConnection.Parse(Azurite.ConnectionString), Azurite.NewPrefix() + "-");
+    public QueueClientTests() => _queues = new AzureStorageQueues(StorageClients.Queues(Azurite.ConnectionString), _prefix);
 
     public Task InitializeAsync() => _queues.CreateIfNotExistsAsync(Queue, default);
 
     public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose() => _http.Dispose();
 
     [Fact]
     public async Task Creating_a_queue_twice_is_fine()
@@ -94,11 +94,33 @@ public sealed class QueueClientTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_wrong_account_key_is_refused_by_the_service()
     {
-        var connection = StorageConnection.Parse(Azurite.ConnectionString) with { AccountKey = new byte[64] };
-        var impostor = new StorageQueueClient(_http, connection, "x-");
+        var wrongKey = Azurite.ConnectionString.Replace(Azurite.DevelopmentKey, Convert.ToBase64String(new byte[64]), StringComparison.Ordinal);
+        var impostor = new AzureStorageQueues(StorageClients.Queues(wrongKey), "x-");
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => impostor.CreateIfNotExistsAsync(Queue, default));
+        var error = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => impostor.CreateIfNotExistsAsync(Queue, default));
 
-        Assert.Equal(System.Net.HttpStatusCode.Forbidden, error.StatusCode);
+        Assert.Equal(403, error.Status);
+    }
+
+    [Fact]
+    public async Task A_message_Atlas_sends_is_one_the_Functions_queue_trigger_reads_with_its_default_encoding()
+    {
+        await _queues.SendAsync(Queue, "{\"effect\":\"ünïcode\"}", TimeSpan.Zero, default);
+
+        // The queue as the Functions host sees it: the raw message text, which its trigger Base64-decodes
+        // (host.json's extensions.queues.messageEncoding, "base64" unless set otherwise).
+        var raw = new QueueClient(Azurite.ConnectionString, _prefix + Queue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var message = Assert.Single((await raw.ReceiveMessagesAsync(1)).Value);
+
+        Assert.Equal("{\"effect\":\"ünïcode\"}", Encoding.UTF8.GetString(Convert.FromBase64String(message.Body.ToString())));
+    }
+
+    [Fact]
+    public async Task Host_json_sets_the_queue_trigger_to_the_encoding_Atlas_sends()
+    {
+        using var hostJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Azurite.RepositoryRoot(), "host.json")));
+        var queues = hostJson.RootElement.GetProperty("extensions").GetProperty("queues");
+
+        Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
     }
 }

@@ -7,7 +7,7 @@ namespace Atlas.Tests.Storage;
 public sealed class TableStoreTests : IAsyncLifetime
 {
     private const string Table = "Things";
-    private readonly CosmosTableStore _store = CosmosTableStore.Connect(Azurite.ConnectionString, Azurite.NewPrefix());
+    private readonly AzureTableStore _store = new(StorageClients.Tables(Azurite.ConnectionString), Azurite.NewPrefix());
 
     public Task InitializeAsync() => _store.CreateTableIfNotExistsAsync(Table, default);
 
@@ -108,6 +108,7 @@ public sealed class TableStoreTests : IAsyncLifetime
             default);
 
         Assert.Equal(TableWriteStatus.PreconditionFailed, batch.Status);
+        Assert.Equal(0, batch.FailedOperation);
         Assert.Equal("old", (await _store.GetAsync(Table, "atomic", "state", default))!.GetString("Value"));
         Assert.Null(await _store.GetAsync(Table, "atomic", "outbox", default));
     }
@@ -170,5 +171,79 @@ public sealed class TableStoreTests : IAsyncLifetime
         var page = await _store.QueryPartitionsUpToAsync(Table, "000000000001", "201", null, 1000, default);
 
         Assert.Equal(["100|a", "200|b"], page.Rows.Select(r => r.RowKey));
+    }
+
+    [Fact]
+    public async Task A_failed_batch_says_which_operation_failed()
+    {
+        await _store.WriteAsync(Table, TableOperation.Insert(Row("which", "taken")), default);
+
+        var batch = await _store.ExecuteBatchAsync(
+            Table, [TableOperation.Insert(Row("which", "free")), TableOperation.Insert(Row("which", "taken")), TableOperation.Insert(Row("which", "also-free"))], default);
+
+        Assert.Equal(TableWriteStatus.Conflict, batch.Status);
+        Assert.Equal(1, batch.FailedOperation);
+        Assert.Null(await _store.GetAsync(Table, "which", "free", default));
+    }
+
+    [Fact]
+    public async Task Every_property_type_the_runtime_stores_reads_back_as_the_same_type()
+    {
+        var bytes = new byte[] { 1, 2, 3, 255 };
+        var id = Guid.NewGuid();
+        var at = new DateTimeOffset(2026, 11, 27, 6, 30, 0, 123, TimeSpan.Zero);
+        await _store.WriteAsync(Table, TableOperation.Insert(new TableRow("types", "all", new Dictionary<string, object?>
+        {
+            ["Text"] = "ünïcode",
+            ["Long"] = long.MaxValue,
+            ["Int"] = 42,
+            ["Bool"] = true,
+            ["Double"] = 2.5,
+            ["Whole"] = 4.0,
+            ["At"] = at,
+            ["Id"] = id,
+            ["Bytes"] = bytes,
+            ["Missing"] = null,
+        })), default);
+
+        var row = (await _store.GetAsync(Table, "types", "all", default))!;
+
+        Assert.Equal("ünïcode", row.GetString("Text"));
+        Assert.Equal(long.MaxValue, row.GetLong("Long"));
+        Assert.Equal(42, row.Properties["Int"]);
+        Assert.Equal(true, row.Properties["Bool"]);
+        Assert.Equal(2.5, row.GetDouble("Double"));
+        Assert.Equal(4.0, row.GetDouble("Whole"));
+        Assert.Equal(at, row.GetTime("At"));
+        Assert.Equal(id, row.Properties["Id"]);
+        Assert.Equal(bytes, row.Properties["Bytes"]);
+        Assert.False(row.Properties.ContainsKey("Missing"));
+        Assert.False(row.Properties.ContainsKey("Timestamp"));
+    }
+
+    [Fact]
+    public async Task A_range_page_starts_after_its_cursor_and_stops_at_the_prefix_end()
+    {
+        await _store.ExecuteBatchAsync(
+            Table,
+            new[] { "a|1", "a|2", "a|3", "a|4", "b|1" }.Select(rk => TableOperation.Insert(Row("range", rk))).ToList(),
+            default);
+
+        var first = await _store.QueryPageAsync(Table, "range", "a|", null, 2, default);
+        var rest = await _store.QueryPageAsync(Table, "range", "a|", first[^1].RowKey, 10, default);
+
+        Assert.Equal(["a|1", "a|2"], first.Select(r => r.RowKey));
+        Assert.Equal(["a|3", "a|4"], rest.Select(r => r.RowKey));
+    }
+
+    [Fact]
+    public async Task A_key_with_quotes_is_queried_as_a_value_not_as_filter_syntax()
+    {
+        await _store.WriteAsync(Table, TableOperation.Insert(Row("o'brien", "x")), default);
+        await _store.WriteAsync(Table, TableOperation.Insert(Row("other", "x")), default);
+
+        var page = await _store.QueryPartitionAsync(Table, "o'brien", null, null, 10, default);
+
+        Assert.Equal("o'brien", Assert.Single(page.Rows).PartitionKey);
     }
 }
