@@ -14,7 +14,8 @@ namespace Atlas.FakeStripe;
 /// </summary>
 public sealed class FakeStripeServer : IAsyncDisposable
 {
-    public const string ApiVersion = "2025-06-30.basil";
+    /// <summary>The API version the fake's objects are shaped for: Stripe.net 53's pinned version.</summary>
+    public const string ApiVersion = "2026-10-28.endive";
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Replay> _replays = new(StringComparer.Ordinal);
@@ -22,12 +23,20 @@ public sealed class FakeStripeServer : IAsyncDisposable
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly HttpClient _webhooks = new() { Timeout = TimeSpan.FromSeconds(10) };
 
+    private readonly FakeStripeStore? _store;
+
     private FakeStripeServer(WebApplication app, FakeStripeOptions options, StripeState state)
     {
         _app = app;
         Options = options;
         State = state;
         state.OnEvent = DeliverAsync;
+        state.EventApiVersion = options.EventApiVersion;
+        if (options.DataFolder is { } folder)
+        {
+            _store = new FakeStripeStore(folder);
+            Restore(_store.Load());
+        }
     }
 
     public FakeStripeOptions Options { get; }
@@ -89,7 +98,7 @@ public sealed class FakeStripeServer : IAsyncDisposable
         app.MapPost("/v1/refunds", (HttpContext c) => Handle(c, State.RefundAsync));
         app.MapPost("/v1/transfers", (HttpContext c) => Handle(c, State.TransferAsync));
         app.MapPost("/v1/transfers/{id}/reversals", (HttpContext c, string id) => Handle(c, form => State.ReverseAsync(id, form)));
-        foreach (var (path, type) in new[] { ("payment_intents", "payment_intent"), ("transfers", "transfer"), ("events", "event"), ("charges", "charge") })
+        foreach (var (path, type) in new[] { ("payment_intents", "payment_intent"), ("transfers", "transfer"), ("events", "event"), ("charges", "charge"), ("disputes", "dispute") })
         {
             app.MapGet($"/v1/{path}/{{id}}", (HttpContext c, string id) => Retrieve(c, id, type));
         }
@@ -121,7 +130,8 @@ public sealed class FakeStripeServer : IAsyncDisposable
             request.Headers.Authorization.ToString(),
             request.Headers["Stripe-Version"].ToString() is { Length: > 0 } version ? version : null,
             request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key ? key : null,
-            request.ContentType));
+            request.ContentType,
+            request.QueryString.Value?.TrimStart('?') ?? ""));
 
         if (request.Headers.Authorization.ToString() != $"Bearer {Options.ApiKey}")
         {
@@ -174,28 +184,61 @@ public sealed class FakeStripeServer : IAsyncDisposable
         }
 
         var (status, body) = await RunAsync(() => action(form));
-        body = status == 200 ? Expanded(body, form.All("expand[]")) : body;
+        body = status == 200 ? Expanded(body, form.Array("expand")) : body;
         if (key.Length > 0)
         {
             _replays.TryAdd(key, new Replay(fingerprint, status, body));
         }
 
+        Save();
         await WriteAsync(context, status, body);
     }
 
     private async Task Retrieve(HttpContext context, string id, string type)
     {
         var found = State.Find(id) is { } obj && (string?)obj["object"] == type ? obj : null;
-        var expand = context.Request.Query["expand[]"].Select(v => v ?? "").ToArray();
+        var expand = new Form(context.Request.Query.ToDictionary(p => p.Key, p => p.Value.Select(v => v ?? "").ToArray(), StringComparer.Ordinal)).Array("expand");
         await (found is null
             ? WriteAsync(context, 404, StripeError.Missing(type, id).ToJson())
             : WriteAsync(context, 200, Expanded(found, expand)));
     }
 
-    private static async Task Hook(HttpContext context, Func<Task<JsonObject>> action)
+    private async Task Hook(HttpContext context, Func<Task<JsonObject>> action)
     {
         var (status, body) = await RunAsync(action);
+        Save();
         await WriteAsync(context, status, body);
+    }
+
+    private void Save()
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
+        var state = State.Snapshot();
+        state["replays"] = new JsonObject(_replays.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)new JsonObject
+        {
+            ["fingerprint"] = p.Value.Fingerprint,
+            ["status"] = p.Value.Status,
+            ["body"] = p.Value.Body.DeepClone(),
+        })));
+        _store.Save(state);
+    }
+
+    private void Restore(JsonObject? state)
+    {
+        if (state is null)
+        {
+            return;
+        }
+
+        State.Restore(state);
+        foreach (var (key, replay) in state["replays"]?.AsObject() ?? [])
+        {
+            _replays[key] = new Replay((string)replay!["fingerprint"]!, (int)replay["status"]!, replay["body"]!.AsObject().DeepClone().AsObject());
+        }
     }
 
     private static async Task<(int Status, JsonObject Body)> RunAsync(Func<Task<JsonObject>> action)
@@ -267,7 +310,15 @@ public sealed class FakeStripeServer : IAsyncDisposable
 }
 
 /// <param name="Port">0 picks a free port.</param>
-public sealed record FakeStripeOptions(int Port = 0, string ApiKey = "sk_test_atlas_fake", string WebhookSecret = "whsec_atlas_fake", string? WebhookUrl = null);
+/// <param name="DataFolder">Where the state is kept across restarts; none keeps it in memory only.</param>
+/// <param name="EventApiVersion">The API version events are rendered in (the account's, in Stripe's terms).</param>
+public sealed record FakeStripeOptions(
+    int Port = 0,
+    string ApiKey = "sk_test_atlas_fake",
+    string WebhookSecret = "whsec_atlas_fake",
+    string? WebhookUrl = null,
+    string? DataFolder = null,
+    string EventApiVersion = FakeStripeServer.ApiVersion);
 
 public sealed record RecordedRequest(
-    string Method, string Path, string Body, string Authorization, string? StripeVersion, string? IdempotencyKey, string? ContentType);
+    string Method, string Path, string Body, string Authorization, string? StripeVersion, string? IdempotencyKey, string? ContentType, string Query);

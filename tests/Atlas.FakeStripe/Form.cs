@@ -3,12 +3,22 @@ using System.Text.Json.Nodes;
 
 namespace Atlas.FakeStripe;
 
-/// <summary>A form-encoded request body, with Stripe's bracket keys (<c>metadata[ride_id]</c>, <c>expand[]</c>).</summary>
+/// <summary>A form-encoded request body (or query), with Stripe's bracket keys: <c>metadata[ride_id]</c>, and arrays as
+/// <c>expand[]=a&amp;expand[]=b</c> or, as Stripe.net sends them, <c>expand[0]=a&amp;expand[1]=b</c>.</summary>
 public sealed class Form(IReadOnlyDictionary<string, string[]> values)
 {
     public string? Optional(string key) => values.TryGetValue(key, out var v) && v.Length > 0 ? v[^1] : null;
 
-    public string[] All(string key) => values.GetValueOrDefault(key) ?? [];
+    /// <summary>Every value of an array parameter, in order.</summary>
+    public string[] Array(string key) =>
+    [
+        .. values.GetValueOrDefault(key + "[]") ?? [],
+        .. values
+            .Where(p => p.Key.StartsWith(key + "[", StringComparison.Ordinal) && p.Key.EndsWith(']')
+                && int.TryParse(p.Key.AsSpan(key.Length + 1, p.Key.Length - key.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .OrderBy(p => int.Parse(p.Key.AsSpan(key.Length + 1, p.Key.Length - key.Length - 2), CultureInfo.InvariantCulture))
+            .SelectMany(p => p.Value),
+    ];
 
     public string Required(string key) => Optional(key) is { Length: > 0 } value
         ? value

@@ -12,9 +12,10 @@ internal static class FakeStripeProgram
             Port: int.TryParse(config["port"], out var port) ? port : 12111,
             ApiKey: config["apiKey"] ?? defaults.ApiKey,
             WebhookSecret: config["webhookSecret"] ?? defaults.WebhookSecret,
-            WebhookUrl: config["webhookUrl"]);
+            WebhookUrl: config["webhookUrl"],
+            DataFolder: config["dataFolder"]);
         await using var server = await FakeStripeServer.StartAsync(options);
-        Console.WriteLine($"fake stripe: listening on {server.BaseUrl}, webhooks to {options.WebhookUrl ?? "(none)"}");
+        Console.WriteLine($"fake stripe: listening on {server.BaseUrl}, webhooks to {options.WebhookUrl ?? "(none)"}, state in {options.DataFolder ?? "memory"}");
 
         // Until Ctrl-C or SIGTERM (which `./atlas run` sends when it stops).
         await server.WaitForShutdownAsync();

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 
 namespace Atlas.FakeStripe;
@@ -14,11 +15,13 @@ public sealed partial class StripeState(TimeProvider clock)
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, JsonObject> _objects = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TestCards.Card> _cards = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _cardTokens = new(StringComparer.Ordinal);
     private readonly List<JsonObject> _events = [];
-    private int _next;
 
     public TimeProvider Clock => clock;
+
+    /// <summary>The API version events are rendered in: the account's default (or the webhook endpoint's) version.</summary>
+    public string EventApiVersion { get; set; } = FakeStripeServer.ApiVersion;
 
     /// <summary>Called with each event as it is created (outside the lock).</summary>
     public Func<JsonObject, Task>? OnEvent { get; set; }
@@ -59,7 +62,7 @@ public sealed partial class StripeState(TimeProvider clock)
         method["customer"] = customerId;
         method["type"] = "card";
         method["card"] = new JsonObject { ["brand"] = card.Brand, ["last4"] = card.Number[^4..] };
-        _cards[(string)method["id"]!] = card;
+        _cardTokens[(string)method["id"]!] = token;
         return method;
     });
 
@@ -91,7 +94,7 @@ public sealed partial class StripeState(TimeProvider clock)
         intent["status"] = "requires_confirmation";
         intent["amount_capturable"] = 0L;
         intent["amount_received"] = 0L;
-        intent["client_secret"] = $"{intent["id"]}_secret_{_next:D6}";
+        intent["client_secret"] = $"{intent["id"]}_secret_{RandomPart(25)}";
         intent["transfer_group"] = form.Optional("transfer_group");
         intent["metadata"] = form.Metadata();
         intent["latest_charge"] = null;
@@ -153,7 +156,7 @@ public sealed partial class StripeState(TimeProvider clock)
 
     private void Confirm(JsonObject intent, Emit emit)
     {
-        var card = _cards[(string)intent["payment_method"]!];
+        var card = CardOf(intent);
         if (card.DeclineCode is { } declineCode)
         {
             Decline(intent, "card_declined", declineCode, emit);
@@ -212,7 +215,7 @@ public sealed partial class StripeState(TimeProvider clock)
         intent["amount_capturable"] = 0L;
         intent["amount_received"] = amount;
         emit("payment_intent.succeeded", intent, null);
-        if (_cards[(string)intent["payment_method"]!].Disputes)
+        if (CardOf(intent).Disputes)
         {
             OpenDispute(charge, emit);
         }
@@ -297,19 +300,26 @@ public sealed partial class StripeState(TimeProvider clock)
 
         var e = New("evt", "event");
         e["type"] = type;
-        e["api_version"] = FakeStripeServer.ApiVersion;
+        e["api_version"] = EventApiVersion;
         e["livemode"] = false;
         e["data"] = data;
         return e;
     }
 
+    /// <summary>A new object with an id shaped like Stripe's (prefix, underscore, 24 random letters and digits), so ids
+    /// never repeat, not even across restarts of a fake that keeps its state.</summary>
     private JsonObject New(string prefix, string type)
     {
-        var id = $"{prefix}_fake{++_next:D8}";
+        var id = $"{prefix}_{RandomPart(24)}";
         var obj = new JsonObject { ["id"] = id, ["object"] = type, ["created"] = clock.GetUtcNow().ToUnixTimeSeconds(), ["livemode"] = false };
         _objects[id] = obj;
         return obj;
     }
+
+    private TestCards.Card CardOf(JsonObject intent) => TestCards.For(_cardTokens[(string)intent["payment_method"]!])!;
+
+    private static string RandomPart(int length) =>
+        RandomNumberGenerator.GetString("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", length);
 
     private JsonObject Get(string id, string type, string param = "id") =>
         _objects.TryGetValue(id, out var found) && (string?)found["object"] == type

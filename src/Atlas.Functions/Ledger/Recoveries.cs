@@ -8,7 +8,7 @@ namespace Atlas.Functions.Ledger;
 /// already been paid out: it is taken back by reversing the driver's latest transfers, as far as they go. What no
 /// transfer covers stays a negative payable, netted against the driver's next earnings by settlement.
 /// </summary>
-public sealed class Recoveries(LedgerStore ledger, IStripeClient stripe, TimeProvider clock, ILogger<Recoveries> logger)
+public sealed class Recoveries(LedgerStore ledger, IStripeApi stripe, TimeProvider clock, ILogger<Recoveries> logger)
 {
     /// <param name="key">What caused it (an effect id): the reversal keys and ledger ids derive from it, so a retry
     /// repeats the same reversals.</param>

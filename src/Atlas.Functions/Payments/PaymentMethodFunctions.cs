@@ -1,7 +1,7 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Atlas.Core.Auth;
 using Atlas.Functions.Auth;
+using Atlas.Functions.Common;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Stripe;
@@ -28,7 +28,7 @@ public static partial class PaymentMethodFunctions
             : Problems.NotFound("A payment method");
 
     private static async Task<IResult> SetAsync(
-        PaymentMethodRequest request, Caller caller, PaymentProfiles profiles, IStripeClient stripe, CancellationToken ct)
+        PaymentMethodRequest request, HttpRequest http, Caller caller, PaymentProfiles profiles, IStripeApi stripe, RandomSource random, CancellationToken ct)
     {
         if (request.PaymentMethodId is not { } token || !PaymentMethodId().IsMatch(token))
         {
@@ -44,19 +44,22 @@ public static partial class PaymentMethodFunctions
             await profiles.SaveAsync(new PaymentProfile(caller.UserId, customerId, null, null, null), ct);
         }
 
-        var attached = await stripe.AttachPaymentMethodAsync(token, customerId, $"attach-{caller.UserId}-{token}", ct);
+        // Each attempt is a request of its own, so a card Stripe refused once can be tried again; a retry of the same
+        // attempt (the app resending with its Idempotency-Key) is the same request to Stripe.
+        var key = http.Headers[IdempotencyKeys.Header].ToString();
+        if (key.Length > 0 && !IdempotencyKeys.IsWellFormed(key))
+        {
+            return Problems.Validation(IdempotencyKeys.Header, "The Idempotency-Key header, when given, is 1 to 255 visible ASCII characters.");
+        }
+
+        var attempt = key.Length > 0 ? IdempotencyKeys.Fingerprint(key)[..32] : random.NewId("try");
+        var attached = await stripe.AttachPaymentMethodAsync(token, customerId, $"attach-{caller.UserId}-{attempt}", ct);
         if (attached.Value is not { } method)
         {
             return Problems.Validation("paymentMethodId", $"Stripe did not accept this payment method: {attached.Error!.Message}");
         }
 
-        var card = method.Json.TryGetProperty("card", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
-        var profile = new PaymentProfile(
-            caller.UserId,
-            customerId,
-            method.Id,
-            card.ValueKind == JsonValueKind.Object ? StripeIntent.Text(card, "brand") : null,
-            card.ValueKind == JsonValueKind.Object ? StripeIntent.Text(card, "last4") : null);
+        var profile = new PaymentProfile(caller.UserId, customerId, method.Id, method.Card?.Brand, method.Card?.Last4);
         await profiles.SaveAsync(profile, ct);
         return Results.Ok(new PaymentMethodView(method.Id, profile.Brand, profile.Last4));
     }

@@ -24,7 +24,7 @@ public static class PaymentServices
         Bind<StripeOptions>(services, configuration, StripeOptions.Section, o => o.Problems());
         Bind<SettlementOptions>(services, configuration, SettlementOptions.Section, o => o.Problems());
 
-        services.TryAddSingleton<IStripeClient>(sp => ActivatorUtilities.CreateInstance<StripeClient>(
+        services.TryAddSingleton<IStripeApi>(sp => ActivatorUtilities.CreateInstance<StripeApi>(
             sp, new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan }));
 
         services.AddLifecycle(new EscrowDecider(payments.ToRules()));
@@ -37,6 +37,7 @@ public static class PaymentServices
         services.AddSingleton<StripeEventLog>();
         services.AddSingleton<StripeEventQueue>();
         services.AddSingleton<StripeEventProcessor>();
+        services.AddSingleton<StripeEventApplier>();
 
         services.AddEffect<HoldPayment, EscrowOpening>("payment.hold");
         services.AddEffect<AuthorisePayment, Authorisations>("payment.authorise", Queue);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Atlas.Core.Auth;
 using Atlas.Core.Payments;
 using Atlas.Functions.Auth;
@@ -21,7 +22,12 @@ public static class RidePaymentFunctions
 
     public sealed record TipRequest(long? Amount);
 
-    public sealed record RefundRequest(long? Amount);
+    /// <summary>A refund names its amount, or says <c>"full": true</c> for everything captured and not yet refunded:
+    /// an empty body refunds nothing.</summary>
+    [Description("A refund names its amount, or says \"full\": true for everything captured and not yet refunded; one of the two is required.")]
+    public sealed record RefundRequest(
+        [property: Description("The refund in minor units of the ride's currency, more than 0. Required unless full is true.")] long? Amount,
+        [property: Description("true refunds everything captured and not yet refunded; leave amount out then.")] bool? Full);
 
     private static async Task<IResult> GetAsync(string rideId, Caller caller, RideContext rides, Lifecycle<Escrow, EscrowCommand> escrows, CancellationToken ct)
     {
@@ -81,9 +87,17 @@ public static class RidePaymentFunctions
             errors[IdempotencyKeys.Header] = [IdempotencyKeys.Rule];
         }
 
-        if (request?.Amount is <= 0)
+        switch (request)
         {
-            errors["amount"] = ["amount is the refund in minor units, more than 0 (leave it out to refund everything not yet refunded)."];
+            case { Amount: <= 0 }:
+                errors["amount"] = ["amount is the refund in minor units, more than 0."];
+                break;
+            case { Amount: not null, Full: true }:
+                errors["full"] = ["Give amount or \"full\": true, not both."];
+                break;
+            case null or { Amount: null, Full: not true }:
+                errors["amount"] = ["amount is required: the refund in minor units, or \"full\": true to refund everything not yet refunded."];
+                break;
         }
 
         if (errors.Count > 0)
@@ -97,8 +111,8 @@ public static class RidePaymentFunctions
             return Problems.NotFound($"The payment of ride '{rideId}'");
         }
 
-        var amount = request?.Amount ?? (escrow.Captured - escrow.Refunded);
-        var claim = await keys.ClaimAsync($"refunds|{rideId}", idempotencyKey!, IdempotencyKeys.Fingerprint(request?.Amount), random.NewId("rf"), ct);
+        var amount = request!.Amount ?? (escrow.Captured - escrow.Refunded);
+        var claim = await keys.ClaimAsync($"refunds|{rideId}", idempotencyKey!, IdempotencyKeys.Fingerprint(request!.Amount, request.Full), random.NewId("rf"), ct);
         if (claim.Mismatch)
         {
             return Problems.IdempotencyKeyReused();

@@ -9,7 +9,7 @@ namespace Atlas.Functions.Payments;
 // Transport failures throw (the effect is retried); Stripe's refusals are answers.
 
 /// <summary>Holds the amount on the rider's card (manual capture), tagged with the booking as transfer group.</summary>
-public sealed class Authorisations(IStripeClient stripe) : IEffectHandler<AuthorisePayment>
+public sealed class Authorisations(IStripeApi stripe) : IEffectHandler<AuthorisePayment>
 {
     public async Task<object?> HandleAsync(AuthorisePayment effect, EffectContext context, CancellationToken ct)
     {
@@ -29,9 +29,9 @@ public sealed class Authorisations(IStripeClient stripe) : IEffectHandler<Author
 
         return intent.Status switch
         {
-            "requires_capture" => new PaymentAuthorised(effect.Attempt, intent.Id, intent.AmountCapturable, intent.CaptureBefore),
+            "requires_capture" => new PaymentAuthorised(effect.Attempt, intent.Id, intent.AmountCapturable, intent.CaptureBefore()),
             "requires_action" => new PaymentNeedsAction(effect.Attempt, intent.Id, intent.ClientSecret ?? ""),
-            "requires_payment_method" or "canceled" => new PaymentDeclined(effect.Attempt, intent.Id, intent.ErrorCode ?? "card_declined"),
+            "requires_payment_method" or "canceled" => new PaymentDeclined(effect.Attempt, intent.Id, intent.LastPaymentError?.DeclineCode ?? intent.LastPaymentError?.Code ?? "card_declined"),
 
             // Processing: the webhook will say how it ends.
             _ => null,
@@ -41,7 +41,7 @@ public sealed class Authorisations(IStripeClient stripe) : IEffectHandler<Author
 
 /// <summary>Captures what the ride's end made due. A capture Stripe refuses because the intent moved on is read back:
 /// captured already (an earlier attempt whose answer was lost) or lapsed.</summary>
-public sealed class Captures(IStripeClient stripe) : IEffectHandler<CapturePayment>
+public sealed class Captures(IStripeApi stripe) : IEffectHandler<CapturePayment>
 {
     public async Task<object?> HandleAsync(CapturePayment effect, EffectContext context, CancellationToken ct)
     {
@@ -57,7 +57,7 @@ public sealed class Captures(IStripeClient stripe) : IEffectHandler<CapturePayme
 }
 
 /// <summary>Cancels an uncaptured intent. One that is already cancelled (lapsed, or an earlier attempt) counts as released.</summary>
-public sealed class Cancellations(IStripeClient stripe, ILogger<Cancellations> logger) : IEffectHandler<CancelPayment>
+public sealed class Cancellations(IStripeApi stripe, ILogger<Cancellations> logger) : IEffectHandler<CancelPayment>
 {
     public async Task<object?> HandleAsync(CancelPayment effect, EffectContext context, CancellationToken ct)
     {
@@ -73,7 +73,7 @@ public sealed class Cancellations(IStripeClient stripe, ILogger<Cancellations> l
     }
 }
 
-public sealed class Refunds(IStripeClient stripe) : IEffectHandler<RefundPayment>
+public sealed class Refunds(IStripeApi stripe) : IEffectHandler<RefundPayment>
 {
     public async Task<object?> HandleAsync(RefundPayment effect, EffectContext context, CancellationToken ct)
     {
@@ -85,7 +85,7 @@ public sealed class Refunds(IStripeClient stripe) : IEffectHandler<RefundPayment
 }
 
 /// <summary>A tip is its own charge, captured at once, on the card the ride was paid with.</summary>
-public sealed class TipCharges(IStripeClient stripe) : IEffectHandler<ChargeTip>
+public sealed class TipCharges(IStripeApi stripe) : IEffectHandler<ChargeTip>
 {
     public async Task<object?> HandleAsync(ChargeTip effect, EffectContext context, CancellationToken ct)
     {

@@ -12,7 +12,7 @@ public sealed record ReconciliationReport(int Checked, IReadOnlyList<Mismatch> M
 
 /// <summary>Checks a period's payouts three ways: each paid line has its ledger payout (same amount, same transfer)
 /// and a Stripe transfer of that amount; each ledger payout of the period has a paid line.</summary>
-public sealed class Reconciliation(LedgerStore ledger, IStripeClient stripe)
+public sealed class Reconciliation(LedgerStore ledger, IStripeApi stripe)
 {
     public async Task<ReconciliationReport> CheckAsync(SettlementPeriod period, IReadOnlyList<SettlementLine> lines, CancellationToken ct)
     {

@@ -18,7 +18,7 @@ public sealed class SettlementRun(
     LedgerStore ledger,
     SettlementStore store,
     CompanyStore companies,
-    IStripeClient stripe,
+    IStripeApi stripe,
     TimeProvider clock,
     IOptions<SettlementOptions> options,
     ILogger<SettlementRun> logger)
@@ -70,7 +70,7 @@ public sealed class SettlementRun(
             account,
             $"settlement-{period.Id}",
             new Dictionary<string, string> { ["driver_id"] = line.DriverId, ["period"] = period.Id });
-        StripeResult<StripeTransfer> result;
+        StripeResult<global::Stripe.Transfer> result;
         try
         {
             result = await stripe.TransferAsync(request, $"payout-{period.Id}-{line.DriverId}-{line.Currency}", ct);

@@ -11,9 +11,6 @@ public sealed class StripeOptions
     /// <summary>https://api.stripe.com, or the local fake server.</summary>
     public Uri BaseUrl { get; set; } = new("https://api.stripe.com");
 
-    /// <summary>Every request pins this version, so Stripe's objects keep the shape this client reads.</summary>
-    public string ApiVersion { get; set; } = "2025-06-30.basil";
-
     /// <summary>The endpoint's signing secrets (whsec_…): two while one is being rotated.</summary>
     public List<string> WebhookSecrets { get; set; } = [];
 
@@ -27,6 +24,18 @@ public sealed class StripeOptions
 
     /// <summary>The first retry waits about this long; each later one twice as long, with jitter.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often an acknowledged event is tried before it moves to the poison queue, marked failed. With the
+    /// delays below, 16 attempts span about 15 hours (Stripe itself retries a delivery for three days).</summary>
+    public int EventMaxAttempts { get; set; } = 16;
+
+    /// <summary>The wait before an event that failed is tried again; it doubles with each failure, up to the maximum.</summary>
+    public TimeSpan EventRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan EventMaxRetryDelay { get; set; } = TimeSpan.FromHours(2);
+
+    public TimeSpan EventRetryDelayAfter(int failures) =>
+        TimeSpan.FromTicks((long)Math.Min(EventMaxRetryDelay.Ticks, EventRetryDelay.Ticks * Math.Pow(2, Math.Max(0, failures - 1))));
 
     public IEnumerable<string> Problems()
     {
@@ -43,6 +52,11 @@ public sealed class StripeOptions
         if (MaxAttempts is < 1 or > 10)
         {
             yield return "Stripe:MaxAttempts is 1 to 10.";
+        }
+
+        if (EventMaxAttempts is < 1 or > 100 || EventRetryDelay <= TimeSpan.Zero || EventMaxRetryDelay < EventRetryDelay)
+        {
+            yield return "Stripe:EventMaxAttempts is 1 to 100, Stripe:EventRetryDelay positive and at most Stripe:EventMaxRetryDelay.";
         }
     }
 }

@@ -6,12 +6,14 @@ namespace Atlas.Functions.Webhooks;
 /// Every Stripe event received, by id: the durable insert that deduplicates deliveries. Stripe redelivers an event
 /// only when it got no 2xx, which is when this process died between the insert and queuing it: a delivery of an
 /// event first received a while ago is queued again (applying an event twice changes nothing), while one arriving
-/// with the first (two at once, or Stripe's own duplicate) is dropped.
+/// with the first (two at once, or Stripe's own duplicate) is dropped. An event that could not be applied is marked
+/// failed with its reason, and listed in the "failed" partition for operators.
 /// </summary>
 public sealed class StripeEventLog(ITableStore tables)
 {
     public const string Table = "StripeEvents";
     private const string Row = "event";
+    private const string FailedPartition = "failed";
 
     public enum Receipt
     {
@@ -42,5 +44,40 @@ public sealed class StripeEventLog(ITableStore tables)
         return earlier?.GetTime("ReceivedAt") < now - stalledAfter ? Receipt.Stalled : Receipt.Duplicate;
     }
 
-    public async Task<bool> WasReceivedAsync(string eventId, CancellationToken ct) => await tables.GetAsync(Table, eventId, Row, ct) is not null;
+    /// <summary>Marks the event failed: it will not be tried again by Atlas.</summary>
+    public async Task RecordFailureAsync(string eventId, string? type, string reason, int attempts, DateTimeOffset now, CancellationToken ct)
+    {
+        var failure = new Dictionary<string, object?>
+        {
+            ["Type"] = type,
+            ["Status"] = "failed",
+            ["Error"] = reason.Length > 1_000 ? reason[..1_000] : reason,
+            ["Attempts"] = attempts,
+            ["FailedAt"] = now,
+        };
+        await tables.WriteAsync(Table, TableOperation.Upsert(new TableRow(FailedPartition, eventId, failure)), ct);
+
+        // A merge, so the receipt stays; an event without a receipt row here is still in the failed list.
+        await tables.WriteAsync(Table, TableOperation.Merge(new TableRow(eventId, Row, failure), "*"), ct);
+    }
+
+    public async Task<StripeEventRecord?> FindAsync(string eventId, CancellationToken ct) =>
+        await tables.GetAsync(Table, eventId, Row, ct) is { } row ? Record(eventId, row) : null;
+
+    /// <summary>A page of the events that failed, by id.</summary>
+    public async Task<IReadOnlyList<StripeEventRecord>> FailedAsync(string? after, int take, CancellationToken ct) =>
+        [.. (await tables.QueryPageAsync(Table, FailedPartition, "evt_", after, take, ct)).Select(r => Record(r.RowKey, r))];
+
+    private static StripeEventRecord Record(string eventId, TableRow row) => new(
+        eventId,
+        row.GetString("Type"),
+        row.GetTime("ReceivedAt"),
+        row.GetString("Status") ?? "received",
+        row.GetString("Error"),
+        (int)row.GetLong("Attempts"),
+        row.GetTime("FailedAt"));
 }
+
+/// <summary>What operators see of one Stripe event.</summary>
+public sealed record StripeEventRecord(
+    string Id, string? Type, DateTimeOffset? ReceivedAt, string Status, string? Error, int Attempts, DateTimeOffset? FailedAt);

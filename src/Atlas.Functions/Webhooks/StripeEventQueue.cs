@@ -8,7 +8,8 @@ namespace Atlas.Functions.Webhooks;
 /// Puts received Stripe events on the queue, several to a message when they arrive together (a group commit): while
 /// one queue write is in flight, the events that arrive meanwhile wait and go out together in the next. A caller's
 /// task completes only once its event is on the queue, so a 2xx still means "stored"; alone, an event is written at
-/// once. A message is a JSON array of events, or of event ids for events too big to carry.
+/// once. A message is <c>{"attempt":n,"events":[…]}</c>: each event's JSON, or the id of one too big to carry, and
+/// how often they have failed (a retried event travels alone, so one event's failures are never another's).
 /// </summary>
 public sealed class StripeEventQueue(IQueueClient queues)
 {
@@ -21,10 +22,12 @@ public sealed class StripeEventQueue(IQueueClient queues)
     private readonly List<(string Item, TaskCompletionSource Stored)> _waiting = [];
     private bool _writing;
 
+    public static string PoisonQueue => QueueOptions.PoisonQueue(Queue);
+
     /// <summary>Completes when the event (its JSON, as received) is on the queue.</summary>
     public Task EnqueueAsync(string eventId, string json)
     {
-        var item = json.Length < MaxMessage - 2 ? json : JsonSerializer.Serialize(eventId);
+        var item = json.Length < MaxMessage - 32 ? json : JsonSerializer.Serialize(eventId);
         var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         bool write;
         lock (_gate)
@@ -42,15 +45,28 @@ public sealed class StripeEventQueue(IQueueClient queues)
         return stored.Task;
     }
 
-    /// <summary>The events of a message: each event's JSON, or the id of one to fetch from Stripe.</summary>
-    public static IEnumerable<(string? Json, string? Id)> Read(string message)
+    /// <summary>Puts one event back on the queue on its own, to be tried again after <paramref name="delay"/>.</summary>
+    public Task RetryAsync(StripeEventItem item, int attempt, TimeSpan delay, CancellationToken ct) =>
+        queues.SendAsync(Queue, Message(attempt, [item.Raw]), delay, ct);
+
+    /// <summary>Moves one event that kept failing to the poison queue, where an operator finds it.</summary>
+    public Task PoisonAsync(StripeEventItem item, int attempt, CancellationToken ct) =>
+        queues.SendAsync(PoisonQueue, Message(attempt, [item.Raw]), TimeSpan.Zero, ct);
+
+    /// <summary>A message's events and how often they have failed. A bare array (the format before retries counted)
+    /// is read as failed never.</summary>
+    public static (int Attempt, IReadOnlyList<StripeEventItem> Events) Read(string message)
     {
-        using var items = JsonDocument.Parse(message);
-        foreach (var item in items.RootElement.EnumerateArray())
-        {
-            yield return item.ValueKind == JsonValueKind.String ? (null, item.GetString()) : (item.GetRawText(), null);
-        }
+        using var document = JsonDocument.Parse(message);
+        var root = document.RootElement;
+        var (attempt, events) = root.ValueKind == JsonValueKind.Array
+            ? (0, root)
+            : (root.GetProperty("attempt").GetInt32(), root.GetProperty("events"));
+        return (attempt, [.. events.EnumerateArray().Select(StripeEventItem.From)]);
     }
+
+    private static string Message(int attempt, IEnumerable<string> items) =>
+        new StringBuilder("{\"attempt\":").Append(attempt).Append(",\"events\":[").AppendJoin(',', items).Append("]}").ToString();
 
     private async Task WriteWhileWaitingAsync()
     {
@@ -59,7 +75,7 @@ public sealed class StripeEventQueue(IQueueClient queues)
             List<(string Item, TaskCompletionSource Stored)> batch = [];
             lock (_gate)
             {
-                var size = 2;
+                var size = 32;
                 while (_waiting.Count > 0 && (batch.Count == 0 || size + _waiting[0].Item.Length + 1 <= MaxMessage))
                 {
                     size += _waiting[0].Item.Length + 1;
@@ -76,8 +92,7 @@ public sealed class StripeEventQueue(IQueueClient queues)
 
             try
             {
-                var message = new StringBuilder("[").AppendJoin(',', batch.Select(b => b.Item)).Append(']').ToString();
-                await queues.SendAsync(Queue, message, TimeSpan.Zero, CancellationToken.None);
+                await queues.SendAsync(Queue, Message(0, batch.Select(b => b.Item)), TimeSpan.Zero, CancellationToken.None);
                 batch.ForEach(b => b.Stored.TrySetResult());
             }
             catch (Exception e)
@@ -86,4 +101,14 @@ public sealed class StripeEventQueue(IQueueClient queues)
             }
         }
     }
+}
+
+/// <summary>One event of a queue message: its JSON as received, or (for one too big to carry) its id.</summary>
+public sealed record StripeEventItem(string? Json, string? Id)
+{
+    /// <summary>The item as it is written in a message.</summary>
+    public string Raw => Json ?? JsonSerializer.Serialize(Id);
+
+    public static StripeEventItem From(JsonElement element) =>
+        element.ValueKind == JsonValueKind.String ? new(null, element.GetString()) : new(element.GetRawText(), null);
 }

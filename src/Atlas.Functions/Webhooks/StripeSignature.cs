@@ -1,13 +1,12 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
+using Stripe;
 
 namespace Atlas.Functions.Webhooks;
 
 /// <summary>
-/// Stripe's webhook signature: <c>Stripe-Signature: t=…,v1=…[,v1=…]</c>, each v1 the lowercase hex HMAC-SHA256 of
-/// "t.rawbody" keyed with an endpoint secret (the whole whsec_… string). One v1 per active secret while a secret is
-/// rotated; v0 and unknown schemes are ignored. Compared in constant time; a timestamp too far from now fails.
+/// Stripe's webhook signature, checked by Stripe.net's <see cref="EventUtility"/>: <c>Stripe-Signature: t=…,v1=…[,v1=…]</c>,
+/// each v1 the HMAC-SHA256 of "t.rawbody" keyed with an endpoint secret. Every configured secret is tried, so a
+/// secret being rotated and its successor both verify; a timestamp further than the tolerance from now fails.
 /// </summary>
 public static class StripeSignature
 {
@@ -18,43 +17,21 @@ public static class StripeSignature
             return false;
         }
 
-        long? timestamp = null;
-        List<byte[]> signatures = [];
-        foreach (var part in header.Split(','))
-        {
-            var (key, value) = part.IndexOf('=') is var at and > 0 ? (part[..at].Trim(), part[(at + 1)..].Trim()) : ("", "");
-            if (key == "t" && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var t))
-            {
-                timestamp = t;
-            }
-            else if (key == "v1" && value.Length == 64 && value.All(char.IsAsciiHexDigit))
-            {
-                signatures.Add(Convert.FromHexString(value));
-            }
-        }
-
-        if (timestamp is not { } seconds || signatures.Count == 0
-            || Math.Abs(now.ToUnixTimeSeconds() - seconds) > (long)tolerance.TotalSeconds)
-        {
-            return false;
-        }
-
-        var prefix = Encoding.UTF8.GetBytes(seconds.ToString(CultureInfo.InvariantCulture) + ".");
-        var signed = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(signed, 0);
-        body.CopyTo(signed.AsSpan(prefix.Length));
-
-        // Every pair is compared, so the time taken does not say which secret or signature came close.
-        var valid = false;
+        // Stripe signs the UTF-8 bytes it sends; decoding and Stripe.net's re-encoding give those bytes back.
+        var json = Encoding.UTF8.GetString(body);
         foreach (var secret in secrets)
         {
-            var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed);
-            foreach (var signature in signatures)
+            try
             {
-                valid |= CryptographicOperations.FixedTimeEquals(expected, signature);
+                EventUtility.ValidateSignature(json, header, secret, (long)tolerance.TotalSeconds, now.ToUnixTimeSeconds());
+                return true;
+            }
+            catch (Exception e) when (e is StripeException or FormatException or OverflowException or ArgumentException)
+            {
+                // Not this secret, or a header that says nothing valid.
             }
         }
 
-        return valid;
+        return false;
     }
 }

@@ -1,18 +1,19 @@
 using System.Text;
-using System.Text.Json;
+using Atlas.Core.Auth;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Stripe;
 using Microsoft.Extensions.Options;
+using Stripe;
 
 namespace Atlas.Functions.Webhooks;
 
 /// <summary>
-/// Stripe's webhook endpoint: verify the signature over the raw body (400 before anything is parsed), record the
-/// event by id (a delivery seen before is acknowledged and dropped), queue it, answer 200. The queue function
-/// applies it; a failure there is retried by the queue and ends in the poison queue, never lost. Events arriving
-/// together share a message (<see cref="StripeEventQueue"/>).
+/// Stripe's webhook endpoint: verify the signature over the raw body (400 before anything is parsed), read it as a
+/// Stripe event, record it by id (a delivery seen before is acknowledged and dropped), queue it, answer 200. The queue
+/// function applies each event on its own (<see cref="StripeEventApplier"/>). Events arriving together share a
+/// message (<see cref="StripeEventQueue"/>). Operators see failed events at /api/ops/stripe-events.
 /// </summary>
 public static class StripeWebhookFunctions
 {
@@ -23,9 +24,13 @@ public static class StripeWebhookFunctions
 
     public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
         .Http("StripeWebhook", "POST", "webhooks/stripe", Access.Anyone, ReceiveAsync)
-        .Queue("StripeEvents", Queue, (sp, message, ct) => ProcessAsync(sp, message.Text, ct));
+        .Http("ListFailedStripeEvents", "GET", "ops/stripe-events", Access.For(Role.PlatformAdmin), ListFailedAsync)
+        .Http("GetStripeEvent", "GET", "ops/stripe-events/{id}", Access.For(Role.PlatformAdmin), GetAsync)
+        .Queue("StripeEvents", Queue, (sp, message, ct) => sp.GetRequiredService<StripeEventApplier>().ApplyAsync(message.Text, ct));
 
     public sealed record Acknowledged(string Id, bool Duplicate);
+
+    public sealed record FailedEvents(IReadOnlyList<StripeEventRecord> Items, string? Next);
 
     private static async Task<IResult> ReceiveAsync(
         HttpRequest request, StripeEventLog log, StripeEventQueue queue, IOptions<StripeOptions> options, TimeProvider clock, CancellationToken ct)
@@ -40,57 +45,57 @@ public static class StripeWebhookFunctions
             return Problems.Validation("Stripe-Signature", "The Stripe-Signature header does not sign this body with an endpoint secret within the tolerance.");
         }
 
-        if (Read(body) is not var (id, type))
+        var json = Encoding.UTF8.GetString(body);
+        if (Read(json) is not { } e)
         {
-            return Problems.Validation("body", "The body is not a Stripe event (an object with an evt_ id and a type).");
+            return Problems.Validation("body", "The body is not a Stripe event (an object with an evt_ id, a type, created and data.object).");
         }
 
-        var receipt = await log.ReceiveAsync(id, type, now, StalledAfter, ct);
+        var receipt = await log.ReceiveAsync(e.Id, e.Type, now, StalledAfter, ct);
         if (receipt != StripeEventLog.Receipt.Duplicate)
         {
-            await queue.EnqueueAsync(id, Encoding.UTF8.GetString(body));
+            await queue.EnqueueAsync(e.Id, json);
         }
 
-        return Results.Ok(new Acknowledged(id, receipt == StripeEventLog.Receipt.Duplicate));
+        return Results.Ok(new Acknowledged(e.Id, receipt == StripeEventLog.Receipt.Duplicate));
     }
 
-    /// <summary>Applies a message's events in the order they came; a failure retries the message, and applying an
-    /// event again changes nothing.</summary>
-    private static async Task ProcessAsync(IServiceProvider services, string message, CancellationToken ct)
+    private static async Task<IResult> ListFailedAsync(string? after, int? limit, StripeEventLog log, CancellationToken ct)
     {
-        var processor = services.GetRequiredService<StripeEventProcessor>();
-        foreach (var (json, id) in StripeEventQueue.Read(message))
+        if (after is not null && !IsEventId(after))
         {
-            var body = json;
-            if (body is null)
-            {
-                var fetched = await services.GetRequiredService<IStripeClient>().GetEventAsync(id!, ct);
-                body = fetched.Value?.Json.GetRawText() ?? throw new InvalidOperationException($"Stripe event {id} could not be fetched: {fetched.Error}");
-            }
-
-            using var e = JsonDocument.Parse(body);
-            await processor.ProcessAsync(e.RootElement, ct);
+            return Problems.Validation("after", "after is the 'next' cursor of the previous page.");
         }
+
+        if (limit is < 1 or > Paging.MaxLimit)
+        {
+            return Problems.Validation("limit", $"limit is from 1 to {Paging.MaxLimit}.");
+        }
+
+        var take = limit ?? Paging.DefaultLimit;
+        var items = await log.FailedAsync(after, take, ct);
+        return Results.Ok(new FailedEvents(items, items.Count == take ? items[^1].Id : null));
     }
 
-    private static (string Id, string Type)? Read(byte[] body)
+    private static async Task<IResult> GetAsync(string id, StripeEventLog log, CancellationToken ct) =>
+        !IsEventId(id) ? Problems.Validation("id", "A Stripe event id is evt_ and up to 250 letters, digits or '_'.")
+        : await log.FindAsync(id, ct) is { } record ? Results.Ok(record)
+        : Problems.NotFound($"Stripe event '{id}'");
+
+    private static Event? Read(string json)
     {
         try
         {
-            using var json = JsonDocument.Parse(body);
-            var root = json.RootElement;
-            return root.ValueKind == JsonValueKind.Object
-                && StripeIntent.Text(root, "id") is { Length: > 4 and <= 255 } id && id.StartsWith("evt_", StringComparison.Ordinal)
-                && StripeIntent.Text(root, "type") is { Length: > 0 and <= 100 } type
-                && root.TryGetProperty("created", out var created) && created.ValueKind == JsonValueKind.Number
-                && root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
-                && data.TryGetProperty("object", out var obj) && obj.ValueKind == JsonValueKind.Object
-                    ? (id, type)
-                    : null;
+            var e = EventUtility.ParseEvent(json, throwOnApiVersionMismatch: false);
+            return IsEventId(e.Id) && e.Type is { Length: > 0 and <= 100 } && e.Created != default && e.Data?.RawObject is not null ? e : null;
         }
-        catch (JsonException)
+        catch (Exception x) when (x is not OperationCanceledException)
         {
+            // Whatever Stripe.net makes of a body that is not an event, it is the sender's mistake.
             return null;
         }
     }
+
+    private static bool IsEventId(string? id) =>
+        id is { Length: > 4 and <= 255 } && id.StartsWith("evt_", StringComparison.Ordinal) && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 }

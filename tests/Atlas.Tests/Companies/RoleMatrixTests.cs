@@ -78,6 +78,8 @@ public sealed partial class RoleMatrixTests(AtlasAppFactory app) : IClassFixture
         ["RunSettlement"] = ["platformAdmin"],
         ["GetSettlement"] = ["platformAdmin"],
         ["StripeWebhook"] = Everyone,
+        ["ListFailedStripeEvents"] = ["platformAdmin"],
+        ["GetStripeEvent"] = ["platformAdmin"],
     };
 
     [Fact]

@@ -14,6 +14,7 @@ public sealed partial class TenancyTests(AtlasAppFactory app) : IClassFixture<At
     private static readonly string[] NotCompanyScoped =
     [
         "GetLifecycle", "OpenJob", "AddWork", "GetJob", "PlaceBid", "WithdrawBid", "RefundRide", "GetPlatformFee", "SetPlatformFee", "GetSettlement",
+        "GetStripeEvent",
     ];
 
     [Fact]

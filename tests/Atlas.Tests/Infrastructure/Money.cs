@@ -44,7 +44,8 @@ public static class Money
         return await admin.Client.SendAsync(request);
     }
 
-    /// <summary>The PaymentIntents the fake Stripe holds for a ride (its authorisations; tips excluded).</summary>
+    /// <summary>The PaymentIntents the fake Stripe holds for a ride (its authorisations; tips excluded), in the order
+    /// Stripe made them.</summary>
     public static IReadOnlyList<JsonObject> IntentsOf(AtlasAppFactory app, string rideId) =>
         [.. app.Stripe.State.Events
             .Select(e => (JsonObject)e["data"]!["object"]!)

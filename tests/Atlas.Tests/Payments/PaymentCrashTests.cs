@@ -14,9 +14,9 @@ public sealed class PaymentCrashTests : IAsyncLifetime
 {
     private readonly AtlasAppFactory _app = new(
         new Dictionary<string, string?> { ["Queues:RetryDelay"] = "00:00:00" },
-        services: services => services.Decorate<IStripeClient>((inner, _) => new CrashingStripe(inner)));
+        services: services => services.Decorate<IStripeApi>((inner, _) => new CrashingStripe(inner)));
 
-    private CrashingStripe Crash => (CrashingStripe)_app.Services.GetRequiredService<IStripeClient>();
+    private CrashingStripe Crash => (CrashingStripe)_app.Services.GetRequiredService<IStripeApi>();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -27,7 +27,7 @@ public sealed class PaymentCrashTests : IAsyncLifetime
     {
         var rider = await Accounts.SignInAsync(_app);
         var company = await TestCompany.CreateAsync(_app);
-        Crash.Arm(nameof(IStripeClient.CreateIntentAsync));
+        Crash.Arm(nameof(IStripeApi.CreateIntentAsync));
 
         var (_, rideId) = await AssignedRideAsync(_app, rider, company);
 
@@ -45,7 +45,7 @@ public sealed class PaymentCrashTests : IAsyncLifetime
         var rider = await Accounts.SignInAsync(_app);
         var company = await TestCompany.CreateAsync(_app);
         var (_, rideId) = await AssignedRideAsync(_app, rider, company);
-        Crash.Arm(nameof(IStripeClient.CaptureAsync));
+        Crash.Arm(nameof(IStripeApi.CaptureAsync));
 
         await CompleteAsync(_app, rider, company.Driver, rideId);
         await PayoutAccountAsync(company.Driver, "acct_crash1");
@@ -68,7 +68,7 @@ public sealed class PaymentCrashTests : IAsyncLifetime
         await PayoutAccountAsync(company.Driver, "acct_crash2");
         var run = _app.Services.GetRequiredService<SettlementRun>();
         var period = run.Current;
-        Crash.Arm(nameof(IStripeClient.TransferAsync));
+        Crash.Arm(nameof(IStripeApi.TransferAsync));
 
         await Assert.ThrowsAnyAsync<Exception>(() => run.RunAsync(period, default));
         var pending = (await _app.Services.GetRequiredService<SettlementStore>().ReadAsync(period.Id, default)).Single(l => l.DriverId == company.Driver.MemberId);

@@ -114,6 +114,84 @@ public sealed class PaymentInputTests(AtlasAppFactory app) : IClassFixture<Atlas
     }
 
     [Theory]
+    [InlineData("{}", "amount")]
+    [InlineData("null", "amount")]
+    [InlineData("""{"full":false}""", "amount")]
+    [InlineData("""{"amount":null}""", "amount")]
+    [InlineData("""{"amount":100,"full":true}""", "full")]
+    [InlineData("""{"full":"yes"}""", "full")]
+    public async Task A_refund_names_its_amount_or_says_full_and_an_empty_body_refunds_nothing(string body, string field)
+    {
+        var rider = await Accounts.SignInAsync(app);
+        var company = await TestCompany.CreateAsync(app);
+        var (_, rideId) = await AssignedRideAsync(app, rider, company);
+        await CompleteAsync(app, rider, company.Driver, rideId);
+        var admin = await Accounts.PlatformAdminAsync(app);
+        var refunds = StripeCalls(app, "POST", "/v1/refunds");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/rides/{rideId}/refunds") { Content = Json(body) };
+        request.Headers.Add("Idempotency-Key", "refund-" + Guid.NewGuid());
+
+        await HttpAssert.ValidationProblemAsync(await admin.Client.SendAsync(request), field);
+
+        Assert.Equal(refunds, StripeCalls(app, "POST", "/v1/refunds"));
+        Assert.Equal(0, (await PaymentAsync(rider, rideId)).GetProperty("refunded").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_full_refund_refunds_what_is_left_when_it_says_so()
+    {
+        var rider = await Accounts.SignInAsync(app);
+        var company = await TestCompany.CreateAsync(app);
+        var (_, rideId) = await AssignedRideAsync(app, rider, company);
+        await CompleteAsync(app, rider, company.Driver, rideId);
+        var admin = await Accounts.PlatformAdminAsync(app);
+        await RefundAsync(app, rideId, 300, "part-first");
+        await app.DrainAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/rides/{rideId}/refunds") { Content = Json("""{"full":true}""") };
+        request.Headers.Add("Idempotency-Key", "full-after-part");
+
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.Client.SendAsync(request)).StatusCode);
+        await app.DrainAsync();
+
+        var payment = await PaymentAsync(rider, rideId);
+        Assert.Equal(payment.GetProperty("captured").GetInt64(), payment.GetProperty("refunded").GetInt64());
+    }
+
+    [Fact]
+    public async Task Each_attempt_to_add_a_card_is_its_own_request_to_stripe_and_a_retried_attempt_the_same_one()
+    {
+        var rider = await Accounts.SignInAsync(app, withCard: false);
+
+        async Task<string> AttachKeyAsync(string? idempotencyKey)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, "/api/me/payment-method") { Content = Json("""{"paymentMethodId":"pm_card_visa"}""") };
+            if (idempotencyKey is not null)
+            {
+                request.Headers.Add("Idempotency-Key", idempotencyKey);
+            }
+
+            await HttpAssert.JsonAsync(await rider.Client.SendAsync(request));
+            return app.Stripe.Requests.Last(r => r.Path.EndsWith("/attach", StringComparison.Ordinal)).IdempotencyKey!;
+        }
+
+        var first = await AttachKeyAsync(null);
+        var second = await AttachKeyAsync(null);
+        var retried = await AttachKeyAsync("card-attempt-7");
+        var retriedAgain = await AttachKeyAsync("card-attempt-7");
+
+        Assert.NotEqual(first, second);
+        Assert.NotEqual(first, retried);
+        Assert.Equal(retried, retriedAgain);
+        await HttpAssert.ValidationProblemAsync(
+            await rider.Client.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/me/payment-method")
+            {
+                Content = Json("""{"paymentMethodId":"pm_card_visa"}"""),
+                Headers = { { "Idempotency-Key", new string('k', 256) } },
+            }),
+            "Idempotency-Key");
+    }
+
+    [Theory]
     [InlineData("""{"percent":101,"fixed":0}""", "percent")]
     [InlineData("""{"percent":12.345,"fixed":0}""", "percent")]
     [InlineData("""{"percent":-1,"fixed":0}""", "percent")]

@@ -4,32 +4,33 @@ using Atlas.Functions.Stripe;
 using Atlas.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Stripe;
 
 namespace Atlas.Tests.Payments;
 
-/// <summary>The real Stripe client against the fake Stripe server over loopback HTTP.</summary>
+/// <summary>The Stripe port on Stripe.net against the fake Stripe server over loopback HTTP: the SDK's real code
+/// sends the requests, and reads the fake's JSON.</summary>
 public sealed class StripeClientTests : IAsyncLifetime
 {
     private readonly ManualClock _clock = new();
     private FakeStripeServer _stripe = null!;
-    private StripeClient _client = null!;
+    private StripeApi _client = null!;
 
     public async Task InitializeAsync()
     {
         _stripe = await FakeStripeServer.StartAsync(new FakeStripeOptions(), _clock);
-        _client = new StripeClient(
+        _client = new StripeApi(
             new HttpClient(),
             Options.Create(new StripeOptions
             {
                 BaseUrl = _stripe.BaseUrl,
                 SecretKey = TestSettings.StripeKey,
-                ApiVersion = "2025-06-30.basil",
                 Timeout = TimeSpan.FromMilliseconds(500),
                 RetryDelay = TimeSpan.FromMilliseconds(1),
                 MaxAttempts = 4,
             }),
             new RandomSource(),
-            NullLogger<StripeClient>.Instance);
+            NullLogger<StripeApi>.Instance);
     }
 
     public async Task DisposeAsync() => await _stripe.DisposeAsync();
@@ -41,14 +42,37 @@ public sealed class StripeClientTests : IAsyncLifetime
 
         var post = _stripe.Requests.Last(r => r.Path == "/v1/payment_intents");
         Assert.Equal($"Bearer {TestSettings.StripeKey}", post.Authorization);
-        Assert.Equal("2025-06-30.basil", post.StripeVersion);
+        Assert.Equal(StripeApi.ApiVersion, post.StripeVersion);
         Assert.StartsWith("application/x-www-form-urlencoded", post.ContentType, StringComparison.Ordinal);
-        Assert.Contains("metadata%5Bride_id%5D=rd_1", post.Body, StringComparison.Ordinal);
-        Assert.Contains("expand%5B%5D=latest_charge", post.Body, StringComparison.Ordinal);
+        Assert.Contains("metadata[ride_id]=rd_1", Uri.UnescapeDataString(post.Body), StringComparison.Ordinal);
+        Assert.Contains("expand[0]=latest_charge", Uri.UnescapeDataString(post.Body), StringComparison.Ordinal);
         Assert.Contains("capture_method=manual", post.Body, StringComparison.Ordinal);
         Assert.Equal("effect-1", post.IdempotencyKey);
         Assert.Equal("requires_capture", intent.Status);
-        Assert.Equal(_clock.GetUtcNow().AddDays(7).ToUnixTimeSeconds(), intent.CaptureBefore!.Value.ToUnixTimeSeconds());
+        Assert.Equal(_clock.GetUtcNow().AddDays(7).ToUnixTimeSeconds(), intent.CaptureBefore()!.Value.ToUnixTimeSeconds());
+    }
+
+    [Fact]
+    public void The_pinned_version_is_the_one_the_fake_shapes_its_objects_for()
+    {
+        Assert.Equal(FakeStripeServer.ApiVersion, StripeApi.ApiVersion);
+    }
+
+    [Fact]
+    public async Task An_expanded_charge_and_a_card_read_back_as_Stripe_nets_typed_objects()
+    {
+        var customer = await CustomerWithCardAsync("pm_card_visa");
+        var intent = await AuthoriseAsync("pm_card_visa");
+
+        var method = (await _client.AttachPaymentMethodAsync("pm_card_visa", customer.Customer, "attach-typed", default)).Value!;
+        var read = (await _client.GetIntentAsync(intent.Id, default)).Value!;
+
+        Assert.Equal(("visa", "4242"), (method.Card.Brand, method.Card.Last4));
+        Assert.Equal(read.LatestChargeId, read.LatestCharge.Id);
+        Assert.Equal(1_100, read.AmountCapturable);
+        Assert.Equal("rd_1", read.Metadata["ride_id"]);
+        Assert.Equal(1, read.Attempt());
+        Assert.Contains("expand[0]=latest_charge", Uri.UnescapeDataString(_stripe.Requests.Last().Path + "?" + _stripe.Requests.Last().Query), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -100,6 +124,24 @@ public sealed class StripeClientTests : IAsyncLifetime
 
         Assert.Equal(4, _stripe.Requests.Count(r => r.Path == "/v1/customers"));
         _stripe.ClearFaults();
+    }
+
+    [Fact]
+    public async Task Stripe_out_of_reach_is_tried_the_bounded_number_of_times_then_unavailable()
+    {
+        using var dead = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        dead.Start();
+        var port = ((System.Net.IPEndPoint)dead.LocalEndpoint).Port;
+        dead.Stop();
+        var unreachable = new StripeApi(
+            new HttpClient(),
+            Options.Create(new StripeOptions { BaseUrl = new Uri($"http://127.0.0.1:{port}/"), SecretKey = TestSettings.StripeKey, RetryDelay = TimeSpan.FromMilliseconds(1) }),
+            new RandomSource(),
+            NullLogger<StripeApi>.Instance);
+
+        var error = await Assert.ThrowsAsync<StripeUnavailableException>(() => unreachable.CreateCustomerAsync("usr_1", "effect-down", default));
+
+        Assert.Contains("4 attempts", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -181,7 +223,7 @@ public sealed class StripeClientTests : IAsyncLifetime
         Assert.Equal(("canceled", "expired"), (read.Value!.Status, read.Value.CancellationReason));
     }
 
-    private async Task<StripeIntent> AuthoriseAsync(string card, long amount = 1_100, string? key = null)
+    private async Task<PaymentIntent> AuthoriseAsync(string card, long amount = 1_100, string? key = null)
     {
         var customer = await CustomerWithCardAsync(card);
         var result = await _client.CreateIntentAsync(Request(customer, amount), manualCapture: true, key ?? Guid.NewGuid().ToString(), default);

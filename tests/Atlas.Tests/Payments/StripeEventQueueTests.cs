@@ -36,7 +36,7 @@ public sealed class StripeEventQueueTests
 
         await new StripeEventQueue(queue).EnqueueAsync("evt_big", big);
 
-        Assert.Equal((null, "evt_big"), StripeEventQueue.Read(Assert.Single(queue.Sent)).Single());
+        Assert.Equal(new StripeEventItem(null, "evt_big"), StripeEventQueue.Read(Assert.Single(queue.Sent)).Events.Single());
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class StripeEventQueueTests
     }
 
     private static string[] Ids(string message) =>
-        [.. StripeEventQueue.Read(message).Select(e => System.Text.Json.JsonDocument.Parse(e.Json!).RootElement.GetProperty("id").GetString()!)];
+        [.. StripeEventQueue.Read(message).Events.Select(e => System.Text.Json.JsonDocument.Parse(e.Json!).RootElement.GetProperty("id").GetString()!)];
 
     /// <summary>A queue whose writes wait at a gate, to hold one in flight.</summary>
     private sealed class GatedQueue : IQueueClient

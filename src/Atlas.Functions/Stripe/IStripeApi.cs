@@ -1,0 +1,39 @@
+using Stripe;
+
+namespace Atlas.Functions.Stripe;
+
+/// <summary>The payments port: the Stripe calls Atlas makes, in Stripe.net's objects. Every POST takes the idempotency
+/// key it must send (an effect id, so a retried effect can never charge twice).</summary>
+public interface IStripeApi
+{
+    Task<StripeResult<Customer>> CreateCustomerAsync(string userId, string idempotencyKey, CancellationToken ct);
+
+    /// <summary>Attaches a card (a payment method from the app, or a test token) to the customer; returns the attached method.</summary>
+    Task<StripeResult<PaymentMethod>> AttachPaymentMethodAsync(string paymentMethodId, string customerId, string idempotencyKey, CancellationToken ct);
+
+    /// <summary>Creates and confirms an intent: <paramref name="manualCapture"/> holds the amount (escrow), else it is charged now.
+    /// The latest charge comes expanded (its card's <c>capture_before</c> is the hold's deadline).</summary>
+    Task<StripeResult<PaymentIntent>> CreateIntentAsync(IntentRequest request, bool manualCapture, string idempotencyKey, CancellationToken ct);
+
+    Task<StripeResult<PaymentIntent>> CaptureAsync(string intentId, long amount, string idempotencyKey, CancellationToken ct);
+
+    Task<StripeResult<PaymentIntent>> CancelAsync(string intentId, string reason, string idempotencyKey, CancellationToken ct);
+
+    Task<StripeResult<PaymentIntent>> GetIntentAsync(string intentId, CancellationToken ct);
+
+    Task<StripeResult<Refund>> RefundAsync(string intentId, long amount, string idempotencyKey, CancellationToken ct);
+
+    Task<StripeResult<Transfer>> TransferAsync(TransferRequest request, string idempotencyKey, CancellationToken ct);
+
+    Task<StripeResult<Transfer>> GetTransferAsync(string transferId, CancellationToken ct);
+
+    Task<StripeResult<TransferReversal>> ReverseTransferAsync(string transferId, long amount, string idempotencyKey, CancellationToken ct);
+
+    Task<StripeResult<Dispute>> GetDisputeAsync(string disputeId, CancellationToken ct);
+
+    Task<StripeResult<Event>> GetEventAsync(string eventId, CancellationToken ct);
+}
+
+public sealed record IntentRequest(long Amount, string Currency, string CustomerId, string PaymentMethodId, string TransferGroup, IReadOnlyDictionary<string, string> Metadata);
+
+public sealed record TransferRequest(long Amount, string Currency, string Destination, string TransferGroup, IReadOnlyDictionary<string, string> Metadata);

@@ -1,0 +1,25 @@
+using Stripe;
+
+namespace Atlas.Functions.Stripe;
+
+/// <summary>Stripe said no: the error object's fields, the HTTP status and the Request-Id to quote to Stripe support.</summary>
+public sealed record StripeError(int Status, string Type, string? Code, string? DeclineCode, string? Message, string? Param, string? RequestId, PaymentIntent? Intent)
+{
+    public bool IsCardError => Type == "card_error";
+
+    public override string ToString() => $"{Status} {Type}/{Code ?? "-"}{(DeclineCode is null ? "" : "/" + DeclineCode)} {Message} (request {RequestId})";
+}
+
+/// <summary>A call's outcome: the object, or Stripe's error. Transport failures that outlast the retries throw.</summary>
+public readonly record struct StripeResult<T>(T? Value, StripeError? Error)
+    where T : class
+{
+    public bool Succeeded => Error is null;
+
+    public static implicit operator StripeResult<T>(T value) => new(value, null);
+
+    public static implicit operator StripeResult<T>(StripeError error) => new(null, error);
+}
+
+/// <summary>Stripe could not be reached (timeouts, 5xx, 429) after every retry: the caller's effect is retried later.</summary>
+public sealed class StripeUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,99 @@
+using Atlas.Functions.Stripe;
+using Microsoft.Extensions.Options;
+using Stripe;
+
+namespace Atlas.Functions.Webhooks;
+
+/// <summary>
+/// Applies the events of one queue message, each on its own: an event that can never apply is recorded as failed
+/// (the operators' list has it, with its reason); one that fails for a reason that may pass (Stripe or storage out of
+/// reach, a lost race) goes back on the queue alone, after a delay that doubles each time, for hours; one that keeps
+/// failing ends in the poison queue, recorded as failed. The other events of the message are applied either way.
+/// </summary>
+public sealed class StripeEventApplier(
+    StripeEventProcessor processor,
+    StripeEventQueue queue,
+    StripeEventLog log,
+    IStripeApi stripe,
+    IOptions<StripeOptions> options,
+    TimeProvider clock,
+    ILogger<StripeEventApplier> logger)
+{
+    public async Task ApplyAsync(string message, CancellationToken ct)
+    {
+        var (attempt, items) = StripeEventQueue.Read(message);
+        foreach (var item in items)
+        {
+            Event? e = null;
+            try
+            {
+                e = await ReadAsync(item, ct);
+                await processor.ProcessAsync(e, ct);
+            }
+            catch (StripeEventRejected rejected)
+            {
+                var id = e?.Id ?? item.Id ?? IdIn(item.Json);
+                logger.LogError("Stripe event {EventId} cannot be applied and is recorded as failed: {Reason}", id, rejected.Message);
+                if (id is not null)
+                {
+                    await log.RecordFailureAsync(id, e?.Type, rejected.Message, attempt + 1, clock.GetUtcNow(), ct);
+                }
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                await RetryOrGiveUpAsync(item, e, attempt + 1, failure, ct);
+            }
+        }
+    }
+
+    private async Task RetryOrGiveUpAsync(StripeEventItem item, Event? e, int failures, Exception failure, CancellationToken ct)
+    {
+        var settings = options.Value;
+        var id = e?.Id ?? item.Id ?? IdIn(item.Json) ?? "(no id)";
+        if (failures < settings.EventMaxAttempts)
+        {
+            var delay = settings.EventRetryDelayAfter(failures);
+            logger.LogWarning(failure, "Stripe event {EventId} failed (attempt {Attempt} of {Max}); trying it again in {Delay}", id, failures, settings.EventMaxAttempts, delay);
+            await queue.RetryAsync(item, failures, delay, ct);
+            return;
+        }
+
+        logger.LogError(failure, "Stripe event {EventId} failed {Attempts} times and moved to {PoisonQueue}", id, failures, StripeEventQueue.PoisonQueue);
+        await queue.PoisonAsync(item, failures, ct);
+        await log.RecordFailureAsync(id, e?.Type, $"Failed {failures} times; last: {failure.Message}", failures, clock.GetUtcNow(), ct);
+    }
+
+    /// <summary>The event, parsed by Stripe.net (whatever its API version), or fetched from Stripe by id.</summary>
+    private async Task<Event> ReadAsync(StripeEventItem item, CancellationToken ct)
+    {
+        if (item.Json is { } json)
+        {
+            try
+            {
+                return EventUtility.ParseEvent(json, throwOnApiVersionMismatch: false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new StripeEventRejected($"Not a Stripe event Stripe.net can read: {e.Message}");
+            }
+        }
+
+        var fetched = await stripe.GetEventAsync(item.Id!, ct);
+        return fetched.Value ?? throw (fetched.Error!.Status == 404
+            ? new StripeEventRejected($"Stripe does not return event {item.Id}: {fetched.Error}")
+            : new InvalidOperationException($"Fetching Stripe event {item.Id} was refused: {fetched.Error}"));
+    }
+
+    private static string? IdIn(string? json)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json ?? "");
+            return document.RootElement.TryGetProperty("id", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String ? id.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}
