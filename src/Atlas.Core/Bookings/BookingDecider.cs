@@ -1,5 +1,6 @@
 using Atlas.Core.Bidding;
 using Atlas.Core.Common;
+using Atlas.Core.Integration;
 using Atlas.Core.Notifications;
 using Atlas.Core.Rides;
 using static Atlas.Core.Bookings.BookingStatus;
@@ -81,13 +82,14 @@ public sealed class BookingDecider(BookingRules rules) : Decider<Booking, Bookin
     private Decision<Booking> Open(BookingTerms terms, DateTimeOffset now)
     {
         var booked = Booking.None with { Terms = terms };
+        var created = Publish(booked, BusinessEvents.BookingCreated, now, terms.Quote.Total);
         if (terms.ScheduledAt is { } at && at - rules.BiddingLead > now)
         {
             var opensAt = at - rules.BiddingLead;
-            return Decision<Booking>.Accept(booked with { Status = Scheduled, OpensAt = opensAt }, opensAt);
+            return Decision<Booking>.Accept(booked with { Status = Scheduled, OpensAt = opensAt }, opensAt, created);
         }
 
-        return StartBidding(booked, now);
+        return StartBidding(booked, now).With(created);
     }
 
     /// <summary>A fresh bid window (a new round towards an assignment), and nearby drivers invited to it.</summary>
@@ -175,7 +177,9 @@ public sealed class BookingDecider(BookingRules rules) : Decider<Booking, Bookin
                 new Notice(terms.RiderId, "booking.assigned", terms.BookingId, winner.Amount, assignment.RideId),
                 new Notice(winner.DriverUserId, "bid.won", terms.BookingId, winner.Amount, assignment.RideId),
                 .. LostNotices(state, except: winner.DriverId),
-            ]));
+            ]),
+            new Publish(new BusinessEvent(
+                BusinessEvents.RideAssigned, now, winner.CompanyId, terms.BookingId, assignment.RideId, winner.DriverId, winner.Amount, terms.Quote.Currency)));
     }
 
     private static Decision<Booking> Cancel(Booking state, CancelBooking cancel, DateTimeOffset now)
@@ -185,7 +189,8 @@ public sealed class BookingDecider(BookingRules rules) : Decider<Booking, Bookin
         return Decision<Booking>.Accept(
             Ended(state, Cancelled, now, cancel.By, cancel.Reason, fee: 0),
             null,
-            new Notify([new Notice(terms.RiderId, "booking.cancelled", terms.BookingId), .. bidders]));
+            new Notify([new Notice(terms.RiderId, "booking.cancelled", terms.BookingId), .. bidders]),
+            Publish(state, BusinessEvents.BookingCancelled, now, reason: cancel.Reason));
     }
 
     /// <summary>The ride ended. The rider's own outcomes end the booking; a driver who dropped out (cancelled, or did
@@ -201,7 +206,8 @@ public sealed class BookingDecider(BookingRules rules) : Decider<Booking, Bookin
                 RideStatus.NoShow => NoShow,
                 _ => Cancelled,
             };
-            return Decision<Booking>.Accept(Ended(state, status, now, ended.By, ended.Reason, ended.Fee), null);
+            var ending = Decision<Booking>.Accept(Ended(state, status, now, ended.By, ended.Reason, ended.Fee), null);
+            return status == Cancelled ? ending.With(Publish(state, BusinessEvents.BookingCancelled, now, ended.Fee, ended.Reason)) : ending;
         }
 
         var dropped = state with { Excluded = [.. state.Excluded, state.Assignment!.DriverId], Assignment = null };
@@ -229,7 +235,8 @@ public sealed class BookingDecider(BookingRules rules) : Decider<Booking, Bookin
                 Ended(unassigned, Cancelled, now, Party.System, RecallRide.CardDeclined, fee: 0),
                 null,
                 recall,
-                new Notify([new Notice(terms.RiderId, "booking.cancelled", terms.BookingId)]));
+                new Notify([new Notice(terms.RiderId, "booking.cancelled", terms.BookingId)]),
+                Publish(state, BusinessEvents.BookingCancelled, now, reason: RecallRide.CardDeclined));
         }
 
         var reopened = StartBidding(unassigned, now, new Notice(terms.RiderId, "booking.reopened", terms.BookingId));
@@ -245,6 +252,14 @@ public sealed class BookingDecider(BookingRules rules) : Decider<Booking, Bookin
 
     private static Booking Ended(Booking state, BookingStatus status, DateTimeOffset now, Party? by, string? reason, long fee) =>
         state with { Status = status, OpensAt = null, Bids = [], Candidate = 0, Ending = new Ending(now, by, reason, fee) };
+
+    /// <summary>A booking's business event: it belongs to the booker's company (none for a rider's own booking).</summary>
+    private static Publish Publish(Booking state, string type, DateTimeOffset now, long? amount = null, string? reason = null)
+    {
+        var terms = state.Terms!;
+        return new Publish(new BusinessEvent(
+            type, now, terms.CompanyId, terms.BookingId, Amount: amount, Currency: amount is null ? null : terms.Quote.Currency, Reason: reason));
+    }
 
     private static InviteDrivers Invite(Booking state)
     {

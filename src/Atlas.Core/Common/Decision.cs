@@ -24,6 +24,10 @@ public abstract record Decision<TState>
 
     public static Decision<TState> Ignore() => new Unchanged();
 
+    /// <summary>The same decision with more effects after its own; a refusal or no-op stays as it is.</summary>
+    public Decision<TState> With(params Effect[] effects) =>
+        this is Accepted accepted ? accepted with { Effects = [.. accepted.Effects, .. effects] } : this;
+
     public static Decision<TState> Reject(string code, string reason) => new Rejected(new Rejection(code, reason));
 }
 

@@ -1,4 +1,5 @@
 using Atlas.Core.Common;
+using Atlas.Core.Integration;
 using Atlas.Core.Ledger;
 
 namespace Atlas.Core.Payments;
@@ -36,7 +37,8 @@ public sealed partial class EscrowDecider
         return Accept(
             state with { Refunds = [.. state.Refunds.Select(l => l.Id == refundId ? l with { Done = true } : l)] },
             Record(state, Entries.Refund(TxId(state, $"refund-{refundId}"), terms.Currency, terms.DriverId, terms.RideId, now, line.Amount, after - before)),
-            Tell(state, terms.RiderId, "payment.refunded", line.Amount));
+            Tell(state, terms.RiderId, "payment.refunded", line.Amount),
+            Publish(state, BusinessEvents.PaymentRefunded, now, line.Amount));
     }
 
     /// <summary>The driver's share of the ride, less what refunds took back, is frozen until the dispute closes.</summary>
@@ -47,7 +49,8 @@ public sealed partial class EscrowDecider
         return Accept(
             state with { Dispute = new DisputeLine(d.DisputeId, d.Amount, frozen, "open") },
             Record(state, Entries.DisputeOpened(TxId(state, "dispute-opened"), terms.Currency, terms.DriverId, terms.RideId, now, d.Amount, frozen)),
-            Tell(state, terms.DriverUserId, "payout.held"));
+            Tell(state, terms.DriverUserId, "payout.held"),
+            Publish(state, BusinessEvents.DisputeOpened, now, d.Amount));
     }
 
     private Decision<Escrow> CloseDispute(Escrow state, DisputeLine open, bool won, DateTimeOffset now)
@@ -57,6 +60,7 @@ public sealed partial class EscrowDecider
         return Accept(
             state with { Dispute = open with { Status = won ? "won" : "lost" } },
             Record(state, Entries.DisputeClosed(TxId(state, "dispute-closed"), terms.Currency, terms.DriverId, terms.RideId, now, open.Amount, open.Frozen, won, recover)),
-            Tell(state, terms.DriverUserId, won || !recover ? "payout.released" : "payout.forfeited"));
+            Tell(state, terms.DriverUserId, won || !recover ? "payout.released" : "payout.forfeited"),
+            Publish(state, BusinessEvents.DisputeClosed, now, open.Amount, won ? "won" : "lost"));
     }
 }

@@ -1,4 +1,5 @@
 using Atlas.Core.Common;
+using Atlas.Core.Integration;
 using Atlas.Core.Ledger;
 using Atlas.Core.Notifications;
 using Atlas.Core.Rides;
@@ -213,7 +214,8 @@ public sealed partial class EscrowDecider(EscrowRules rules) : Decider<Escrow, E
         return Accept(
             state with { Status = Captured, Captured = amount, DriverShare = driverShare },
             Record(state, Entries.Capture(TxId(state, "capture"), terms.Currency, terms.DriverId, terms.RideId, now, state.Hold!.Amount, amount, driverShare)),
-            Tell(state, terms.RiderId, "payment.captured", amount));
+            Tell(state, terms.RiderId, "payment.captured", amount),
+            Publish(state, BusinessEvents.PaymentCaptured, now, amount));
     }
 
     /// <summary>The capture was refused (the hold lapsed): nothing was charged; the hold is off the books.</summary>
@@ -230,6 +232,13 @@ public sealed partial class EscrowDecider(EscrowRules rules) : Decider<Escrow, E
     }
 
     private static RecordLedger Record(Escrow state, LedgerTransaction transaction) => new(transaction, state.Terms!.CompanyId);
+
+    /// <summary>A payment's business event, in the ride's company and currency.</summary>
+    private static Publish Publish(Escrow state, string type, DateTimeOffset now, long amount, string? reason = null)
+    {
+        var terms = state.Terms!;
+        return new Publish(new BusinessEvent(type, now, terms.CompanyId, terms.BookingId, terms.RideId, terms.DriverId, amount, terms.Currency, reason));
+    }
 
     private static string TxId(Escrow state, string step) => $"{state.Terms!.RideId}:{step}";
 

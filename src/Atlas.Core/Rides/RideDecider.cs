@@ -1,5 +1,6 @@
 using Atlas.Core.Bookings;
 using Atlas.Core.Common;
+using Atlas.Core.Integration;
 using Atlas.Core.Notifications;
 using static Atlas.Core.Rides.RideStatus;
 
@@ -120,7 +121,17 @@ public sealed class RideDecider(RideRules rules) : Decider<Ride, RideCommand>
             [
                 new Notice(terms.RiderId, topic, terms.BookingId, outcome == Completed ? terms.Price : fee, terms.RideId),
                 new Notice(terms.DriverUserId, topic, terms.BookingId, outcome == Completed ? terms.Price : null, terms.RideId),
-            ]));
+            ]),
+            new Publish(new BusinessEvent(
+                outcome == Completed ? BusinessEvents.RideCompleted : BusinessEvents.RideCancelled,
+                now,
+                terms.CompanyId,
+                terms.BookingId,
+                terms.RideId,
+                terms.DriverId,
+                outcome == Completed ? terms.Price : fee,
+                terms.Currency,
+                outcome == Completed ? null : reason)));
     }
 
     private static Notify Tell(RideTerms terms, string topic, bool rider = false, bool driver = false) => new(

@@ -7,6 +7,7 @@ using Atlas.Functions.Common;
 using Atlas.Functions.Companies;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
+using Atlas.Functions.Integration;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Notifications;
 using Atlas.Functions.Ops;
@@ -91,6 +92,7 @@ public static class AtlasServices
         services.AddBookings(builder.Configuration);
         services.AddRides(builder.Configuration);
         services.AddPayments(builder.Configuration);
+        services.AddIntegrationEvents(builder.Configuration);
 
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<StandaloneTriggers>();

@@ -64,6 +64,9 @@ public sealed class StorageInitializer(
                 await queues.CreateIfNotExistsAsync(QueueOptions.PoisonQueue(queue), timeout.Token);
             }
 
+            // Read by other systems, not by a function of this app: local development's business events.
+            await queues.CreateIfNotExistsAsync(Integration.QueueIntegrationEvents.Queue, timeout.Token);
+
             return true;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)

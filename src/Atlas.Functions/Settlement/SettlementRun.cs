@@ -1,6 +1,8 @@
+using Atlas.Core.Integration;
 using Atlas.Core.Ledger;
 using Atlas.Core.Settlement;
 using Atlas.Functions.Companies;
+using Atlas.Functions.Integration;
 using Atlas.Functions.Ledger;
 using Atlas.Functions.Stripe;
 using Microsoft.Extensions.Options;
@@ -19,6 +21,7 @@ public sealed class SettlementRun(
     SettlementStore store,
     CompanyStore companies,
     IStripeApi stripe,
+    IntegrationPublishing events,
     TimeProvider clock,
     IOptions<SettlementOptions> options,
     ILogger<SettlementRun> logger)
@@ -53,7 +56,7 @@ public sealed class SettlementRun(
             var (started, inserted) = await store.StartAsync(period.Id, line, ct);
             if (started.Status == PayoutStatus.Pending)
             {
-                await PayAsync(period, started, account!, ct);
+                await PayAsync(period, started, account!, driver.CompanyId, ct);
             }
             else if (!inserted)
             {
@@ -62,8 +65,9 @@ public sealed class SettlementRun(
         }
     }
 
-    private async Task PayAsync(SettlementPeriod period, SettlementLine line, string account, CancellationToken ct)
+    private async Task PayAsync(SettlementPeriod period, SettlementLine line, string account, string companyId, CancellationToken ct)
     {
+        var key = $"payout-{period.Id}-{line.DriverId}-{line.Currency}";
         var request = new TransferRequest(
             line.Amount,
             line.Currency,
@@ -73,7 +77,7 @@ public sealed class SettlementRun(
         StripeResult<global::Stripe.Transfer> result;
         try
         {
-            result = await stripe.TransferAsync(request, $"payout-{period.Id}-{line.DriverId}-{line.Currency}", ct);
+            result = await stripe.TransferAsync(request, key, ct);
         }
         catch (StripeUnavailableException e)
         {
@@ -89,6 +93,10 @@ public sealed class SettlementRun(
         }
 
         await ledger.AppendAsync(Entries.Payout($"payout:{period.Id}:{line.Currency}", line.Currency, line.DriverId, now, line.Amount, transfer.Id), null, ct);
+
+        // Before the line is marked paid: a rerun that finishes a pending line publishes again, under the same id.
+        await events.PublishAsync(new IntegrationMessage(
+            key, new BusinessEvent(BusinessEvents.PayoutPaid, now, companyId, DriverId: line.DriverId, Amount: line.Amount, Currency: line.Currency)));
         await store.SaveAsync(period.Id, line with { Status = PayoutStatus.Paid, TransferId = transfer.Id, UpdatedAt = now }, ct);
     }
 }

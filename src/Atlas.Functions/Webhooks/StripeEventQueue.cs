@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Atlas.Functions.Common;
 using Atlas.Functions.Queues;
 
 namespace Atlas.Functions.Webhooks;
@@ -11,47 +12,40 @@ namespace Atlas.Functions.Webhooks;
 /// once. A message is <c>{"attempt":n,"events":[…]}</c>: each event's JSON, or the id of one too big to carry, and
 /// how often they have failed (a retried event travels alone, so one event's failures are never another's).
 /// </summary>
-public sealed class StripeEventQueue(IQueueClient queues)
+public sealed class StripeEventQueue
 {
     public const string Queue = "stripe-events";
 
     /// <summary>Queue messages are 64 KiB once base64-encoded.</summary>
     public const int MaxMessage = 45_000;
 
-    private readonly Lock _gate = new();
-    private readonly List<(string Item, TaskCompletionSource Stored)> _waiting = [];
-    private bool _writing;
+    /// <summary>Room for the envelope around the events: <c>{"attempt":n,"events":[…]}</c>.</summary>
+    private const int Envelope = 32;
+
+    private readonly IQueueClient _queues;
+    private readonly GroupCommit<string> _writes;
+
+    public StripeEventQueue(IQueueClient queues)
+    {
+        _queues = queues;
+        _writes = new GroupCommit<string>(
+            items => queues.SendAsync(Queue, Message(0, items), TimeSpan.Zero, CancellationToken.None),
+            (items, next) => Envelope + items.Sum(i => i.Length + 1) + next.Length <= MaxMessage);
+    }
 
     public static string PoisonQueue => QueueOptions.PoisonQueue(Queue);
 
     /// <summary>Completes when the event (its JSON, as received) is on the queue.</summary>
-    public Task EnqueueAsync(string eventId, string json)
-    {
-        var item = json.Length < MaxMessage - 32 ? json : JsonSerializer.Serialize(eventId);
-        var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool write;
-        lock (_gate)
-        {
-            _waiting.Add((item, stored));
-            write = !_writing;
-            _writing = true;
-        }
-
-        if (write)
-        {
-            _ = WriteWhileWaitingAsync();
-        }
-
-        return stored.Task;
-    }
+    public Task EnqueueAsync(string eventId, string json) =>
+        _writes.AddAsync(json.Length < MaxMessage - Envelope ? json : JsonSerializer.Serialize(eventId));
 
     /// <summary>Puts one event back on the queue on its own, to be tried again after <paramref name="delay"/>.</summary>
     public Task RetryAsync(StripeEventItem item, int attempt, TimeSpan delay, CancellationToken ct) =>
-        queues.SendAsync(Queue, Message(attempt, [item.Raw]), delay, ct);
+        _queues.SendAsync(Queue, Message(attempt, [item.Raw]), delay, ct);
 
     /// <summary>Moves one event that kept failing to the poison queue, where an operator finds it.</summary>
     public Task PoisonAsync(StripeEventItem item, int attempt, CancellationToken ct) =>
-        queues.SendAsync(PoisonQueue, Message(attempt, [item.Raw]), TimeSpan.Zero, ct);
+        _queues.SendAsync(PoisonQueue, Message(attempt, [item.Raw]), TimeSpan.Zero, ct);
 
     /// <summary>A message's events and how often they have failed. A bare array (the format before retries counted)
     /// is read as failed never.</summary>
@@ -67,40 +61,6 @@ public sealed class StripeEventQueue(IQueueClient queues)
 
     private static string Message(int attempt, IEnumerable<string> items) =>
         new StringBuilder("{\"attempt\":").Append(attempt).Append(",\"events\":[").AppendJoin(',', items).Append("]}").ToString();
-
-    private async Task WriteWhileWaitingAsync()
-    {
-        while (true)
-        {
-            List<(string Item, TaskCompletionSource Stored)> batch = [];
-            lock (_gate)
-            {
-                var size = 32;
-                while (_waiting.Count > 0 && (batch.Count == 0 || size + _waiting[0].Item.Length + 1 <= MaxMessage))
-                {
-                    size += _waiting[0].Item.Length + 1;
-                    batch.Add(_waiting[0]);
-                    _waiting.RemoveAt(0);
-                }
-
-                if (batch.Count == 0)
-                {
-                    _writing = false;
-                    return;
-                }
-            }
-
-            try
-            {
-                await queues.SendAsync(Queue, Message(0, batch.Select(b => b.Item)), TimeSpan.Zero, CancellationToken.None);
-                batch.ForEach(b => b.Stored.TrySetResult());
-            }
-            catch (Exception e)
-            {
-                batch.ForEach(b => b.Stored.TrySetException(e));
-            }
-        }
-    }
 }
 
 /// <summary>One event of a queue message: its JSON as received, or (for one too big to carry) its id.</summary>

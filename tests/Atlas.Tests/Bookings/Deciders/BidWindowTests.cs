@@ -2,6 +2,7 @@ using Atlas.Core.Bidding;
 using Atlas.Core.Bookings;
 using Atlas.Core.Common;
 using Atlas.Core.Companies;
+using Atlas.Core.Integration;
 using Atlas.Core.Notifications;
 using static Atlas.Tests.Bookings.Deciders.BookingFixtures;
 
@@ -23,9 +24,10 @@ public sealed class BidWindowTests
         Assert.Equal(BookingStatus.Bidding, decision.State.Status);
         Assert.Equal(new BidWindow(Now, ClosesAt, Extended: false), decision.State.Window);
         Assert.Equal(ClosesAt, decision.Deadline);
-        var invite = Assert.IsType<InviteDrivers>(Assert.Single(decision.Effects));
+        var invite = Assert.IsType<InviteDrivers>(decision.Effects[0]);
         Assert.Equal(Quote.Total, invite.QuoteTotal);
         Assert.Empty(invite.Excluded);
+        Assert.Equal(BusinessEvents.BookingCreated, Assert.IsType<Publish>(Assert.Single(decision.Effects.Skip(1))).Event.Type);
     }
 
     [Fact]

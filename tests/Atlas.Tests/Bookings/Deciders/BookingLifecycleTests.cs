@@ -1,5 +1,6 @@
 using Atlas.Core.Bookings;
 using Atlas.Core.Common;
+using Atlas.Core.Integration;
 using Atlas.Core.Notifications;
 using Atlas.Core.Rides;
 using static Atlas.Tests.Bookings.Deciders.BookingFixtures;
@@ -25,7 +26,7 @@ public sealed class BookingLifecycleTests
         Assert.Equal(BookingStatus.Scheduled, decision.State.Status);
         Assert.Equal(OpensAt, decision.State.OpensAt);
         Assert.Equal(OpensAt, decision.Deadline);
-        Assert.Empty(decision.Effects);
+        Assert.Equal(BusinessEvents.BookingCreated, Assert.IsType<Publish>(Assert.Single(decision.Effects)).Event.Type);
     }
 
     [Fact]
@@ -143,7 +144,9 @@ public sealed class BookingLifecycleTests
 
         Assert.Equal(expected, decision.State.Status);
         Assert.Equal(fee, decision.State.Ending!.Fee);
-        Assert.Empty(decision.Effects);
+        Assert.Equal(
+            expected == BookingStatus.Cancelled ? [BusinessEvents.BookingCancelled] : [],
+            decision.Effects.Select(e => Assert.IsType<Publish>(e).Event.Type));
     }
 
     [Theory]

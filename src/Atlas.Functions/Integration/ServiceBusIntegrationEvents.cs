@@ -1,0 +1,77 @@
+using Azure.Messaging.ServiceBus;
+
+namespace Atlas.Functions.Integration;
+
+/// <summary>
+/// Business events on a Service Bus topic: the message id is the event's (so a namespace with duplicate detection drops
+/// a redelivery), the subject its type, and the type and company id are application properties for subscription
+/// filters. Sent in batches. A transient failure is tried again here (the client's own retries are off, so nothing is
+/// retried twice over); a permanent one is reported and thrown, and the effect's queue retries it later.
+/// </summary>
+public sealed class ServiceBusIntegrationEvents(ServiceBusSender sender, ILogger<ServiceBusIntegrationEvents> logger) : IIntegrationEvents
+{
+    public const int MaxAttempts = 4;
+
+    public async Task PublishAsync(IReadOnlyList<IntegrationMessage> messages, CancellationToken ct)
+    {
+        var pending = new Queue<IntegrationMessage>(messages);
+        while (pending.Count > 0)
+        {
+            using var batch = await sender.CreateMessageBatchAsync(ct);
+            var inBatch = new List<IntegrationMessage>();
+            while (pending.TryPeek(out var next) && batch.TryAddMessage(ToMessage(next)))
+            {
+                inBatch.Add(pending.Dequeue());
+            }
+
+            if (inBatch.Count == 0)
+            {
+                var tooBig = pending.Dequeue();
+                logger.LogError("Business event {MessageId} ({Type}) is too large for a Service Bus message", tooBig.Id, tooBig.Event.Type);
+                throw new InvalidOperationException($"Business event {tooBig.Id} is too large for a Service Bus message.");
+            }
+
+            await SendAsync(batch, inBatch, ct);
+        }
+    }
+
+    public static ServiceBusMessage ToMessage(IntegrationMessage message)
+    {
+        var sent = new ServiceBusMessage(BinaryData.FromString(message.Document()))
+        {
+            MessageId = message.Id,
+            Subject = message.Event.Type,
+            ContentType = "application/json",
+        };
+        sent.ApplicationProperties["type"] = message.Event.Type;
+        sent.ApplicationProperties["version"] = Atlas.Core.Integration.BusinessEvents.Version;
+        if (message.Event.CompanyId is { } company)
+        {
+            sent.ApplicationProperties["companyId"] = company;
+        }
+
+        return sent;
+    }
+
+    private async Task SendAsync(ServiceBusMessageBatch batch, IReadOnlyList<IntegrationMessage> messages, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await sender.SendMessagesAsync(batch, ct);
+                return;
+            }
+            catch (ServiceBusException e) when (e.IsTransient && attempt < MaxAttempts)
+            {
+                logger.LogWarning(e, "Sending {Count} business events failed (attempt {Attempt} of {Max}); trying again", messages.Count, attempt, MaxAttempts);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * (1 << (attempt - 1))), ct);
+            }
+            catch (ServiceBusException e)
+            {
+                logger.LogError(e, "Service Bus refused {Count} business events ({Reason}): {Ids}", messages.Count, e.Reason, string.Join(", ", messages.Select(m => m.Id)));
+                throw;
+            }
+        }
+    }
+}
