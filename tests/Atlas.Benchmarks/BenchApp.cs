@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Atlas.FakeStripe;
 using Atlas.Functions.Hosting;
+using Atlas.Functions.Integration;
 using Atlas.Functions.Notifications;
 using Atlas.Functions.Queues;
 using Atlas.Functions.Storage;
@@ -60,6 +61,9 @@ public sealed class BenchApp : IAsyncDisposable
         var push = new PushInbox();
         builder.Services.AddSingleton<ISmsSender>(sms);
         builder.Services.AddSingleton<IPushSender>(push);
+
+        // Business events leave for other systems, like texts and push notices: the bench counts them, no more.
+        builder.Services.AddSingleton<IIntegrationEvents>(new Subscribers());
         var counts = new CallCounts();
         builder.Services.AddSingleton(counts);
         builder.Services.Decorate<ITableStore>((inner, sp) => new CallCounts.Tables(inner, counts));
@@ -107,6 +111,20 @@ public sealed class BenchApp : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         await Stripe.DisposeAsync();
+    }
+
+    /// <summary>The systems subscribed to business events (a Service Bus topic in Azure): they take them in.</summary>
+    public sealed class Subscribers : IIntegrationEvents
+    {
+        private long _received;
+
+        public long Received => Interlocked.Read(ref _received);
+
+        public Task PublishAsync(IReadOnlyList<IntegrationMessage> messages, CancellationToken ct)
+        {
+            Interlocked.Add(ref _received, messages.Count);
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>The SMS provider: hands each text to whoever waits for that phone.</summary>

@@ -38,7 +38,7 @@ public static class StorageBench
         var puts = await Measure.ThroughputAsync(32, duration, _ =>
             queues.SendAsync(queue, "{\"bench\":true}", TimeSpan.Zero, default));
         report("queue put/s", puts, "");
-        Console.WriteLine($"  CPU per queue put (REST client): {cpu.Since().PerOperation((long)(puts * duration.TotalSeconds))}");
+        Console.WriteLine($"  CPU per queue put (Azure.Storage.Queues): {cpu.Since().PerOperation((long)(puts * duration.TotalSeconds))}");
         report("queue put, get, delete on a short queue, messages/s", await Measure.ThroughputAsync(4, duration, async _ =>
         {
             await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => queues.SendAsync("short", "{}", TimeSpan.Zero, default)));
