@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.Json;
+using Atlas.LocalHost.Queues;
+using Microsoft.Extensions.Logging;
+
+namespace Atlas.LocalHost.Configuration;
+
+/// <summary>The parts of the app's host.json that the local host honours.</summary>
+internal sealed record HostJson(string RoutePrefix, QueuesOptions Queues, IReadOnlyDictionary<string, LogLevel> LogLevels)
+{
+    private static readonly JsonDocumentOptions JsonOptions = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+    };
+
+    public static HostJson Load(string appDirectory)
+    {
+        var path = Path.Combine(appDirectory, "host.json");
+        return File.Exists(path) ? Parse(File.ReadAllText(path)) : Parse("{}");
+    }
+
+    public static HostJson Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json, JsonOptions);
+        var root = document.RootElement;
+        var extensions = Child(root, "extensions");
+
+        return new HostJson(
+            RoutePrefix: ReadRoutePrefix(Child(extensions, "http")),
+            Queues: ReadQueues(Child(extensions, "queues")),
+            LogLevels: ReadLogLevels(Child(Child(root, "logging"), "logLevel")));
+    }
+
+    private static string ReadRoutePrefix(JsonElement? http)
+    {
+        // An explicit "" is allowed and means routes sit at the root.
+        var prefix = String(http, "routePrefix") ?? "api";
+        return prefix.Trim('/');
+    }
+
+    private static QueuesOptions ReadQueues(JsonElement? queues)
+    {
+        var defaults = new QueuesOptions();
+        return new QueuesOptions
+        {
+            BatchSize = Int(queues, "batchSize") ?? defaults.BatchSize,
+            NewBatchThreshold = Int(queues, "newBatchThreshold"),
+            MaxDequeueCount = Int(queues, "maxDequeueCount") ?? defaults.MaxDequeueCount,
+            MaxPollingInterval = Duration(queues, "maxPollingInterval") ?? defaults.MaxPollingInterval,
+            VisibilityTimeout = Duration(queues, "visibilityTimeout") ?? defaults.VisibilityTimeout,
+            MessageEncoding = String(queues, "messageEncoding") is { } encoding
+                ? QueuesOptions.ParseEncoding(encoding)
+                : defaults.MessageEncoding,
+        }.Validate();
+    }
+
+    private static Dictionary<string, LogLevel> ReadLogLevels(JsonElement? logLevel)
+    {
+        var levels = new Dictionary<string, LogLevel>(StringComparer.OrdinalIgnoreCase);
+        if (logLevel is { ValueKind: JsonValueKind.Object } element)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (Enum.TryParse<LogLevel>(property.Value.GetString(), ignoreCase: true, out var level))
+                {
+                    levels[property.Name] = level;
+                }
+            }
+        }
+
+        return levels;
+    }
+
+    // host.json keys are case-insensitive in the real host.
+    private static JsonElement? Child(JsonElement? parent, string name)
+    {
+        if (parent is not { ValueKind: JsonValueKind.Object } element)
+        {
+            return null;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? String(JsonElement? parent, string name) =>
+        Child(parent, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    private static int? Int(JsonElement? parent, string name) => Child(parent, name) switch
+    {
+        { ValueKind: JsonValueKind.Number } number => number.GetInt32(),
+        { ValueKind: JsonValueKind.String } text => int.Parse(text.GetString()!, CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    // Durations are "hh:mm:ss" strings; a bare number is milliseconds, as the Functions docs allow.
+    private static TimeSpan? Duration(JsonElement? parent, string name) => Child(parent, name) switch
+    {
+        { ValueKind: JsonValueKind.Number } number => TimeSpan.FromMilliseconds(number.GetDouble()),
+        { ValueKind: JsonValueKind.String } text => TimeSpan.Parse(text.GetString()!, CultureInfo.InvariantCulture),
+        _ => null,
+    };
+}

@@ -1,0 +1,163 @@
+using System.Net;
+using Atlas.LocalHost.Configuration;
+using Atlas.LocalHost.Functions;
+using Atlas.LocalHost.Hosting;
+using Atlas.LocalHost.Http;
+using Atlas.LocalHost.Invocation;
+using Atlas.LocalHost.Logging;
+using Atlas.LocalHost.Rpc;
+using Atlas.LocalHost.Worker;
+
+namespace Atlas.LocalHost;
+
+/// <summary>
+/// A local Azure Functions host for one .NET isolated worker app: it starts the worker, speaks the Functions
+/// host gRPC protocol to it, and runs its HTTP, queue and timer triggers. A development tool, not the real host:
+/// see README.md for what it does not emulate.
+/// </summary>
+public sealed class FunctionsHost : IAsyncDisposable
+{
+    private const string Category = "Host";
+
+    private readonly RpcServer _rpcServer;
+    private readonly WorkerSupervisor _workers;
+    private readonly HttpFrontEnd _frontEnd;
+    private readonly HttpMessageInvoker _proxyClient;
+    private readonly List<IAsyncDisposable> _listeners;
+    private readonly HostLog _log;
+
+    private FunctionsHost(
+        RpcServer rpcServer,
+        WorkerSupervisor workers,
+        HttpFrontEnd frontEnd,
+        HttpMessageInvoker proxyClient,
+        List<IAsyncDisposable> listeners,
+        HostLog log,
+        WorkerStartTimings firstWorkerStart)
+    {
+        _rpcServer = rpcServer;
+        _workers = workers;
+        _frontEnd = frontEnd;
+        _proxyClient = proxyClient;
+        _listeners = listeners;
+        _log = log;
+        FirstWorkerStart = firstWorkerStart;
+    }
+
+    /// <summary><c>http://localhost:&lt;port&gt;/</c>; HTTP functions are under the route prefix (default <c>api/</c>).</summary>
+    public Uri BaseAddress => _frontEnd.BaseAddress;
+
+    /// <summary>The running worker's process id, or null while it restarts.</summary>
+    public int? WorkerProcessId => _workers.Current?.Instance.Id;
+
+    /// <summary>Names of the functions the running worker loaded.</summary>
+    public IReadOnlyList<string> FunctionNames => _workers.Current?.Functions.Select(function => function.Name).ToList() ?? [];
+
+    /// <summary>How long the first worker took from launch to having loaded its functions.</summary>
+    public WorkerStartTimings FirstWorkerStart { get; }
+
+    /// <summary>Raised after a crashed worker has been replaced and has loaded its functions again.</summary>
+    public event Action<int>? WorkerRestarted;
+
+    public static async Task<FunctionsHost> StartAsync(FunctionsHostOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        var app = FunctionApp.Load(options.AppDirectory);
+        var settings = new AppSettings(options.Settings);
+        var log = new HostLog(options.Log, new LogLevelFilter(app.HostJson.LogLevels), options.TimeProvider);
+        var inFlight = new InFlightInvocations();
+        var registry = new WorkerStreamRegistry();
+
+        var rpcServer = await RpcServer.StartAsync(registry, log, cancellationToken).ConfigureAwait(false);
+        var launcher = new WorkerLauncher(
+            new WorkerStartInfo(app, settings, options.EnvironmentName, rpcServer.Address, options.WorkerStartTimeout),
+            options.WorkerRunner,
+            registry,
+            new RpcLogPrinter(log, inFlight),
+            log);
+        var workers = new WorkerSupervisor(launcher, log);
+
+        WorkerSession worker;
+        try
+        {
+            worker = await workers.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await workers.DisposeAsync().ConfigureAwait(false);
+            await rpcServer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var invoker = new FunctionInvoker(workers, inFlight, log);
+        var proxyClient = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        });
+        var httpInvoker = new HttpTriggerInvoker(workers, invoker, proxyClient);
+        var endpoints = new HttpFunctionEndpoints(app.HostJson.RoutePrefix, httpInvoker.HandlerFor);
+        endpoints.Publish(worker.Functions);
+
+        HttpFrontEnd frontEnd;
+        try
+        {
+            frontEnd = await HttpFrontEnd.StartAsync(options.HttpPort, endpoints, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Typically the port is taken: leave nothing running behind the exception.
+            proxyClient.Dispose();
+            await workers.DisposeAsync().ConfigureAwait(false);
+            await rpcServer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var listeners = TriggerListeners.Start(worker.Functions, app, settings, options.TimeProvider, invoker, log);
+        var host = new FunctionsHost(rpcServer, workers, frontEnd, proxyClient, listeners, log, worker.Timings);
+
+        workers.Restarted += session =>
+        {
+            // Same app, same functions; republishing keeps the routes right should the metadata differ.
+            endpoints.Publish(session.Functions);
+            host.WorkerRestarted?.Invoke(session.Instance.Id);
+        };
+
+        host.PrintFunctions(worker.Functions, app.HostJson.RoutePrefix, settings);
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _log.Info(Category, "Stopping.");
+        foreach (var listener in _listeners)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _frontEnd.DisposeAsync().ConfigureAwait(false);
+        await _workers.DisposeAsync().ConfigureAwait(false);
+        await _rpcServer.DisposeAsync().ConfigureAwait(false);
+        _proxyClient.Dispose();
+    }
+
+    private void PrintFunctions(IReadOnlyList<FunctionDescriptor> functions, string routePrefix, AppSettings settings)
+    {
+        _log.Info(Category, "Functions:");
+        foreach (var function in functions)
+        {
+            var disabled = settings.IsFunctionDisabled(function.Name) ? " (disabled)" : string.Empty;
+            var description = function.Trigger switch
+            {
+                HttpTriggerBinding http => $"[{(http.Methods.Count == 0 ? "ALL" : string.Join(",", http.Methods.Select(m => m.ToUpperInvariant())))}] {BaseAddress}{HttpFunctionEndpoints.RouteTemplate(routePrefix, function, http)}",
+                QueueTriggerBinding queue => $"queueTrigger on '{queue.QueueName}'",
+                TimerTriggerBinding timer => $"timerTrigger '{timer.Schedule}'",
+                _ => function.Trigger.Type,
+            };
+            _log.Info(Category, $"    {function.Name}: {description}{disabled}");
+        }
+    }
+}

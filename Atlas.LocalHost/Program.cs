@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Atlas.LocalHost;
+
+// dotnet Atlas.LocalHost.dll --app <worker bin dir> [--port 7071] [--settings <local.settings.json>]
+var arguments = ParseArguments(args);
+if (!arguments.TryGetValue("app", out var appDirectory))
+{
+    Console.Error.WriteLine("Usage: Atlas.LocalHost --app <worker bin dir> [--port 7071] [--settings local.settings.json]");
+    return 2;
+}
+
+var settingsPath = arguments.GetValueOrDefault("settings") ?? Path.Combine(appDirectory, "local.settings.json");
+using var stop = new CancellationTokenSource();
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+await using var host = await FunctionsHost.StartAsync(new FunctionsHostOptions
+{
+    AppDirectory = appDirectory,
+    HttpPort = int.Parse(arguments.GetValueOrDefault("port") ?? "7071", CultureInfo.InvariantCulture),
+    Settings = ReadValues(settingsPath),
+}, stop.Token);
+
+Console.WriteLine($"Listening on {host.BaseAddress}. Press Ctrl+C to stop.");
+try
+{
+    await Task.Delay(Timeout.Infinite, stop.Token);
+}
+catch (OperationCanceledException)
+{
+}
+
+return 0;
+
+// Stop the host (and so the worker) in order, instead of letting the runtime end the process.
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
+}
+
+static Dictionary<string, string> ParseArguments(string[] args)
+{
+    var parsed = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    for (var i = 0; i + 1 < args.Length; i += 2)
+    {
+        parsed[args[i].TrimStart('-')] = args[i + 1];
+    }
+
+    return parsed;
+}
+
+// local.settings.json: {"Values": {"Name": "value", ...}}; absent means no settings.
+static Dictionary<string, string> ReadValues(string path)
+{
+    var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    if (!File.Exists(path))
+    {
+        return values;
+    }
+
+    using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+    if (document.RootElement.TryGetProperty("Values", out var section))
+    {
+        foreach (var setting in section.EnumerateObject())
+        {
+            values[setting.Name] = setting.Value.ToString();
+        }
+    }
+
+    return values;
+}
