@@ -2,24 +2,22 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Atlas.FakeStripe;
-using Atlas.Functions.Hosting;
 using Atlas.Functions.Integration;
 using Atlas.Functions.Notifications;
 using Atlas.Functions.Queues;
 using Atlas.Functions.Storage;
 using Atlas.Testing;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Atlas.Benchmarks;
 
 /// <summary>
-/// The whole app (Kestrel on loopback, its queue pollers and timers) on Azurite, with storage calls counted and
-/// the outside world replaced by inboxes the load generator waits on: texts by phone, push notices by user.
+/// The whole app as Azure runs it (the worker under the local Functions host, its queue triggers and timers running)
+/// on Azurite, with storage calls counted and the outside world replaced by inboxes the load generator waits on:
+/// texts by phone, push notices by user, business events taken in by their subscribers.
 /// </summary>
 public sealed class BenchApp : IAsyncDisposable
 {
-    private BenchApp(WebApplication app, HttpClient client, SmsInbox sms, PushInbox push, FakeStripeServer stripe)
+    private BenchApp(LocalApp app, HttpClient client, SmsInbox sms, PushInbox push, FakeStripeServer stripe)
     {
         App = app;
         Client = client;
@@ -28,7 +26,7 @@ public sealed class BenchApp : IAsyncDisposable
         Stripe = stripe;
     }
 
-    public WebApplication App { get; }
+    public LocalApp App { get; }
 
     public HttpClient Client { get; }
 
@@ -41,41 +39,47 @@ public sealed class BenchApp : IAsyncDisposable
 
     public CallCounts Calls => App.Services.GetRequiredService<CallCounts>();
 
+    /// <param name="runTriggers">Whether the host polls the queues and fires the timers itself (as in Azure), or the
+    /// benchmark runs them.</param>
     public static async Task<BenchApp> StartAsync(
-        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, TimeProvider? clock = null)
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, TimeProvider? clock = null, bool runTriggers = true)
     {
         var stripe = await FakeStripeServer.StartAsync(new FakeStripeOptions(), clock);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(TestSettings.For(Azurite.NewPrefix()));
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Hosting:RunTriggers"] = "true",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Stripe:BaseUrl"] = stripe.BaseUrl.ToString(),
-            ["Stripe:Timeout"] = "00:00:20",
-        });
-        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
-        builder.AddAtlas();
         var sms = new SmsInbox();
         var push = new PushInbox();
-        builder.Services.AddSingleton<ISmsSender>(sms);
-        builder.Services.AddSingleton<IPushSender>(push);
-
-        // Business events leave for other systems, like texts and push notices: the bench counts them, no more.
-        builder.Services.AddSingleton<IIntegrationEvents>(new Subscribers());
         var counts = new CallCounts();
-        builder.Services.AddSingleton(counts);
-        builder.Services.Decorate<ITableStore>((inner, sp) => new CallCounts.Tables(inner, counts));
-        builder.Services.Decorate<IQueueClient>((inner, sp) => new CallCounts.Queues(inner, counts));
-        services?.Invoke(builder.Services);
-        var app = builder.Build();
-        app.UseAtlas();
-        await app.StartAsync();
+        var configured = TestSettings.For(Azurite.NewPrefix())
+            .Concat(new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Stripe:BaseUrl"] = stripe.BaseUrl.ToString(),
+                ["Stripe:Timeout"] = "00:00:20",
+            })
+            .Concat(settings ?? new Dictionary<string, string?>());
+        var app = await LocalApp.StartAsync(
+            configured,
+            "Production",
+            s =>
+            {
+                s.AddSingleton<ISmsSender>(sms);
+                s.AddSingleton<IPushSender>(push);
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = new Uri(address) };
-        stripe.WebhookUrl = address + "/api/webhooks/stripe";
+                // Business events leave for other systems, like texts and push notices: the bench counts them, no more.
+                s.AddSingleton<IIntegrationEvents>(new Subscribers());
+                s.AddSingleton(counts);
+                s.Decorate<ITableStore>((inner, sp) => new CallCounts.Tables(inner, counts));
+                s.Decorate<IQueueClient>((inner, sp) => new CallCounts.Queues(inner, counts));
+                if (clock is not null)
+                {
+                    s.AddSingleton(clock);
+                }
+
+                services?.Invoke(s);
+            },
+            runTriggers);
+
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = app.BaseAddress };
+        stripe.WebhookUrl = new Uri(app.BaseAddress, "api/webhooks/stripe").ToString();
         return new BenchApp(app, client, sms, push, stripe);
     }
 
@@ -108,7 +112,6 @@ public sealed class BenchApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await App.StopAsync();
         await App.DisposeAsync();
         await Stripe.DisposeAsync();
     }

@@ -64,8 +64,8 @@ public static class PaymentBench
         }
 
         // What the authorisations set off (holds booked in the ledger) finishes before the clock starts.
-        await UntilAsync(async () => (await Task.WhenAll(bench.App.Services.GetRequiredService<Atlas.Functions.Functions.FunctionCatalog>().All
-            .OfType<Atlas.Functions.Functions.QueueFunction>().Select(q => queues.ApproximateCountAsync(q.Queue, default)))).All(n => n == 0));
+        await UntilAsync(async () => (await Task.WhenAll(Atlas.Functions.Functions.FunctionIndex.App.Queues
+            .Select(q => queues.ApproximateCountAsync(Atlas.Functions.Queues.QueueNames.Unprefixed(q.Queue), default)))).All(n => n == 0));
         var reads = bench.Stripe.Requests.Count(r => r.Method == "GET");
 
         var bodies = bench.Stripe.State.Events.Where(e => (string?)e["type"] == "payment_intent.amount_capturable_updated").Select(e => e.ToJsonString()).ToList();
@@ -120,7 +120,7 @@ public static class PaymentBench
     /// (a hold and a capture each), then one settlement run: a transfer per driver through the fake Stripe.</summary>
     public static async Task<SettlementFigures> SettlementAsync(int rides, int drivers)
     {
-        await using var bench = await BenchApp.StartAsync(new Dictionary<string, string?> { ["Hosting:RunTriggers"] = "false" });
+        await using var bench = await BenchApp.StartAsync(runTriggers: false);
         var services = bench.App.Services;
         var ledger = services.GetRequiredService<LedgerStore>();
         var companies = services.GetRequiredService<CompanyStore>();

@@ -1,24 +1,8 @@
-using Atlas.Functions.Functions;
 using Atlas.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker.Builder;
 
-var builder = WebApplication.CreateBuilder(args);
+// The isolated worker: Azure's Functions host (or Atlas.LocalHost) starts this and invokes its functions.
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
 builder.AddAtlas();
-var app = builder.Build();
-
-// `dotnet publish` runs the app this way to write the Functions host's function.json files.
-if (args is ["--write-function-metadata", var directory])
-{
-    var catalog = app.Services.GetRequiredService<FunctionCatalog>();
-    foreach (var file in FunctionMetadata.WriteAll(catalog, directory, app.Configuration[AtlasServices.NamePrefixSetting] ?? ""))
-    {
-        Console.WriteLine($"wrote {file}");
-    }
-
-    return;
-}
-
-app.UseAtlas();
-app.Run();
-
-/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
-public partial class Program;
+builder.Build().Run();

@@ -23,7 +23,7 @@ public sealed class FunctionsHost : IAsyncDisposable
     private readonly WorkerSupervisor _workers;
     private readonly HttpFrontEnd _frontEnd;
     private readonly HttpMessageInvoker _proxyClient;
-    private readonly List<IAsyncDisposable> _listeners;
+    private readonly TriggerListeners _listeners;
     private readonly HostLog _log;
 
     private FunctionsHost(
@@ -31,7 +31,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         WorkerSupervisor workers,
         HttpFrontEnd frontEnd,
         HttpMessageInvoker proxyClient,
-        List<IAsyncDisposable> listeners,
+        TriggerListeners listeners,
         HostLog log,
         WorkerStartTimings firstWorkerStart)
     {
@@ -63,8 +63,8 @@ public sealed class FunctionsHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
 
-        var app = FunctionApp.Load(options.AppDirectory);
         var settings = new AppSettings(options.Settings);
+        var app = FunctionApp.Load(options.AppDirectory, settings);
         var log = new HostLog(options.Log, new LogLevelFilter(app.HostJson.LogLevels), options.TimeProvider);
         var inFlight = new InFlightInvocations();
         var registry = new WorkerStreamRegistry();
@@ -116,7 +116,7 @@ public sealed class FunctionsHost : IAsyncDisposable
             throw;
         }
 
-        var listeners = TriggerListeners.Start(worker.Functions, app, settings, options.TimeProvider, invoker, log);
+        var listeners = TriggerListeners.Create(worker.Functions, app, settings, options.TimeProvider, invoker, log, options.RunTriggers);
         var host = new FunctionsHost(rpcServer, workers, frontEnd, proxyClient, listeners, log, worker.Timings);
 
         workers.Restarted += session =>
@@ -130,13 +130,18 @@ public sealed class FunctionsHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Receives one batch from every queue trigger's queue and runs the functions on it, settling each
+    /// message as the trigger would (delete, retry later, or poison); returns the number of messages taken.</summary>
+    public Task<int> PumpQueuesAsync(CancellationToken cancellationToken = default) => _listeners.PumpQueuesAsync(cancellationToken);
+
+    /// <summary>Runs a timer-triggered function now.</summary>
+    public Task FireTimerAsync(string functionName, CancellationToken cancellationToken = default) =>
+        _listeners.FireTimerAsync(functionName, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         _log.Info(Category, "Stopping.");
-        foreach (var listener in _listeners)
-        {
-            await listener.DisposeAsync().ConfigureAwait(false);
-        }
+        await _listeners.DisposeAsync().ConfigureAwait(false);
 
         await _frontEnd.DisposeAsync().ConfigureAwait(false);
         await _workers.DisposeAsync().ConfigureAwait(false);

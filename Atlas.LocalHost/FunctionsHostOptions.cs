@@ -29,6 +29,13 @@ public sealed class FunctionsHostOptions
     /// <summary>How the worker is run; a child process unless a test supplies another way.</summary>
     public WorkerRunner WorkerRunner { get; init; } = new ProcessWorkerRunner();
 
+    /// <summary>
+    /// Whether queue triggers poll and timers fire on their own (as <c>func start</c> does). A test that moves its
+    /// own clock turns them off and runs them when it wants: <see cref="FunctionsHost.PumpQueuesAsync"/>,
+    /// <see cref="FunctionsHost.FireTimerAsync"/>.
+    /// </summary>
+    public bool RunTriggers { get; init; } = true;
+
     /// <summary>How long a worker may take from launch to having loaded its functions.</summary>
     public TimeSpan WorkerStartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

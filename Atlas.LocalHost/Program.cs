@@ -21,6 +21,7 @@ await using var host = await FunctionsHost.StartAsync(new FunctionsHostOptions
     AppDirectory = appDirectory,
     HttpPort = int.Parse(arguments.GetValueOrDefault("port") ?? "7071", CultureInfo.InvariantCulture),
     Settings = ReadValues(settingsPath),
+    EnvironmentName = Environment.GetEnvironmentVariable("AZURE_FUNCTIONS_ENVIRONMENT") is { Length: > 0 } environment ? environment : "Development",
 }, stop.Token);
 
 Console.WriteLine($"Listening on {host.BaseAddress}. Press Ctrl+C to stop.");
@@ -52,7 +53,8 @@ static Dictionary<string, string> ParseArguments(string[] args)
     return parsed;
 }
 
-// local.settings.json: {"Values": {"Name": "value", ...}}; absent means no settings.
+// local.settings.json: {"Values": {"Name": "value", ...}}; absent means no settings. A variable already in the
+// environment wins over the file, as with func start, so a one-off `Name=value ./run` needs no edit.
 static Dictionary<string, string> ReadValues(string path)
 {
     var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -64,7 +66,7 @@ static Dictionary<string, string> ReadValues(string path)
     using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
     if (document.RootElement.TryGetProperty("Values", out var section))
     {
-        foreach (var setting in section.EnumerateObject())
+        foreach (var setting in section.EnumerateObject().Where(s => Environment.GetEnvironmentVariable(s.Name) is null))
         {
             values[setting.Name] = setting.Value.ToString();
         }

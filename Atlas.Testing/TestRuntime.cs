@@ -5,17 +5,17 @@ using Atlas.Testing.Sample;
 namespace Atlas.Testing;
 
 /// <summary>
-/// One "process" of the app without its HTTP server: the same services, on the test Azurite under a prefix of
-/// its own, with a manual clock. Tests drive its triggers by hand. Two of them over the same prefix are two
-/// processes sharing storage; a new one over a crashed one's prefix is a restart.
+/// One "process" of the app without a Functions host: the same services, on the test Azurite under a prefix of its
+/// own, with a manual clock. Tests drive its triggers by hand (<see cref="Triggers"/>). Two of them over the same
+/// prefix are two processes sharing storage; a new one over a crashed one's prefix is a restart.
 /// </summary>
 public sealed class TestRuntime : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly IHost _host;
 
-    private TestRuntime(WebApplication app, string prefix, ManualClock clock)
+    private TestRuntime(IHost host, string prefix, ManualClock clock)
     {
-        _app = app;
+        _host = host;
         Prefix = prefix;
         Clock = clock;
     }
@@ -24,7 +24,7 @@ public sealed class TestRuntime : IAsyncDisposable
 
     public ManualClock Clock { get; }
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => _host.Services;
 
     public Lifecycle<JobState, JobCommand> Jobs => Services.GetRequiredService<Lifecycle<JobState, JobCommand>>();
 
@@ -41,26 +41,29 @@ public sealed class TestRuntime : IAsyncDisposable
     {
         prefix ??= Azurite.NewPrefix();
         clock ??= new ManualClock();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(TestSettings.For(prefix));
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
-        builder.AddAtlas();
+        builder.Services.AddAtlasServices(builder.Configuration, builder.Environment);
+        builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));
+        builder.Services.AddSingleton<QueuePump>();
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddSampleJobs(deliveries);
         configure?.Invoke(builder.Services);
-        var app = builder.Build();
+        var host = builder.Build();
 
-        // Start only the app's own start-up work, not the web server.
-        foreach (var service in app.Services.GetServices<IHostedService>().Where(s => s is StorageInitializer or SampleJobs.ReceiptsTable))
+        // Only the app's own start-up work.
+        await host.Services.GetServices<IHostedService>().OfType<StorageInitializer>().Single().StartingAsync(CancellationToken.None);
+        foreach (var service in host.Services.GetServices<IHostedService>().OfType<SampleJobs.ReceiptsTable>())
         {
             await service.StartAsync(CancellationToken.None);
         }
 
-        return new TestRuntime(app, prefix, clock);
+        return new TestRuntime(host, prefix, clock);
     }
 
     public Task<int> ScanAsync() => Triggers.ScanAsync(Services);
@@ -69,5 +72,15 @@ public sealed class TestRuntime : IAsyncDisposable
 
     public Task DrainAsync() => Triggers.DrainAsync(Services);
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+        else
+        {
+            _host.Dispose();
+        }
+    }
 }

@@ -1,9 +1,8 @@
-using Atlas.Functions.Hosting;
-
 namespace Atlas.Testing;
 
-/// <summary>The settings every test app runs with: the test Azurite, its own name prefix, triggers off, fixed
-/// test keys, one platform admin phone, and rate limits out of the way (the rate-limit tests lower them).</summary>
+/// <summary>The settings every test app runs with: the test Azurite, its own name prefix, fixed test keys, one
+/// platform admin phone, schedules the host can read, and rate limits out of the way (the rate-limit tests lower
+/// them).</summary>
 public static class TestSettings
 {
     public const string PlatformAdminPhone = "+447700900000";
@@ -13,12 +12,12 @@ public static class TestSettings
     public const string StripeKey = "sk_test_atlas_fake";
     public const string WebhookSecret = "whsec_atlas_fake";
 
-    public static Dictionary<string, string?> For(string prefix, HostingMode mode = HostingMode.Standalone) => new()
+    public static Dictionary<string, string?> For(string prefix) => new()
     {
-        [AtlasServices.StorageSetting] = Azurite.ConnectionString,
-        [AtlasServices.NamePrefixSetting] = prefix,
-        ["Hosting:Mode"] = mode.ToString(),
-        ["Hosting:RunTriggers"] = "false",
+        ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+        ["Storage:NamePrefix"] = prefix,
+        ["Lifecycles:TimerScanSchedule"] = "*/1 * * * * *",
+        ["Settlement:Schedule"] = "0 0 0 * * *",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Auth:SigningKeys:0:Id"] = SigningKeyId,
         ["Auth:SigningKeys:0:Secret"] = SigningSecret,

@@ -25,3 +25,29 @@ public sealed record Access
 
     public bool Allows(Role role) => IsAnonymous || Roles.Contains(role);
 }
+
+/// <summary>Who may call an HTTP function, declared on its method; the access middleware enforces it and the OpenAPI
+/// document shows it. A function without one is refused to everyone.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public abstract class AccessAttribute : Attribute
+{
+    public abstract Access Access { get; }
+}
+
+/// <summary>Open to anyone, signed in or not (sign-in itself, webhooks, health).</summary>
+public sealed class AnyoneAttribute : AccessAttribute
+{
+    public override Access Access => Access.Anyone;
+}
+
+/// <summary>Any signed-in caller, whatever their role.</summary>
+public sealed class SignedInAttribute : AccessAttribute
+{
+    public override Access Access => Access.SignedIn;
+}
+
+/// <summary>Signed-in callers holding one of these roles.</summary>
+public sealed class RolesAttribute(params Role[] roles) : AccessAttribute
+{
+    public override Access Access { get; } = Access.For(roles);
+}

@@ -1,56 +1,61 @@
+using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
 
 namespace Atlas.Functions.Auth;
 
 /// <summary>
-/// Authenticates the bearer token, then authorises by the endpoint's <see cref="Access"/>: 401 without a valid
-/// token, 403 with the wrong role. An /api endpoint that declares no access is refused: deny by default.
+/// Worker middleware around every HTTP function: authenticates the bearer token, then authorises by the function's
+/// declared access: 401 without a valid token, 403 with the wrong role. A function that declares no access is
+/// refused: deny by default. The caller is put on the invocation for the function's <see cref="Caller"/> parameter.
 /// </summary>
-public sealed class AccessControl(RequestDelegate next, AccessTokens tokens, ILogger<AccessControl> logger)
+public sealed class AccessControl(FunctionIndex functions, AccessTokens tokens, ILogger<AccessControl> logger) : IFunctionsWorkerMiddleware
 {
-    public async Task InvokeAsync(HttpContext context)
+    private static readonly object CallerKey = typeof(Caller);
+
+    public static Caller? CallerOf(FunctionContext context) => context.Items.TryGetValue(CallerKey, out var caller) ? caller as Caller : null;
+
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
-        var endpoint = context.GetEndpoint();
-        var access = endpoint?.Metadata.GetMetadata<Access>();
-        if (access is null && (endpoint is not RouteEndpoint || !context.Request.Path.StartsWithSegments(Hosting.AtlasApp.RoutePrefix)))
+        if (functions.FindHttp(context.FunctionDefinition.Name) is not { } function || context.GetHttpContext() is not { } http)
         {
-            // No route (404 follows), the router's 405, or the Functions host's invocation endpoints (not under /api).
             await next(context);
             return;
         }
 
-        if (access is null)
+        if (function.Access is not { } access)
         {
-            logger.LogError("Endpoint {Endpoint} declares no access rule; refused", endpoint?.DisplayName);
-            await Problems.Forbidden("This endpoint is not open to anyone.").ExecuteAsync(context);
+            logger.LogError("Function {Function} declares no access rule; refused", function.Name);
+            context.Answer(Problems.Forbidden("This endpoint is not open to anyone."));
             return;
         }
 
-        // Open routes do not look at the token at all: an app refreshing with its expired access token still
+        // Open functions do not look at the token at all: an app refreshing with its expired access token still
         // attached must not be turned away.
         if (!access.IsAnonymous)
         {
-            var header = context.Request.Headers.Authorization.ToString();
+            var header = http.Request.Headers.Authorization.ToString();
             if (header.Length == 0)
             {
-                await Problems.Unauthorized("missing-token", "Sign in and send the access token as 'Authorization: Bearer …'.").ExecuteAsync(context);
+                context.Answer(Problems.Unauthorized("missing-token", "Sign in and send the access token as 'Authorization: Bearer …'."));
                 return;
             }
 
             if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                 || await tokens.ValidateAsync(header["Bearer ".Length..].Trim()) is not { } caller)
             {
-                await Problems.Unauthorized("invalid-token", "The access token is not valid; refresh it or sign in again.").ExecuteAsync(context);
+                context.Answer(Problems.Unauthorized("invalid-token", "The access token is not valid; refresh it or sign in again."));
                 return;
             }
 
             if (!access.Allows(caller.Role))
             {
-                await Problems.Forbidden("Your role does not allow this.").ExecuteAsync(context);
+                context.Answer(Problems.Forbidden("Your role does not allow this."));
                 return;
             }
 
-            context.Features.Set(caller);
+            context.Items[CallerKey] = caller;
         }
 
         await next(context);

@@ -14,15 +14,11 @@ public static class AuthServices
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<SignInCodes>();
         services.AddSingleton<SessionIssuer>();
-        services.AddRateLimits(configuration);
 
         services.AddLifecycle(new ChallengeDecider());
         services.AddLifecycle(new AccountDecider());
         services.AddLifecycle(new SessionDecider());
         services.AddEffect<SendSignInCode, SignInCodeDelivery>("auth.send-sign-in-code", NotificationServices.Queue);
-
-        services.AddFunctions(SignInFunctions.Declare);
-        services.AddFunctions(SessionFunctions.Declare);
 
         return services;
     }

@@ -1,57 +1,75 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
+using Atlas.Functions.Functions;
+using Atlas.Functions.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
 
 namespace Atlas.Functions.Auth;
 
 /// <summary>
-/// Request rate limits (ASP.NET Core's limiter, fixed windows, in this process): sign-in routes per client IP,
-/// location updates per signed-in user. Over the limit → 429 problem+json with Retry-After.
+/// Worker middleware for the functions that declare a <see cref="RateLimitAttribute"/>: fixed windows in this process,
+/// sign-in per client address (<see cref="ClientAddress"/>), location reports per signed-in user. Over the limit → 429
+/// problem+json with Retry-After. Settings: <c>RateLimits:{policy}:PermitLimit</c> and <c>…:Window</c>.
 /// </summary>
-public static class RateLimits
+public sealed class RateLimits : IFunctionsWorkerMiddleware, IDisposable
 {
     public const string SignIn = "sign-in";
     public const string Location = "location";
     public const string Section = "RateLimits";
 
-    public static IServiceCollection AddRateLimits(this IServiceCollection services, IConfiguration configuration)
+    private readonly FunctionIndex _functions;
+    private readonly ClientAddress _clients;
+    private readonly Dictionary<string, PartitionedRateLimiter<string>> _limiters;
+
+    public RateLimits(FunctionIndex functions, ClientAddress clients, IConfiguration configuration)
     {
-        var signIn = Window(configuration, SignIn, permits: 30);
-        var location = Window(configuration, Location, permits: 12);
-        return services.AddRateLimiter(o =>
+        _functions = functions;
+        _clients = clients;
+        _limiters = new()
         {
-            o.AddPolicy(SignIn, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => signIn));
-            o.AddPolicy(Location, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Features.Get<Caller>()?.UserId ?? "anonymous", _ => location));
-            o.OnRejected = async (rejected, ct) =>
-            {
-                var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-                    ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-                    : 1;
-                var response = rejected.HttpContext.Response;
-                response.StatusCode = StatusCodes.Status429TooManyRequests;
-                response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await Results.Problem(
-                    statusCode: StatusCodes.Status429TooManyRequests,
-                    title: "Too many requests.",
-                    detail: $"Slow down: try again in {seconds} s.",
-                    type: "https://atlas.dev/problems/rate-limited",
-                    extensions: new Dictionary<string, object?> { ["code"] = "rate-limited", ["retryAfter"] = seconds })
-                    .ExecuteAsync(rejected.HttpContext);
-            };
-        });
+            [SignIn] = Limiter(configuration, SignIn, permits: 30),
+            [Location] = Limiter(configuration, Location, permits: 12),
+        };
     }
 
-    /// <summary>RateLimits:{policy}:PermitLimit requests per RateLimits:{policy}:Window.</summary>
-    private static FixedWindowRateLimiterOptions Window(IConfiguration configuration, string policy, int permits)
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        if (_functions.FindHttp(context.FunctionDefinition.Name) is not { RateLimit: { } policy } || context.GetHttpContext() is not { } http)
+        {
+            await next(context);
+            return;
+        }
+
+        var partition = policy == Location ? AccessControl.CallerOf(context)?.UserId ?? "anonymous" : _clients.Of(http.Request);
+        using var lease = _limiters[policy].AttemptAcquire(partition);
+        if (!lease.IsAcquired)
+        {
+            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+            context.Answer(Problems.TooManyRequests(new Atlas.Core.Common.Rejection("rate-limited", $"Slow down: try again in {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} s."), retryAfter));
+            return;
+        }
+
+        await next(context);
+    }
+
+    public void Dispose()
+    {
+        foreach (var limiter in _limiters.Values)
+        {
+            limiter.Dispose();
+        }
+    }
+
+    private static PartitionedRateLimiter<string> Limiter(IConfiguration configuration, string policy, int permits)
     {
         var section = configuration.GetSection(Section).GetSection(policy);
-        return new FixedWindowRateLimiterOptions
+        var window = new FixedWindowRateLimiterOptions
         {
             PermitLimit = section.GetValue("PermitLimit", permits),
             Window = section.GetValue("Window", TimeSpan.FromMinutes(1)),
             QueueLimit = 0,
             AutoReplenishment = true,
         };
+        return PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => window));
     }
 }

@@ -1,23 +1,22 @@
 using Atlas.Core.Auth;
 using Atlas.Functions.Common;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Auth;
 
 /// <summary>Refresh (rotating), log out (the whole family), and who am I.</summary>
 public static class SessionFunctions
 {
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Http("RefreshSession", "POST", "auth/refresh", Access.Anyone, RefreshAsync, RateLimits.SignIn)
-        .Http("Logout", "POST", "auth/logout", Access.Anyone, LogoutAsync, RateLimits.SignIn)
-        .Http("GetMe", "GET", "me", Access.SignedIn, GetMeAsync);
-
     public sealed record RefreshRequest(string? RefreshToken);
 
-    private static async Task<IResult> RefreshAsync(
-        RefreshRequest request,
+    [Function("RefreshSession")]
+    [Anyone]
+    [RateLimit(RateLimits.SignIn)]
+    public static async Task<IResult> RefreshAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/refresh")] HttpRequest http,
+        [Body] RefreshRequest request,
         Lifecycle<Session, SessionCommand> sessions,
         SessionIssuer issuer,
         RandomSource random,
@@ -50,7 +49,10 @@ public static class SessionFunctions
             "refresh-token-reused", "This refresh token was already used, so every session of this sign-in is now ended.");
     }
 
-    private static async Task<IResult> LogoutAsync(RefreshRequest request, Lifecycle<Session, SessionCommand> sessions, CancellationToken ct)
+    [Function("Logout")]
+    [Anyone]
+    [RateLimit(RateLimits.SignIn)]
+    public static async Task<IResult> LogoutAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequest http, [Body] RefreshRequest request, Lifecycle<Session, SessionCommand> sessions, CancellationToken ct)
     {
         if (!RefreshToken.TryParse(request.RefreshToken, out var presented))
         {
@@ -67,7 +69,9 @@ public static class SessionFunctions
     }
 
     /// <summary>The caller as the account stands now (a role given since the token was issued shows here).</summary>
-    private static async Task<IResult> GetMeAsync(Caller caller, Lifecycle<Account, AccountCommand> accounts, SessionIssuer issuer, CancellationToken ct)
+    [Function("GetMe")]
+    [SignedIn]
+    public static async Task<IResult> GetMeAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest http, Caller caller, Lifecycle<Account, AccountCommand> accounts, SessionIssuer issuer, CancellationToken ct)
     {
         var phone = PhoneNumber.FromStored(caller.Phone);
         var (account, _) = await accounts.GetAsync(phone.Digits, ct);

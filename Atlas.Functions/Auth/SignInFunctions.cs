@@ -1,8 +1,8 @@
 using Atlas.Core.Auth;
 using Atlas.Functions.Common;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Auth;
 
@@ -12,11 +12,6 @@ namespace Atlas.Functions.Auth;
 /// </summary>
 public static class SignInFunctions
 {
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Http("StartSignIn", "POST", "auth/otp", Access.Anyone, StartAsync, RateLimits.SignIn)
-        .Http("ResendSignInCode", "POST", "auth/otp/resend", Access.Anyone, ResendAsync, RateLimits.SignIn)
-        .Http("VerifySignInCode", "POST", "auth/otp/verify", Access.Anyone, VerifyAsync, RateLimits.SignIn);
-
     public sealed record StartRequest(string? Phone);
 
     public sealed record ResendRequest(string? ChallengeId);
@@ -25,8 +20,12 @@ public static class SignInFunctions
 
     public sealed record ChallengeResponse(string ChallengeId, DateTimeOffset ExpiresAt, DateTimeOffset ResendAfter);
 
-    private static async Task<IResult> StartAsync(
-        StartRequest request,
+    [Function("StartSignIn")]
+    [Anyone]
+    [RateLimit(RateLimits.SignIn)]
+    public static async Task<IResult> StartAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp")] HttpRequest http,
+        [Body] StartRequest request,
         Lifecycle<Account, AccountCommand> accounts,
         Lifecycle<Challenge, ChallengeCommand> challenges,
         ChallengeDecider rules,
@@ -60,8 +59,12 @@ public static class SignInFunctions
         return Problems.For(started, r => Results.Accepted(value: Describe(challengeId, (PendingChallenge)r.State, rules)));
     }
 
-    private static async Task<IResult> ResendAsync(
-        ResendRequest request, Lifecycle<Challenge, ChallengeCommand> challenges, ChallengeDecider rules, SignInCodes codes, TimeProvider clock, CancellationToken ct)
+    [Function("ResendSignInCode")]
+    [Anyone]
+    [RateLimit(RateLimits.SignIn)]
+    public static async Task<IResult> ResendAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp/resend")] HttpRequest http,
+        [Body] ResendRequest request, Lifecycle<Challenge, ChallengeCommand> challenges, ChallengeDecider rules, SignInCodes codes, TimeProvider clock, CancellationToken ct)
     {
         if (!IsChallengeId(request.ChallengeId))
         {
@@ -81,8 +84,12 @@ public static class SignInFunctions
         };
     }
 
-    private static async Task<IResult> VerifyAsync(
-        VerifyRequest request,
+    [Function("VerifySignInCode")]
+    [Anyone]
+    [RateLimit(RateLimits.SignIn)]
+    public static async Task<IResult> VerifyAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp/verify")] HttpRequest http,
+        [Body] VerifyRequest request,
         Lifecycle<Challenge, ChallengeCommand> challenges,
         ChallengeDecider rules,
         Lifecycle<Account, AccountCommand> accounts,

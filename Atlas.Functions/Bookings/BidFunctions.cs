@@ -5,28 +5,25 @@ using Atlas.Core.Common;
 using Atlas.Core.Drivers;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Companies;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Bookings;
 
 /// <summary>Drivers bid on open bookings: one sealed bid each, replaced or withdrawn until the window closes.</summary>
 public static class BidFunctions
 {
-    private static readonly Access Drivers = Access.For(Role.Driver);
-
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Http("PlaceBid", "POST", "bookings/{bookingId}/bids", Drivers, PlaceAsync)
-        .Http("WithdrawBid", "DELETE", "bookings/{bookingId}/bids/mine", Drivers, WithdrawAsync);
-
     public sealed record BidRequest(long? Amount);
 
     public sealed record BidResponse(string BookingId, long Amount, string Currency, DateTimeOffset PlacedAt, DateTimeOffset ClosesAt);
 
-    private static async Task<IResult> PlaceAsync(
+    [Function("PlaceBid")]
+    [Roles(Role.Driver)]
+    public static async Task<IResult> PlaceAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bookings/{bookingId}/bids")] HttpRequest http,
         string bookingId,
-        BidRequest request,
+        [Body] BidRequest request,
         Caller caller,
         CompanyStore companies,
         Lifecycle<Booking, BookingCommand> bookings,
@@ -72,7 +69,10 @@ public static class BidFunctions
         };
     }
 
-    private static async Task<IResult> WithdrawAsync(
+    [Function("WithdrawBid")]
+    [Roles(Role.Driver)]
+    public static async Task<IResult> WithdrawAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "bookings/{bookingId}/bids/mine")] HttpRequest http,
         string bookingId, Caller caller, Lifecycle<Booking, BookingCommand> bookings, CancellationToken ct)
     {
         if (!LifecycleKeys.IsValidId(bookingId))

@@ -7,25 +7,19 @@ using Atlas.Core.Rides;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Common;
 using Atlas.Functions.Companies;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Payments;
 using Atlas.Functions.Quotes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Bookings;
 
 /// <summary>Book from a quote (which opens its bid window), list and read bookings, cancel one.</summary>
 public static class BookingFunctions
 {
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Http("CreateBooking", "POST", "bookings", QuoteFunctions.Bookers, CreateAsync)
-        .Http("ListBookings", "GET", "bookings", Access.SignedIn, ListAsync)
-        .Http("GetBooking", "GET", "bookings/{bookingId}", Access.SignedIn, GetAsync)
-        .Http("CancelBooking", "POST", "bookings/{bookingId}/cancel", Access.For(Role.Rider, Role.Dispatcher, Role.CompanyAdmin), CancelAsync);
-
     public sealed record BookingRequest(string? QuoteId, int? Seats, int? Kg);
 
     public sealed record CancelRequest(RiderCancelReason? Reason);
@@ -43,9 +37,12 @@ public static class BookingFunctions
 
     public static Rejection PaymentMethodRequired { get; } = new("payment-method-required", "Add a card first: PUT /api/me/payment-method.");
 
-    private static async Task<IResult> CreateAsync(
-        BookingRequest request,
-        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+    [Function("CreateBooking")]
+    [Roles(Role.Rider, Role.Dispatcher)]
+    public static async Task<IResult> CreateAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bookings")] HttpRequest http,
+        [Body] BookingRequest request,
+        [IdempotencyKey] string? idempotencyKey,
         Caller caller,
         QuoteTokens quotes,
         IdempotencyKeys keys,
@@ -126,7 +123,10 @@ public static class BookingFunctions
             $"/api/bookings/{bookingId}", BookingViews.Show(r.State, BookingViewer.Booker, caller)));
     }
 
-    private static async Task<IResult> ListAsync(
+    [Function("ListBookings")]
+    [SignedIn]
+    public static async Task<IResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bookings")] HttpRequest http,
         string? after, int? limit, Caller caller, BookingIndex index, Lifecycle<Booking, BookingCommand> bookings, CancellationToken ct)
     {
         if (!Paging.TryRead(after, limit, out var paging, out var problem))
@@ -148,14 +148,19 @@ public static class BookingFunctions
         return Results.Ok(new Page<BookingView>(items, page.Next));
     }
 
-    private static async Task<IResult> GetAsync(string bookingId, Caller caller, Lifecycle<Booking, BookingCommand> bookings, CancellationToken ct) =>
+    [Function("GetBooking")]
+    [SignedIn]
+    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bookings/{bookingId}")] HttpRequest http, string bookingId, Caller caller, Lifecycle<Booking, BookingCommand> bookings, CancellationToken ct) =>
         await FindAsync(bookingId, caller, bookings, ct) is { } found
             ? Results.Ok(BookingViews.Show(found.Booking, found.Viewer, caller))
             : Problems.NotFound($"Booking '{bookingId}'");
 
-    private static async Task<IResult> CancelAsync(
+    [Function("CancelBooking")]
+    [Roles(Role.Rider, Role.Dispatcher, Role.CompanyAdmin)]
+    public static async Task<IResult> CancelAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bookings/{bookingId}/cancel")] HttpRequest http,
         string bookingId,
-        CancelRequest request,
+        [Body] CancelRequest request,
         Caller caller,
         Lifecycle<Booking, BookingCommand> bookings,
         Lifecycle<Ride, RideCommand> rides,

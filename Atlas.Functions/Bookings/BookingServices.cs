@@ -23,8 +23,6 @@ public static class BookingServices
         services.AddEffect<InviteDrivers, DriverInvitations>("booking.invite-drivers", NotificationServices.Queue);
         services.AddEffect<AwardRide, RideAwards>("booking.award-ride");
         services.AddEffect<RecallRide, RideRecalls>("booking.recall-ride");
-        services.AddFunctions(BookingFunctions.Declare);
-        services.AddFunctions(BidFunctions.Declare);
         return services;
     }
 }

@@ -2,30 +2,28 @@ using Atlas.Core.Auth;
 using Atlas.Core.Companies;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Common;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Companies;
 
 /// <summary>Platform admins create companies (with their first admin); members read their own company.</summary>
 public static class CompanyFunctions
 {
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Http("CreateCompany", "POST", "companies", Access.For(Role.PlatformAdmin), CreateAsync)
-        .Http("GetCompany", "GET", "companies/{companyId}",
-            Access.For(Role.PlatformAdmin, Role.CompanyAdmin, Role.Dispatcher, Role.Driver), GetAsync);
-
     public sealed record CreateRequest(string? Name, string? AdminPhone);
 
     public sealed record CompanyResponse(string Id, string Name, DateTimeOffset CreatedAt);
 
     public sealed record CreatedResponse(string Id, string Name, DateTimeOffset CreatedAt, MemberFunctions.MemberResponse Admin);
 
-    private static async Task<IResult> CreateAsync(
-        CreateRequest request,
-        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+    [Function("CreateCompany")]
+    [Roles(Role.PlatformAdmin)]
+    public static async Task<IResult> CreateAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "companies")] HttpRequest http,
+        [Body] CreateRequest request,
+        [IdempotencyKey] string? idempotencyKey,
         Caller caller,
         CompanyStore companies,
         Lifecycle<Account, AccountCommand> accounts,
@@ -94,7 +92,9 @@ public static class CompanyFunctions
         $"/api/companies/{company.Id}",
         new CreatedResponse(company.Id, company.Name, company.CreatedAt, MemberFunctions.MemberResponse.From(admin)));
 
-    private static async Task<IResult> GetAsync(string companyId, Caller caller, CompanyStore companies, CancellationToken ct)
+    [Function("GetCompany")]
+    [Roles(Role.PlatformAdmin, Role.CompanyAdmin, Role.Dispatcher, Role.Driver)]
+    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}")] HttpRequest http, string companyId, Caller caller, CompanyStore companies, CancellationToken ct)
     {
         var visible = caller.Role == Role.PlatformAdmin || await companies.IsCurrentMemberAsync(caller, companyId, ct);
         return visible && LifecycleKeys.IsValidId(companyId) && await companies.FindAsync(companyId, ct) is { } company

@@ -1,32 +1,34 @@
 using Atlas.Core.Auth;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Bookings;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Companies;
 
 /// <summary>A company's own settings: so far, how long the bookings its dispatchers make stay open for bids.</summary>
 public static class CompanySettingsFunctions
 {
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Http("GetCompanySettings", "GET", "companies/{companyId}/settings", Access.For(Role.CompanyAdmin, Role.Dispatcher), GetAsync)
-        .Http("UpdateCompanySettings", "PUT", "companies/{companyId}/settings", Access.For(Role.CompanyAdmin), UpdateAsync);
-
     public sealed record SettingsRequest(int? BidWindowSeconds);
 
     /// <param name="BidWindowSeconds">The window in force (the company's, or the default).</param>
     public sealed record SettingsResponse(int BidWindowSeconds, bool IsDefault);
 
-    private static async Task<IResult> GetAsync(
+    [Function("GetCompanySettings")]
+    [Roles(Role.CompanyAdmin, Role.Dispatcher)]
+    public static async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/settings")] HttpRequest http,
         string companyId, Caller caller, CompanyStore companies, IOptions<BookingOptions> options, CancellationToken ct) =>
         await companies.IsCurrentMemberAsync(caller, companyId, ct) && await companies.FindAsync(companyId, ct) is { } company
             ? Results.Ok(Describe(company.BidWindowSeconds, options.Value))
             : Problems.NotFound($"Company '{companyId}'");
 
-    private static async Task<IResult> UpdateAsync(
-        string companyId, SettingsRequest request, Caller caller, CompanyStore companies, IOptions<BookingOptions> options, CancellationToken ct)
+    [Function("UpdateCompanySettings")]
+    [Roles(Role.CompanyAdmin)]
+    public static async Task<IResult> UpdateAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "companies/{companyId}/settings")] HttpRequest http,
+        string companyId, [Body] SettingsRequest request, Caller caller, CompanyStore companies, IOptions<BookingOptions> options, CancellationToken ct)
     {
         if (!await companies.IsCurrentMemberAsync(caller, companyId, ct))
         {

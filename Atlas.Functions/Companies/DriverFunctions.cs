@@ -2,27 +2,15 @@ using Atlas.Core.Auth;
 using Atlas.Core.Common;
 using Atlas.Core.Companies;
 using Atlas.Functions.Auth;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Companies;
 
 /// <summary>Drivers keep their own profile, availability and location; admins and dispatchers see their company's.</summary>
 public static class DriverFunctions
 {
-    private static readonly Access Drivers = Access.For(Role.Driver);
-    private static readonly Access Staff = Access.For(Role.CompanyAdmin, Role.Dispatcher);
-
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Http("ListDrivers", "GET", "companies/{companyId}/drivers", Staff, ListAsync)
-        .Http("GetDriver", "GET", "companies/{companyId}/drivers/{driverId}", Staff, GetAsync)
-        .Http("GetMyDriverProfile", "GET", "drivers/me", Drivers, GetMineAsync)
-        .Http("UpdateMyDriverProfile", "PUT", "drivers/me", Drivers, UpdateMineAsync)
-        .Http("SetMyAvailability", "PUT", "drivers/me/availability", Drivers, SetAvailabilityAsync)
-        .Http("ReportMyLocation", "POST", "drivers/me/location", Drivers, ReportLocationAsync, RateLimits.Location)
-        .Http("SetMyPayoutAccount", "PUT", "drivers/me/payout-account", Drivers, SetPayoutAccountAsync);
-
     public sealed record ProfileRequest(string? Name, string? LicenceNumber, string? VehicleId);
 
     public sealed record AvailabilityRequest(bool? Available);
@@ -32,21 +20,31 @@ public static class DriverFunctions
     /// <param name="AccountId">The driver's Stripe connected account (acct_…), where settlement pays them.</param>
     public sealed record PayoutAccountRequest(string? AccountId);
 
-    private static Task<IResult> ListAsync(
+    [Function("ListDrivers")]
+    [Roles(Role.CompanyAdmin, Role.Dispatcher)]
+    public static Task<IResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/drivers")] HttpRequest http,
         string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct) =>
         CompanyLists.PageAsync(
             companyId, after, limit, caller, companies, p => companies.ListDriversAsync(companyId, p.After, p.Limit, ct), d => d, ct);
 
-    private static async Task<IResult> GetAsync(string companyId, string driverId, Caller caller, CompanyStore companies, CancellationToken ct) =>
+    [Function("GetDriver")]
+    [Roles(Role.CompanyAdmin, Role.Dispatcher)]
+    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/drivers/{driverId}")] HttpRequest http, string companyId, string driverId, Caller caller, CompanyStore companies, CancellationToken ct) =>
         await companies.IsCurrentMemberAsync(caller, companyId, ct) && LifecycleKeys.IsValidId(driverId) && await companies.FindDriverAsync(companyId, driverId, ct) is { } driver
             ? Results.Ok(driver)
             : Problems.NotFound($"Driver '{driverId}'");
 
-    private static async Task<IResult> GetMineAsync(Caller caller, CompanyStore companies, CancellationToken ct) =>
+    [Function("GetMyDriverProfile")]
+    [Roles(Role.Driver)]
+    public static async Task<IResult> GetMineAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "drivers/me")] HttpRequest http, Caller caller, CompanyStore companies, CancellationToken ct) =>
         await FindMineAsync(caller, companies, ct) is { } driver ? Results.Ok(driver) : MissingProfile();
 
-    private static async Task<IResult> UpdateMineAsync(
-        ProfileRequest request, Caller caller, CompanyStore companies, DriverLocator locator, CancellationToken ct)
+    [Function("UpdateMyDriverProfile")]
+    [Roles(Role.Driver)]
+    public static async Task<IResult> UpdateMineAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "drivers/me")] HttpRequest http,
+        [Body] ProfileRequest request, Caller caller, CompanyStore companies, DriverLocator locator, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var name = ProfileText.Name(request.Name);
@@ -101,8 +99,11 @@ public static class DriverFunctions
         return await SaveAsync(caller, updated, changes, companies, locator, ct) ? Results.Ok(updated) : MissingProfile();
     }
 
-    private static async Task<IResult> SetAvailabilityAsync(
-        AvailabilityRequest request, Caller caller, CompanyStore companies, DriverLocator locator, CancellationToken ct)
+    [Function("SetMyAvailability")]
+    [Roles(Role.Driver)]
+    public static async Task<IResult> SetAvailabilityAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "drivers/me/availability")] HttpRequest http,
+        [Body] AvailabilityRequest request, Caller caller, CompanyStore companies, DriverLocator locator, CancellationToken ct)
     {
         if (request.Available is not { } available)
         {
@@ -125,8 +126,12 @@ public static class DriverFunctions
             : MissingProfile();
     }
 
-    private static async Task<IResult> ReportLocationAsync(
-        LocationRequest request, Caller caller, CompanyStore companies, DriverLocator locator, TimeProvider clock, CancellationToken ct)
+    [Function("ReportMyLocation")]
+    [Roles(Role.Driver)]
+    [RateLimit(RateLimits.Location)]
+    public static async Task<IResult> ReportLocationAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "drivers/me/location")] HttpRequest http,
+        [Body] LocationRequest request, Caller caller, CompanyStore companies, DriverLocator locator, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (Coordinates.Read(request.Lat, request.Lng, "", errors) is not { } point)
@@ -177,7 +182,9 @@ public static class DriverFunctions
     private static async Task<Driver?> FindMineAsync(Caller caller, CompanyStore companies, CancellationToken ct) =>
         caller is { CompanyId: { } company, MemberId: { } member } ? await companies.FindDriverAsync(company, member, ct) : null;
 
-    private static async Task<IResult> SetPayoutAccountAsync(PayoutAccountRequest request, Caller caller, CompanyStore companies, CancellationToken ct)
+    [Function("SetMyPayoutAccount")]
+    [Roles(Role.Driver)]
+    public static async Task<IResult> SetPayoutAccountAsync([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "drivers/me/payout-account")] HttpRequest http, [Body] PayoutAccountRequest request, Caller caller, CompanyStore companies, CancellationToken ct)
     {
         if (request.AccountId is not { Length: >= 8 and <= 64 } account || !account.StartsWith("acct_", StringComparison.Ordinal)
             || !account[5..].All(char.IsAsciiLetterOrDigit))

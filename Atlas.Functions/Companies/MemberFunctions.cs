@@ -2,24 +2,16 @@ using Atlas.Core.Auth;
 using Atlas.Core.Common;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Common;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Companies;
 
 /// <summary>A company admin adds members by phone with a role, lists them and removes them.</summary>
 public static class MemberFunctions
 {
-    private static readonly Access Admins = Access.For(Role.CompanyAdmin);
-
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Http("ListMembers", "GET", "companies/{companyId}/members", Admins, ListAsync)
-        .Http("AddMember", "POST", "companies/{companyId}/members", Admins, AddAsync)
-        .Http("GetMember", "GET", "companies/{companyId}/members/{memberId}", Admins, GetAsync)
-        .Http("RemoveMember", "DELETE", "companies/{companyId}/members/{memberId}", Admins, RemoveAsync);
-
     public sealed record AddRequest(string? Phone, Role? Role);
 
     public sealed record MemberResponse(string Id, string Phone, Role Role, DateTimeOffset AddedAt)
@@ -27,15 +19,21 @@ public static class MemberFunctions
         public static MemberResponse From(Member member) => new(member.Id, member.Phone, member.Role, member.AddedAt);
     }
 
-    private static Task<IResult> ListAsync(
+    [Function("ListMembers")]
+    [Roles(Role.CompanyAdmin)]
+    public static Task<IResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/members")] HttpRequest http,
         string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct) =>
         CompanyLists.PageAsync(
             companyId, after, limit, caller, companies, p => companies.ListMembersAsync(companyId, p.After, p.Limit, ct), MemberResponse.From, ct);
 
-    private static async Task<IResult> AddAsync(
+    [Function("AddMember")]
+    [Roles(Role.CompanyAdmin)]
+    public static async Task<IResult> AddAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "companies/{companyId}/members")] HttpRequest http,
         string companyId,
-        AddRequest request,
-        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        [Body] AddRequest request,
+        [IdempotencyKey] string? idempotencyKey,
         Caller caller,
         CompanyStore companies,
         Lifecycle<Account, AccountCommand> accounts,
@@ -101,12 +99,17 @@ public static class MemberFunctions
     private static IResult Created(string companyId, Member member) =>
         Results.Created($"/api/companies/{companyId}/members/{member.Id}", MemberResponse.From(member));
 
-    private static async Task<IResult> GetAsync(string companyId, string memberId, Caller caller, CompanyStore companies, CancellationToken ct) =>
+    [Function("GetMember")]
+    [Roles(Role.CompanyAdmin)]
+    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/members/{memberId}")] HttpRequest http, string companyId, string memberId, Caller caller, CompanyStore companies, CancellationToken ct) =>
         await FindAsync(companyId, memberId, caller, companies, ct) is { } member
             ? Results.Ok(MemberResponse.From(member))
             : Problems.NotFound($"Member '{memberId}'");
 
-    private static async Task<IResult> RemoveAsync(
+    [Function("RemoveMember")]
+    [Roles(Role.CompanyAdmin)]
+    public static async Task<IResult> RemoveAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "companies/{companyId}/members/{memberId}")] HttpRequest http,
         string companyId,
         string memberId,
         Caller caller,

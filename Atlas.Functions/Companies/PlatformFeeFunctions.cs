@@ -1,10 +1,10 @@
 using Atlas.Core.Auth;
 using Atlas.Core.Ledger;
 using Atlas.Functions.Auth;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Payments;
 using Microsoft.Extensions.Options;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Companies;
 
@@ -12,24 +12,22 @@ namespace Atlas.Functions.Companies;
 /// keeps the fee in force when it was assigned.</summary>
 public static class PlatformFeeFunctions
 {
-    private static readonly Access Admins = Access.For(Role.PlatformAdmin);
-
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Http("GetPlatformFee", "GET", "companies/{companyId}/platform-fee", Admins, GetAsync)
-        .Http("SetPlatformFee", "PUT", "companies/{companyId}/platform-fee", Admins, SetAsync);
-
     /// <param name="Percent">0 to 100, two decimals at most; null (with fixed null) goes back to the default.</param>
     /// <param name="Fixed">Minor units added per ride.</param>
     public sealed record FeeRequest(decimal? Percent, long? Fixed);
 
     public sealed record FeeView(decimal Percent, long Fixed, bool IsDefault);
 
-    private static async Task<IResult> GetAsync(string companyId, CompanyStore companies, IOptions<PaymentOptions> options, CancellationToken ct) =>
+    [Function("GetPlatformFee")]
+    [Roles(Role.PlatformAdmin)]
+    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/platform-fee")] HttpRequest http, string companyId, CompanyStore companies, IOptions<PaymentOptions> options, CancellationToken ct) =>
         await companies.FindAsync(companyId, ct) is { } company
             ? Results.Ok(View(company.Fee, options.Value))
             : Problems.NotFound($"Company '{companyId}'");
 
-    private static async Task<IResult> SetAsync(string companyId, FeeRequest request, CompanyStore companies, IOptions<PaymentOptions> options, CancellationToken ct)
+    [Function("SetPlatformFee")]
+    [Roles(Role.PlatformAdmin)]
+    public static async Task<IResult> SetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "companies/{companyId}/platform-fee")] HttpRequest http, string companyId, [Body] FeeRequest request, CompanyStore companies, IOptions<PaymentOptions> options, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.Percent is { } percent && !PaymentOptions.IsPercent(percent))

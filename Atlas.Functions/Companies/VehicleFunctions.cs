@@ -3,23 +3,16 @@ using Atlas.Core.Common;
 using Atlas.Core.Companies;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Common;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Companies;
 
 /// <summary>A company's vehicles: admins add and remove them, dispatchers and drivers see them.</summary>
 public static class VehicleFunctions
 {
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Http("ListVehicles", "GET", "companies/{companyId}/vehicles", Access.For(Role.CompanyAdmin, Role.Dispatcher), ListAsync)
-        .Http("AddVehicle", "POST", "companies/{companyId}/vehicles", Access.For(Role.CompanyAdmin), AddAsync)
-        .Http("GetVehicle", "GET", "companies/{companyId}/vehicles/{vehicleId}",
-            Access.For(Role.CompanyAdmin, Role.Dispatcher, Role.Driver), GetAsync)
-        .Http("RemoveVehicle", "DELETE", "companies/{companyId}/vehicles/{vehicleId}", Access.For(Role.CompanyAdmin), RemoveAsync);
-
     public sealed record CapacityRequest(int? Seats, int? Kg);
 
     public sealed record AddRequest(VehicleType? Type, CapacityRequest? Capacity, string? Plate);
@@ -29,15 +22,21 @@ public static class VehicleFunctions
         public static VehicleResponse From(Vehicle v) => new(v.Id, v.Type, v.Capacity, v.Plate, v.AddedAt);
     }
 
-    private static Task<IResult> ListAsync(
+    [Function("ListVehicles")]
+    [Roles(Role.CompanyAdmin, Role.Dispatcher)]
+    public static Task<IResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/vehicles")] HttpRequest http,
         string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct) =>
         CompanyLists.PageAsync(
             companyId, after, limit, caller, companies, p => companies.ListVehiclesAsync(companyId, p.After, p.Limit, ct), VehicleResponse.From, ct);
 
-    private static async Task<IResult> AddAsync(
+    [Function("AddVehicle")]
+    [Roles(Role.CompanyAdmin)]
+    public static async Task<IResult> AddAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "companies/{companyId}/vehicles")] HttpRequest http,
         string companyId,
-        AddRequest request,
-        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        [Body] AddRequest request,
+        [IdempotencyKey] string? idempotencyKey,
         Caller caller,
         CompanyStore companies,
         IdempotencyKeys keys,
@@ -94,12 +93,16 @@ public static class VehicleFunctions
     private static IResult Created(string companyId, Vehicle vehicle) =>
         Results.Created($"/api/companies/{companyId}/vehicles/{vehicle.Id}", VehicleResponse.From(vehicle));
 
-    private static async Task<IResult> GetAsync(string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct) =>
+    [Function("GetVehicle")]
+    [Roles(Role.CompanyAdmin, Role.Dispatcher, Role.Driver)]
+    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/vehicles/{vehicleId}")] HttpRequest http, string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct) =>
         await FindAsync(companyId, vehicleId, caller, companies, ct) is { } vehicle
             ? Results.Ok(VehicleResponse.From(vehicle))
             : Problems.NotFound($"Vehicle '{vehicleId}'");
 
-    private static async Task<IResult> RemoveAsync(string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct)
+    [Function("RemoveVehicle")]
+    [Roles(Role.CompanyAdmin)]
+    public static async Task<IResult> RemoveAsync([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "companies/{companyId}/vehicles/{vehicleId}")] HttpRequest http, string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct)
     {
         if (await FindAsync(companyId, vehicleId, caller, companies, ct) is not { } vehicle)
         {

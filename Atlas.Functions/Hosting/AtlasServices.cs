@@ -16,6 +16,8 @@ using Atlas.Functions.Queues;
 using Atlas.Functions.Quotes;
 using Atlas.Functions.Rides;
 using Atlas.Functions.Storage;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Atlas.Functions.Hosting;
@@ -23,43 +25,43 @@ namespace Atlas.Functions.Hosting;
 /// <summary>Everything Atlas.Functions registers: plain DI, concrete types, interfaces only for the ports.</summary>
 public static class AtlasServices
 {
-    public const string StorageSetting = FunctionMetadata.StorageConnectionSetting;
-    public const string StandalonePort = "7071";
-    public const long MaxRequestBodyBytes = 64 * 1024;
+    public const string StorageSetting = "AzureWebJobsStorage";
 
-    /// <summary>Put before every table and queue name (lower-case letters and digits), to share an account.</summary>
+    /// <summary>Put before every table and queue name (lower-case letters and digits), to share an account. Queue
+    /// triggers name their queues with it too (<c>%Storage:NamePrefix%effects</c>), so it is set, empty, in Azure.</summary>
     public const string NamePrefixSetting = "Storage:NamePrefix";
 
-    public static WebApplicationBuilder AddAtlas(this WebApplicationBuilder builder)
+    /// <summary>The worker: Atlas's services, the middleware around every function, and how parameters are bound.</summary>
+    public static FunctionsApplicationBuilder AddAtlas(this FunctionsApplicationBuilder builder)
     {
-        builder.Configuration.AddLocalSettings(Directory.GetCurrentDirectory());
-        ListenWhereTheHostExpects(builder);
+        builder.Services.AddAtlasServices(builder.Configuration, builder.Environment);
 
-        // No request of this API needs more than a few kilobytes; a huge body is refused before it is read.
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        // Outermost first: problem+json for whatever escapes, then log scopes, the size limit, who may call, how often,
+        // and the parameters read before the function runs.
+        builder.UseMiddleware<ProblemResponses>();
+        builder.UseMiddleware<InvocationScopes>();
+        builder.UseMiddleware<RequestSizeLimit>();
+        builder.UseMiddleware<AccessControl>();
+        builder.UseMiddleware<RateLimits>();
+        builder.UseMiddleware<RequestInputs>();
 
-        // One line per entry, with the scope (lifecycle, instance id, effect id) on it; framework chatter off.
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.IncludeScopes = true;
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
+        builder.Services.Configure<WorkerOptions>(o => o.InputConverters.RegisterAt<ServiceParameters>(0));
+
+        // The worker's own ASP.NET Core host: its request logging is the Functions host's job.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        return builder;
+    }
 
-        var services = builder.Services;
-        services.Configure<HostingOptions>(builder.Configuration.GetSection(HostingOptions.Section));
-        services.PostConfigure<HostingOptions>(o => o.Mode = HostingOptions.Detect(builder.Configuration));
-        services.Configure<LifecycleOptions>(builder.Configuration.GetSection(LifecycleOptions.Section));
-        services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));
-
+    /// <summary>The app's services, without the worker (the tests' runtime and the benchmark build them alone).</summary>
+    public static IServiceCollection AddAtlasServices(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITableStore>(sp => new AzureTableStore(StorageClients.Tables(StorageConnectionString(sp)), NamePrefix(sp)));
-        services.TryAddSingleton<IQueueClient>(sp => new AzureStorageQueues(
-            StorageClients.Queues(StorageConnectionString(sp)), NamePrefix(sp) is { Length: > 0 } prefix ? prefix + "-" : ""));
+        services.TryAddSingleton<IQueueClient>(sp => new AzureStorageQueues(StorageClients.Queues(StorageConnectionString(sp)), NamePrefix(sp)));
+        services.Configure<LifecycleOptions>(configuration.GetSection(LifecycleOptions.Section));
 
         services.TryAddSingleton<RandomSource>();
+        services.AddSingleton(FunctionIndex.App);
         services.AddSingleton<InstanceStore>();
         services.AddSingleton<InstanceLocks>();
         services.AddSingleton<StateCache>();
@@ -69,55 +71,23 @@ public static class AtlasServices
         services.AddSingleton<LifecycleRegistry>();
         services.AddSingleton<TimerScan>();
         services.AddSingleton<EffectDispatcher>();
-        services.AddSingleton<QueuePump>();
+        services.AddSingleton<ClientAddress>();
 
-        services.AddSingleton(sp =>
-        {
-            var catalog = new FunctionCatalog();
-            foreach (var declare in sp.GetServices<FunctionDeclaration>())
-            {
-                declare(catalog, sp);
-            }
-
-            return catalog;
-        });
-        services.AddFunctions(HealthFunctions.Declare);
-        services.AddFunctions(LifecycleOpsFunctions.Declare);
-        services.AddFunctions(LifecycleFunctions.Declare);
-        services.AddFunctions(OpenApiFunctions.Declare);
-        services.AddNotifications(builder.Configuration, builder.Environment);
-        services.AddAuth(builder.Configuration);
+        services.AddNotifications(configuration, environment);
+        services.AddAuth(configuration);
         services.AddCompanies();
-        services.AddQuotes(builder.Configuration);
-        services.AddBookings(builder.Configuration);
-        services.AddRides(builder.Configuration);
-        services.AddPayments(builder.Configuration);
-        services.AddIntegrationEvents(builder.Configuration);
+        services.AddQuotes(configuration);
+        services.AddBookings(configuration);
+        services.AddRides(configuration);
+        services.AddPayments(configuration);
+        services.AddIntegrationEvents(configuration);
 
         services.AddHostedService<StorageInitializer>();
-        services.AddHostedService<StandaloneTriggers>();
 
         services.AddProblemDetails();
-        services.AddExceptionHandler<ExceptionProblems>();
-        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.Converters.Add(new StrictEnumConverter());
-
-            // A field the endpoint does not know is refused, not ignored: a body that tries to set a role or a
-            // status gets a 400 naming it instead of silently doing less than the caller meant.
-            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-
-            // A number is a JSON number: "1000" in quotes is a wrong type, not an amount (the web default reads it).
-            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-        });
-        services.AddOpenApi(OpenApiFunctions.DocumentName, o => o.DescribeAccess());
-        return builder;
+        services.ConfigureHttpJsonOptions(o => AtlasJson.Strict(o.SerializerOptions));
+        return services;
     }
-
-    /// <summary>Adds a feature's function declarations to the catalog.</summary>
-    public static IServiceCollection AddFunctions(this IServiceCollection services, FunctionDeclaration declaration) =>
-        services.AddSingleton(declaration);
 
     /// <summary>Runs a decider as a lifecycle: resolvable as Lifecycle&lt;TState, TCommand&gt; and found by its type name.</summary>
     public static IServiceCollection AddLifecycle<TState, TCommand>(this IServiceCollection services, Decider<TState, TCommand> decider)
@@ -157,17 +127,4 @@ public static class AtlasServices
 
     private static string NamePrefix(IServiceProvider services) =>
         services.GetRequiredService<IConfiguration>()[NamePrefixSetting] ?? "";
-
-    private static void ListenWhereTheHostExpects(WebApplicationBuilder builder)
-    {
-        if (HostingOptions.Detect(builder.Configuration) == HostingMode.CustomHandler)
-        {
-            var port = builder.Configuration[HostingOptions.CustomHandlerPortVariable] ?? StandalonePort;
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        }
-        else if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
-        {
-            builder.WebHost.UseUrls($"http://localhost:{StandalonePort}");
-        }
-    }
 }

@@ -6,15 +6,17 @@ using Atlas.Functions.Storage;
 namespace Atlas.Functions.Hosting;
 
 /// <summary>
-/// Creates the tables and queues (with their poison queues) the app uses before it serves anything. If storage
-/// is not reachable the app still starts, says so in the log and on /api/health, and keeps trying.
+/// Creates the tables and queues (with their poison queues) the app uses before it serves anything: in the hosts's
+/// "starting" step, which runs before any hosted service starts (the worker's connection to the Functions host is one,
+/// and requests come as soon as it has loaded the functions). If storage is not reachable the app still starts, says
+/// so in the log and on /api/health, and keeps trying.
 /// </summary>
 public sealed class StorageInitializer(
     ITableStore tables,
     IQueueClient queues,
-    FunctionCatalog catalog,
+    FunctionIndex functions,
     IHostApplicationLifetime lifetime,
-    ILogger<StorageInitializer> logger) : IHostedService
+    ILogger<StorageInitializer> logger) : IHostedLifecycleService
 {
     public static readonly string[] Tables =
     [
@@ -24,7 +26,7 @@ public sealed class StorageInitializer(
     private static readonly TimeSpan Attempt = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         if (!await TryCreateAsync(cancellationToken))
         {
@@ -32,7 +34,15 @@ public sealed class StorageInitializer(
         }
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task RetryUntilCreatedAsync(CancellationToken ct)
     {
@@ -58,10 +68,11 @@ public sealed class StorageInitializer(
                 await tables.CreateTableIfNotExistsAsync(table, timeout.Token);
             }
 
-            foreach (var queue in catalog.All.OfType<QueueFunction>().Select(q => q.Queue))
+            // The Functions host waits for a trigger's queue to exist rather than making it.
+            foreach (var queue in functions.Queues.Select(q => QueueNames.Unprefixed(q.Queue)))
             {
                 await queues.CreateIfNotExistsAsync(queue, timeout.Token);
-                await queues.CreateIfNotExistsAsync(QueueOptions.PoisonQueue(queue), timeout.Token);
+                await queues.CreateIfNotExistsAsync(QueueNames.Poison(queue), timeout.Token);
             }
 
             // Read by other systems, not by a function of this app: local development's business events.

@@ -61,6 +61,12 @@ public static class Problems
             seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>503 with Retry-After: a dependency is out of reach for a moment.</summary>
+    public static IResult ServiceUnavailable(string title, string detail, TimeSpan retryAfter) => new WithHeader(
+        Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: detail),
+        "Retry-After",
+        Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>A wrong sign-in code: the field, the rule, and how many tries are left.</summary>
     public static IResult WrongCode(int attemptsLeft) => Results.ValidationProblem(
         new Dictionary<string, string[]> { ["code"] = [$"The code is not correct; {attemptsLeft} attempts left."] },
@@ -90,7 +96,7 @@ public static class Problems
 }
 
 /// <summary>A result with one response header added.</summary>
-internal sealed class WithHeader(IResult inner, string name, string value) : IResult
+public sealed class WithHeader(IResult inner, string name, string value) : IResult
 {
     public Task ExecuteAsync(HttpContext httpContext)
     {

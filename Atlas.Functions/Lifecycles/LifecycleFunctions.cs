@@ -1,31 +1,40 @@
-using System.Globalization;
-using Atlas.Functions.Functions;
-using Microsoft.Extensions.Options;
+using Atlas.Functions.Hosting;
+using Atlas.Functions.Integration;
+using Atlas.Functions.Notifications;
+using Atlas.Functions.Payments;
+using Atlas.Functions.Queues;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Lifecycles;
 
-/// <summary>The runtime's own functions: the timer scan, and one queue function per effect queue.</summary>
+/// <summary>The runtime's own functions: the timer scan, and one queue function per effect queue (each queue's
+/// effects are carried out by <see cref="EffectDispatcher"/>). Queue names carry the storage name prefix.</summary>
 public static class LifecycleFunctions
 {
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services)
-    {
-        var options = services.GetRequiredService<IOptions<LifecycleOptions>>().Value;
-        catalog.Timer(
-            "TimerScan",
-            options.TimerScanInterval,
-            (sp, ct) => sp.GetRequiredService<TimerScan>().RunOnceAsync(ct));
+    /// <summary>Before every queue name in a trigger: the <c>Storage:NamePrefix</c> setting.</summary>
+    public const string Prefix = "%" + AtlasServices.NamePrefixSetting + "%";
 
-        foreach (var queue in services.GetRequiredService<EffectRoutes>().Queues)
-        {
-            catalog.Queue(
-                FunctionName(queue),
-                queue,
-                (sp, message, ct) => sp.GetRequiredService<EffectDispatcher>().HandleAsync(message, ct));
-        }
-    }
+    [Function("TimerScan")]
+    public static Task ScanAsync([TimerTrigger("%Lifecycles:TimerScanSchedule%")] TimerInfo timer, TimerScan scan, CancellationToken ct) =>
+        scan.RunOnceAsync(ct);
 
-    /// <summary>"effects" → "Effects", "ride-notifications" → "RideNotifications".</summary>
-    public static string FunctionName(string queue) => string.Concat(
-        queue.Split('-', StringSplitOptions.RemoveEmptyEntries)
-            .Select(part => char.ToUpper(part[0], CultureInfo.InvariantCulture) + part[1..]));
+    [Function("Effects")]
+    public static Task EffectsAsync(
+        [QueueTrigger(Prefix + EffectRoutes.DefaultQueue)] string message, string id, long dequeueCount, EffectDispatcher effects, CancellationToken ct) =>
+        effects.HandleAsync(new QueueMessage(id, "", (int)dequeueCount, message), ct);
+
+    [Function("Notifications")]
+    public static Task NotificationsAsync(
+        [QueueTrigger(Prefix + NotificationServices.Queue)] string message, string id, long dequeueCount, EffectDispatcher effects, CancellationToken ct) =>
+        effects.HandleAsync(new QueueMessage(id, "", (int)dequeueCount, message), ct);
+
+    [Function("Payments")]
+    public static Task PaymentsAsync(
+        [QueueTrigger(Prefix + PaymentServices.Queue)] string message, string id, long dequeueCount, EffectDispatcher effects, CancellationToken ct) =>
+        effects.HandleAsync(new QueueMessage(id, "", (int)dequeueCount, message), ct);
+
+    [Function("Integration")]
+    public static Task IntegrationAsync(
+        [QueueTrigger(Prefix + IntegrationServices.Queue)] string message, string id, long dequeueCount, EffectDispatcher effects, CancellationToken ct) =>
+        effects.HandleAsync(new QueueMessage(id, "", (int)dequeueCount, message), ct);
 }

@@ -5,8 +5,8 @@ public sealed class LifecycleOptions
 {
     public const string Section = "Lifecycles";
 
-    /// <summary>How often the timer function scans the due index. Also the Functions host's schedule.</summary>
-    public TimeSpan TimerScanInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How often the timer function scans the due index, as its NCRONTAB schedule (every second by default).</summary>
+    public string TimerScanSchedule { get; set; } = "*/1 * * * * *";
 
     /// <summary>How many times a command is decided again after losing an optimistic-concurrency race.</summary>
     public int MaxAttempts { get; set; } = 8;

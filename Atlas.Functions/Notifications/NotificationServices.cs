@@ -19,12 +19,6 @@ public static class NotificationServices
         services.AddSingleton<PushRecorder>();
         services.AddSingleton<IPushSender>(sp => sp.GetRequiredService<PushRecorder>());
         services.AddEffect<Notify, NoticeDelivery>("notify", Queue);
-
-        if (environment.IsDevelopment())
-        {
-            services.AddFunctions(DevInboxFunctions.Declare);
-        }
-
         return services;
     }
 

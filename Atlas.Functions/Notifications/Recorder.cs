@@ -17,6 +17,9 @@ public abstract class Recorder<TMessage>(TimeProvider clock)
         return Task.CompletedTask;
     }
 
+    /// <summary>How many messages were sent, each idempotency key once.</summary>
+    public int Count => _byKey.Count;
+
     protected IReadOnlyList<Recorded<TMessage>> Where(Func<TMessage, bool> to) =>
         _byKey.Values.Where(r => to(r.Message)).OrderByDescending(r => r.Sequence).ToList();
 }

@@ -1,8 +1,8 @@
 using Atlas.Functions.Auth;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Queues;
 using Atlas.Functions.Storage;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Ops;
 
@@ -11,10 +11,9 @@ public static class HealthFunctions
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
 
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) =>
-        catalog.Http("Health", "GET", "health", Access.Anyone, CheckAsync);
-
-    private static async Task<IResult> CheckAsync(ITableStore tables, IQueueClient queues, CancellationToken ct)
+    [Function("Health")]
+    [Anyone]
+    public static async Task<IResult> CheckAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest http, ITableStore tables, IQueueClient queues, CancellationToken ct)
     {
         var checks = new Dictionary<string, string>
         {

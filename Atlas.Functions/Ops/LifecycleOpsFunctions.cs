@@ -1,8 +1,8 @@
 using Atlas.Core.Auth;
 using Atlas.Functions.Auth;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Ops;
 
@@ -12,10 +12,9 @@ namespace Atlas.Functions.Ops;
 /// </summary>
 public static class LifecycleOpsFunctions
 {
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) =>
-        catalog.Http("GetLifecycle", "GET", "ops/lifecycles/{type}/{id}", Access.For(Role.PlatformAdmin), GetAsync);
-
-    private static async Task<IResult> GetAsync(string type, string id, LifecycleRegistry lifecycles, CancellationToken ct)
+    [Function("GetLifecycle")]
+    [Roles(Role.PlatformAdmin)]
+    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/lifecycles/{type}/{id}")] HttpRequest http, string type, string id, LifecycleRegistry lifecycles, CancellationToken ct)
     {
         if (!LifecycleKeys.IsValidId(id))
         {

@@ -1,25 +1,25 @@
 using Atlas.Functions.Auth;
 using Atlas.Functions.Functions;
-using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Ops;
 
-/// <summary>GET /api/openapi.json: the OpenAPI document of every HTTP function. Declared in the catalog like
-/// any other route so the Functions host forwards it too.</summary>
+/// <summary>GET /api/openapi.json: the OpenAPI document of every HTTP function (<see cref="OpenApiDocument"/>).</summary>
 public static class OpenApiFunctions
 {
-    public const string DocumentName = "v1";
+    // The document is read by people and tools: apostrophes and '+' as they are, not as \u0027.
+    private static readonly System.Text.Json.JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) =>
-        catalog.Http("OpenApi", "GET", "openapi.json", Access.Anyone, GetAsync);
+    private static string? _document;
 
-    private static async Task<IResult> GetAsync(
-        [FromKeyedServices(DocumentName)] IOpenApiDocumentProvider documents, CancellationToken ct)
+    [Function("OpenApi")]
+    [Anyone]
+    [Http.Responds(StatusCodes.Status200OK)]
+    public static IResult Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest http, FunctionIndex functions, IServiceProviderIsService services)
     {
-        // The writer is synchronous, so the document is rendered to a string rather than onto the response.
-        var document = await documents.GetOpenApiDocumentAsync(ct);
-        var json = await document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, ct);
-        return Results.Text(json, "application/json; charset=utf-8");
+        // The declarations do not change while the app runs: the document is made once.
+        _document ??= OpenApiDocument.Build(functions, services).ToJsonString(Readable);
+        return Results.Text(_document, "application/json; charset=utf-8");
     }
 }

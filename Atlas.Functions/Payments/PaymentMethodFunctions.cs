@@ -2,9 +2,9 @@ using System.Text.RegularExpressions;
 using Atlas.Core.Auth;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Common;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Stripe;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Payments;
 
@@ -12,23 +12,21 @@ namespace Atlas.Functions.Payments;
 /// method id; Atlas attaches it to the user's Stripe customer.</summary>
 public static partial class PaymentMethodFunctions
 {
-    private static readonly Access Payers = Access.For(Role.Rider, Role.Dispatcher);
-
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Http("GetMyPaymentMethod", "GET", "me/payment-method", Payers, GetAsync)
-        .Http("SetMyPaymentMethod", "PUT", "me/payment-method", Payers, SetAsync);
-
     public sealed record PaymentMethodRequest(string? PaymentMethodId);
 
     public sealed record PaymentMethodView(string PaymentMethodId, string? Brand, string? Last4);
 
-    private static async Task<IResult> GetAsync(Caller caller, PaymentProfiles profiles, CancellationToken ct) =>
+    [Function("GetMyPaymentMethod")]
+    [Roles(Role.Rider, Role.Dispatcher)]
+    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/payment-method")] HttpRequest http, Caller caller, PaymentProfiles profiles, CancellationToken ct) =>
         await profiles.FindAsync(caller.UserId, ct) is { PaymentMethodId: { } pm } profile
             ? Results.Ok(new PaymentMethodView(pm, profile.Brand, profile.Last4))
             : Problems.NotFound("A payment method");
 
-    private static async Task<IResult> SetAsync(
-        PaymentMethodRequest request, HttpRequest http, Caller caller, PaymentProfiles profiles, IStripeApi stripe, RandomSource random, CancellationToken ct)
+    [Function("SetMyPaymentMethod")]
+    [Roles(Role.Rider, Role.Dispatcher)]
+    public static async Task<IResult> SetAsync(
+        [Body] PaymentMethodRequest request, [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/payment-method")] HttpRequest http, Caller caller, PaymentProfiles profiles, IStripeApi stripe, RandomSource random, CancellationToken ct)
     {
         if (request.PaymentMethodId is not { } token || !PaymentMethodId().IsMatch(token))
         {

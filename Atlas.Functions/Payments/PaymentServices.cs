@@ -48,11 +48,6 @@ public static class PaymentServices
         services.AddEffect<PaymentFailed, PaymentFailures>("payment.failed");
         services.AddEffect<RecordLedger, LedgerRecording>("ledger.record", Queue);
 
-        services.AddFunctions(PaymentMethodFunctions.Declare);
-        services.AddFunctions(RidePaymentFunctions.Declare);
-        services.AddFunctions(PlatformFeeFunctions.Declare);
-        services.AddFunctions(SettlementFunctions.Declare);
-        services.AddFunctions(StripeWebhookFunctions.Declare);
         return services;
     }
 

@@ -3,11 +3,11 @@ using Atlas.Core.Auth;
 using Atlas.Core.Payments;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Common;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Rides;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Payments;
 
@@ -15,11 +15,6 @@ namespace Atlas.Functions.Payments;
 /// tip after a completed ride, and refunds by platform admins. Tips and refunds are carried out by the escrow: 202.</summary>
 public static class RidePaymentFunctions
 {
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Http("GetRidePayment", "GET", "rides/{rideId}/payment", Access.SignedIn, GetAsync)
-        .Http("TipRide", "POST", "rides/{rideId}/tip", Access.For(Role.Rider, Role.Dispatcher), TipAsync)
-        .Http("RefundRide", "POST", "rides/{rideId}/refunds", Access.For(Role.PlatformAdmin), RefundAsync);
-
     public sealed record TipRequest(long? Amount);
 
     /// <summary>A refund names its amount, or says <c>"full": true</c> for everything captured and not yet refunded:
@@ -29,7 +24,9 @@ public static class RidePaymentFunctions
         [property: Description("The refund in minor units of the ride's currency, more than 0. Required unless full is true.")] long? Amount,
         [property: Description("true refunds everything captured and not yet refunded; leave amount out then.")] bool? Full);
 
-    private static async Task<IResult> GetAsync(string rideId, Caller caller, RideContext rides, Lifecycle<Escrow, EscrowCommand> escrows, CancellationToken ct)
+    [Function("GetRidePayment")]
+    [SignedIn]
+    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "rides/{rideId}/payment")] HttpRequest http, string rideId, Caller caller, RideContext rides, Lifecycle<Escrow, EscrowCommand> escrows, CancellationToken ct)
     {
         if (await rides.FindAsync(rideId, caller, fresh: false, ct) is not { } found)
         {
@@ -40,10 +37,13 @@ public static class RidePaymentFunctions
         return escrow.Terms is null ? Problems.NotFound($"The payment of ride '{rideId}'") : Results.Ok(PaymentView.Of(escrow, found.Viewer));
     }
 
-    private static async Task<IResult> TipAsync(
+    [Function("TipRide")]
+    [Roles(Role.Rider, Role.Dispatcher)]
+    public static async Task<IResult> TipAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/tip")] HttpRequest http,
         string rideId,
-        TipRequest request,
-        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        [Body] TipRequest request,
+        [IdempotencyKey] string? idempotencyKey,
         Caller caller,
         RideContext rides,
         Lifecycle<Escrow, EscrowCommand> escrows,
@@ -72,10 +72,13 @@ public static class RidePaymentFunctions
         return Problems.For(result, r => Results.Accepted($"/api/rides/{rideId}/payment", PaymentView.Of(r.State, RideViewer.Rider)));
     }
 
-    private static async Task<IResult> RefundAsync(
+    [Function("RefundRide")]
+    [Roles(Role.PlatformAdmin)]
+    public static async Task<IResult> RefundAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/refunds")] HttpRequest http,
         string rideId,
-        RefundRequest? request,
-        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        [Body] RefundRequest? request,
+        [IdempotencyKey] string? idempotencyKey,
         Lifecycle<Escrow, EscrowCommand> escrows,
         IdempotencyKeys keys,
         RandomSource random,

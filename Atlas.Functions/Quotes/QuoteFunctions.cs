@@ -3,8 +3,8 @@ using Atlas.Core.Bookings;
 using Atlas.Core.Companies;
 using Atlas.Core.Quotes;
 using Atlas.Functions.Auth;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Quotes;
 
@@ -14,18 +14,16 @@ public static class QuoteFunctions
     public const double MinDistanceKm = 0.01;
     public const double MaxDistanceKm = 1000;
 
-    public static readonly Access Bookers = Access.For(Role.Rider, Role.Dispatcher);
-
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) =>
-        catalog.Http("CreateQuote", "POST", "quotes", Bookers, CreateAsync);
-
     public sealed record QuoteRequest(PointBody? Pickup, PointBody? Dropoff, VehicleType? VehicleType, DateTimeOffset? ScheduledAt);
 
     public sealed record QuoteResponse(
         string QuoteId, PointBody Pickup, PointBody Dropoff, VehicleType VehicleType, DateTimeOffset? ScheduledAt, Fare Fare, DateTimeOffset ExpiresAt);
 
-    private static IResult CreateAsync(
-        QuoteRequest request, Caller caller, PriceList prices, QuoteTokens tokens, BookingDecider bookings, TimeProvider clock)
+    [Function("CreateQuote")]
+    [Roles(Role.Rider, Role.Dispatcher)]
+    public static IResult CreateAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "quotes")] HttpRequest http,
+        [Body] QuoteRequest request, Caller caller, PriceList prices, QuoteTokens tokens, BookingDecider bookings, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var errors = new Dictionary<string, string[]>();

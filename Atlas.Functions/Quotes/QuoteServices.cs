@@ -12,7 +12,6 @@ public static class QuoteServices
         configuration.GetSection(PricingOptions.Section).Bind(pricing);
         services.AddSingleton(pricing.ToPriceList());
         services.AddSingleton<QuoteTokens>();
-        services.AddFunctions(QuoteFunctions.Declare);
         return services;
     }
 }

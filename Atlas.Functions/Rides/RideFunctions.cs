@@ -2,8 +2,8 @@ using System.Text.Json;
 using Atlas.Core.Auth;
 using Atlas.Core.Rides;
 using Atlas.Functions.Auth;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Rides;
 
@@ -11,20 +11,6 @@ namespace Atlas.Functions.Rides;
 /// rider and the driver's company see of it, and the ratings after.</summary>
 public static class RideFunctions
 {
-    private static readonly Access Drivers = Access.For(Role.Driver);
-
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Http("GetRide", "GET", "rides/{rideId}", Access.SignedIn, GetAsync)
-        .Http("SetOff", "POST", "rides/{rideId}/set-off", Drivers, (string rideId, Caller c, RideContext r, CancellationToken ct) => r.DriveAsync(rideId, c, new SetOff(), ct))
-        .Http("Arrive", "POST", "rides/{rideId}/arrive", Drivers, (string rideId, Caller c, RideContext r, CancellationToken ct) => r.DriveAsync(rideId, c, new Arrive(), ct))
-        .Http("StartRide", "POST", "rides/{rideId}/start", Drivers, StartAsync)
-        .Http("CompleteRide", "POST", "rides/{rideId}/complete", Drivers, (string rideId, Caller c, RideContext r, CancellationToken ct) => r.DriveAsync(rideId, c, new CompleteRide(), ct))
-        .Http("MarkNoShow", "POST", "rides/{rideId}/no-show", Drivers, (string rideId, Caller c, RideContext r, CancellationToken ct) => r.DriveAsync(rideId, c, new MarkNoShow(), ct))
-        .Http("CancelRide", "POST", "rides/{rideId}/cancel", Drivers, CancelAsync)
-        .Http("ReportRideLocation", "POST", "rides/{rideId}/location", Drivers, ReportLocationAsync, RateLimits.Location)
-        .Http("UnlockRideStart", "POST", "rides/{rideId}/unlock-start", Access.For(Role.Dispatcher, Role.CompanyAdmin), UnlockAsync)
-        .Http("RateRide", "POST", "rides/{rideId}/rating", Access.For(Role.Rider, Role.Dispatcher, Role.Driver), RateAsync);
-
     public sealed record StartRequest(string? Code);
 
     public sealed record DriverCancelRequest(DriverCancelReason? Reason);
@@ -41,12 +27,40 @@ public static class RideFunctions
         Other,
     }
 
-    private static async Task<IResult> GetAsync(string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
+    [Function("GetRide")]
+    [SignedIn]
+    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "rides/{rideId}")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
         await rides.FindAsync(rideId, caller, fresh: true, ct) is { } found
             ? Results.Ok(rides.Show(rideId, found.Ride, found.Viewer))
             : Problems.NotFound($"Ride '{rideId}'");
 
-    private static async Task<IResult> StartAsync(string rideId, StartRequest request, Caller caller, RideContext rides, CancellationToken ct)
+    [Function("SetOff")]
+    [Roles(Role.Driver)]
+    public static Task<IResult> SetOffAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/set-off")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
+        rides.DriveAsync(rideId, caller, new SetOff(), ct);
+
+    [Function("Arrive")]
+    [Roles(Role.Driver)]
+    public static Task<IResult> ArriveAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/arrive")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
+        rides.DriveAsync(rideId, caller, new Arrive(), ct);
+
+    [Function("CompleteRide")]
+    [Roles(Role.Driver)]
+    public static Task<IResult> CompleteAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/complete")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
+        rides.DriveAsync(rideId, caller, new CompleteRide(), ct);
+
+    [Function("MarkNoShow")]
+    [Roles(Role.Driver)]
+    public static Task<IResult> MarkNoShowAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/no-show")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
+        rides.DriveAsync(rideId, caller, new MarkNoShow(), ct);
+
+    [Function("StartRide")]
+    [Roles(Role.Driver)]
+    public static async Task<IResult> StartAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/start")] HttpRequest http, string rideId, [Body] StartRequest request, Caller caller, RideContext rides, CancellationToken ct)
     {
         if (request.Code is not { Length: RideRules.StartCodeLength } code || !code.All(char.IsAsciiDigit))
         {
@@ -61,12 +75,17 @@ public static class RideFunctions
         });
     }
 
-    private static async Task<IResult> CancelAsync(string rideId, DriverCancelRequest request, Caller caller, RideContext rides, CancellationToken ct) =>
+    [Function("CancelRide")]
+    [Roles(Role.Driver)]
+    public static async Task<IResult> CancelAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/cancel")] HttpRequest http, string rideId, [Body] DriverCancelRequest request, Caller caller, RideContext rides, CancellationToken ct) =>
         request.Reason is { } reason
             ? await rides.DriveAsync(rideId, caller, new CancelRide(Party.Driver, JsonNamingPolicy.CamelCase.ConvertName(reason.ToString())), ct)
             : Problems.Validation("reason", "reason is one of vehicleProblem, riderUnreachable, unsafePickup, other.");
 
-    private static async Task<IResult> ReportLocationAsync(string rideId, LocationRequest request, Caller caller, RideContext rides, CancellationToken ct)
+    [Function("ReportRideLocation")]
+    [Roles(Role.Driver)]
+    [RateLimit(RateLimits.Location)]
+    public static async Task<IResult> ReportLocationAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/location")] HttpRequest http, string rideId, [Body] LocationRequest request, Caller caller, RideContext rides, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         return Coordinates.Read(request.Lat, request.Lng, "", errors) is { } point
@@ -74,12 +93,16 @@ public static class RideFunctions
             : Problems.Validation(errors);
     }
 
-    private static async Task<IResult> UnlockAsync(string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
+    [Function("UnlockRideStart")]
+    [Roles(Role.Dispatcher, Role.CompanyAdmin)]
+    public static async Task<IResult> UnlockAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/unlock-start")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
         await rides.FindAsync(rideId, caller, fresh: false, ct) is { Viewer: RideViewer.Operator }
             ? await rides.ExecuteAsync(rideId, RideViewer.Operator, new UnlockStart(), ct)
             : Problems.NotFound($"Ride '{rideId}'");
 
-    private static async Task<IResult> RateAsync(string rideId, RatingRequest request, Caller caller, RideContext rides, CancellationToken ct)
+    [Function("RateRide")]
+    [Roles(Role.Rider, Role.Dispatcher, Role.Driver)]
+    public static async Task<IResult> RateAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/rating")] HttpRequest http, string rideId, [Body] RatingRequest request, Caller caller, RideContext rides, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.Stars is not (>= 1 and <= 5))

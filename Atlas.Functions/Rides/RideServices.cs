@@ -17,7 +17,6 @@ public static class RideServices
         services.AddSingleton<RideContext>();
         services.AddEffect<FinishRide, RideFinishing>("ride.finish");
         services.AddEffect<RateDriver, DriverRatings>("ride.rate-driver");
-        services.AddFunctions(RideFunctions.Declare);
         return services;
     }
 }

@@ -1,9 +1,9 @@
 using Atlas.Core.Auth;
 using Atlas.Core.Settlement;
 using Atlas.Functions.Auth;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Settlement;
 
@@ -11,13 +11,6 @@ namespace Atlas.Functions.Settlement;
 /// or one named), and its report.</summary>
 public static class SettlementFunctions
 {
-    private static readonly Access Admins = Access.For(Role.PlatformAdmin);
-
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Timer("Settlement", services.GetRequiredService<IOptions<SettlementOptions>>().Value.Every, SettleLastPeriodAsync)
-        .Http("RunSettlement", "POST", "settlements", Admins, RunAsync)
-        .Http("GetSettlement", "GET", "settlements/{period}", Admins, GetAsync);
-
     public sealed record RunRequest(string? Period);
 
     public sealed record Totals(string Currency, long Paid, long Held, long Failed, long NoAccount, long Pending);
@@ -25,13 +18,14 @@ public static class SettlementFunctions
     public sealed record SettlementReport(
         string Period, DateTimeOffset Start, DateTimeOffset End, IReadOnlyList<Totals> Totals, IReadOnlyList<SettlementLine> Lines, ReconciliationReport? Reconciliation);
 
-    private static Task SettleLastPeriodAsync(IServiceProvider services, CancellationToken ct)
-    {
-        var run = services.GetRequiredService<SettlementRun>();
-        return run.RunAsync(run.Previous, ct);
-    }
+    /// <summary>On its schedule (<c>Settlement:Schedule</c>, once after each period ends): the period that just ended.</summary>
+    [Function("Settlement")]
+    public static Task SettleLastPeriodAsync([TimerTrigger("%Settlement:Schedule%")] TimerInfo timer, SettlementRun run, CancellationToken ct) =>
+        run.RunAsync(run.Previous, ct);
 
-    private static async Task<IResult> RunAsync(RunRequest? request, SettlementRun run, SettlementStore store, IOptions<SettlementOptions> options, TimeProvider clock, CancellationToken ct)
+    [Function("RunSettlement")]
+    [Roles(Role.PlatformAdmin)]
+    public static async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "settlements")] HttpRequest http, [Body] RunRequest? request, SettlementRun run, SettlementStore store, IOptions<SettlementOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var period = run.Current;
         if (request?.Period is { } id)
@@ -48,7 +42,10 @@ public static class SettlementFunctions
         return Results.Ok(Report(period, await store.ReadAsync(period.Id, ct), null));
     }
 
-    private static async Task<IResult> GetAsync(
+    [Function("GetSettlement")]
+    [Roles(Role.PlatformAdmin)]
+    public static async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "settlements/{period}")] HttpRequest http,
         string period, bool? reconcile, SettlementStore store, Reconciliation reconciliation, IOptions<SettlementOptions> options, CancellationToken ct)
     {
         if (SettlementPeriod.Parse(period, options.Value.Every) is not { } named)

@@ -8,8 +8,11 @@ public sealed class SettlementOptions
 {
     public const string Section = "Settlement";
 
-    /// <summary>The period length and the timer's interval: a day by default, or a length that divides a day.</summary>
+    /// <summary>The period length: a day by default, or a length that divides a day.</summary>
     public TimeSpan Every { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>The settlement timer's NCRONTAB schedule: once as each period ends (for a day, midnight UTC).</summary>
+    public string Schedule { get; set; } = "0 0 0 * * *";
 
     public int Parallelism { get; set; } = 16;
 
@@ -18,6 +21,11 @@ public sealed class SettlementOptions
         if (!SettlementPeriod.IsValidLength(Every))
         {
             yield return "Settlement:Every is one day, or a whole number of minutes that divides a day.";
+        }
+
+        else if (Schedule != Hosting.Cron.FromInterval(Every))
+        {
+            yield return $"Settlement:Schedule fires the settlement timer as each period ends: for Settlement:Every {Every} it is '{Hosting.Cron.FromInterval(Every)}'.";
         }
 
         if (Parallelism is < 1 or > 64)

@@ -33,7 +33,7 @@ public sealed class StripeEventQueue
             (items, next) => Envelope + items.Sum(i => i.Length + 1) + next.Length <= MaxMessage);
     }
 
-    public static string PoisonQueue => QueueOptions.PoisonQueue(Queue);
+    public static string PoisonQueue => QueueNames.Poison(Queue);
 
     /// <summary>Completes when the event (its JSON, as received) is on the queue.</summary>
     public Task EnqueueAsync(string eventId, string json) =>

@@ -1,11 +1,11 @@
 using System.Text;
 using Atlas.Core.Auth;
 using Atlas.Functions.Auth;
-using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Functions.Stripe;
 using Microsoft.Extensions.Options;
 using Stripe;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Webhooks;
 
@@ -22,18 +22,20 @@ public static class StripeWebhookFunctions
     /// <summary>An event recorded this long ago and still not processed was lost before it was queued: queue it again.</summary>
     public static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(1);
 
-    public static void Declare(FunctionCatalog catalog, IServiceProvider services) => catalog
-        .Http("StripeWebhook", "POST", "webhooks/stripe", Access.Anyone, ReceiveAsync)
-        .Http("ListFailedStripeEvents", "GET", "ops/stripe-events", Access.For(Role.PlatformAdmin), ListFailedAsync)
-        .Http("GetStripeEvent", "GET", "ops/stripe-events/{id}", Access.For(Role.PlatformAdmin), GetAsync)
-        .Queue("StripeEvents", Queue, (sp, message, ct) => sp.GetRequiredService<StripeEventApplier>().ApplyAsync(message.Text, ct));
-
     public sealed record Acknowledged(string Id, bool Duplicate);
+
+    /// <summary>Applies a message's events, each on its own (<see cref="StripeEventApplier"/>).</summary>
+    [Function("StripeEvents")]
+    public static Task ApplyAsync(
+        [QueueTrigger(Lifecycles.LifecycleFunctions.Prefix + StripeEventQueue.Queue)] string message, StripeEventApplier events, CancellationToken ct) =>
+        events.ApplyAsync(message, ct);
 
     public sealed record FailedEvents(IReadOnlyList<StripeEventRecord> Items, string? Next);
 
-    private static async Task<IResult> ReceiveAsync(
-        HttpRequest request, StripeEventLog log, StripeEventQueue queue, IOptions<StripeOptions> options, TimeProvider clock, CancellationToken ct)
+    [Function("StripeWebhook")]
+    [Anyone]
+    public static async Task<IResult> ReceiveAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/stripe")] HttpRequest request, StripeEventLog log, StripeEventQueue queue, IOptions<StripeOptions> options, TimeProvider clock, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
@@ -60,7 +62,9 @@ public static class StripeWebhookFunctions
         return Results.Ok(new Acknowledged(e.Id, receipt == StripeEventLog.Receipt.Duplicate));
     }
 
-    private static async Task<IResult> ListFailedAsync(string? after, int? limit, StripeEventLog log, CancellationToken ct)
+    [Function("ListFailedStripeEvents")]
+    [Roles(Role.PlatformAdmin)]
+    public static async Task<IResult> ListFailedAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/stripe-events")] HttpRequest http, string? after, int? limit, StripeEventLog log, CancellationToken ct)
     {
         if (after is not null && !IsEventId(after))
         {
@@ -77,7 +81,9 @@ public static class StripeWebhookFunctions
         return Results.Ok(new FailedEvents(items, items.Count == take ? items[^1].Id : null));
     }
 
-    private static async Task<IResult> GetAsync(string id, StripeEventLog log, CancellationToken ct) =>
+    [Function("GetStripeEvent")]
+    [Roles(Role.PlatformAdmin)]
+    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/stripe-events/{id}")] HttpRequest http, string id, StripeEventLog log, CancellationToken ct) =>
         !IsEventId(id) ? Problems.Validation("id", "A Stripe event id is evt_ and up to 250 letters, digits or '_'.")
         : await log.FindAsync(id, ct) is { } record ? Results.Ok(record)
         : Problems.NotFound($"Stripe event '{id}'");

@@ -8,12 +8,35 @@ namespace Atlas.LocalHost.Configuration;
 /// </summary>
 internal sealed partial class AppSettings(IReadOnlyDictionary<string, string> values)
 {
+    private const string HostJsonOverridePrefix = "AzureFunctionsJobHost__";
+
     private readonly Dictionary<string, string> _values = new(values, StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyDictionary<string, string> Values => _values;
 
-    public string? Get(string name) =>
-        _values.TryGetValue(name, out var value) ? value : Environment.GetEnvironmentVariable(name);
+    /// <summary>A setting by name; <c>Section:Key</c> and <c>Section__Key</c> name the same one, as in the host's configuration.</summary>
+    public string? Get(string name)
+    {
+        string[] names = [name, name.Replace(":", "__", StringComparison.Ordinal), name.Replace("__", ":", StringComparison.Ordinal)];
+        foreach (var candidate in names)
+        {
+            if (_values.TryGetValue(candidate, out var value))
+            {
+                return value;
+            }
+        }
+
+        return names.Select(Environment.GetEnvironmentVariable).FirstOrDefault(value => value is not null);
+    }
+
+    /// <summary>
+    /// host.json values set by app settings, as the real host allows: <c>AzureFunctionsJobHost__extensions__queues__batchSize</c>
+    /// overrides <c>extensions.queues.batchSize</c>.
+    /// </summary>
+    public IEnumerable<(string[] Path, string Value)> HostJsonOverrides() =>
+        _values
+            .Where(setting => setting.Key.StartsWith(HostJsonOverridePrefix, StringComparison.OrdinalIgnoreCase))
+            .Select(setting => (setting.Key[HostJsonOverridePrefix.Length..].Replace(":", "__", StringComparison.Ordinal).Split("__"), setting.Value));
 
     /// <summary>Replaces each <c>%Name%</c> with the setting's value, as binding expressions do.</summary>
     public string Resolve(string text) => SettingReference().Replace(text, match =>

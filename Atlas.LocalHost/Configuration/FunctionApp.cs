@@ -5,7 +5,7 @@ namespace Atlas.LocalHost.Configuration;
 /// <summary>A built isolated worker app: its folder, its entry assembly and its host.json.</summary>
 internal sealed record FunctionApp(string Directory, string AssemblyPath, HostJson HostJson)
 {
-    public static FunctionApp Load(string directory)
+    public static FunctionApp Load(string directory, AppSettings settings)
     {
         var fullDirectory = Path.GetFullPath(directory);
         if (!System.IO.Directory.Exists(fullDirectory))
@@ -19,7 +19,7 @@ internal sealed record FunctionApp(string Directory, string AssemblyPath, HostJs
             throw new FileNotFoundException($"The worker assembly '{assembly}' does not exist. Build the app first.", assembly);
         }
 
-        return new FunctionApp(fullDirectory, assembly, HostJson.Load(fullDirectory));
+        return new FunctionApp(fullDirectory, assembly, HostJson.Load(fullDirectory, settings));
     }
 
     // The Worker SDK writes worker.config.json naming the entry assembly; the real host reads the same file.

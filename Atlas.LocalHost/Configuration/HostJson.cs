@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Atlas.LocalHost.Queues;
 using Microsoft.Extensions.Logging;
 
@@ -14,10 +15,24 @@ internal sealed record HostJson(string RoutePrefix, QueuesOptions Queues, IReadO
         CommentHandling = JsonCommentHandling.Skip,
     };
 
-    public static HostJson Load(string appDirectory)
+    public static HostJson Load(string appDirectory, AppSettings settings)
     {
         var path = Path.Combine(appDirectory, "host.json");
-        return File.Exists(path) ? Parse(File.ReadAllText(path)) : Parse("{}");
+        var json = JsonNode.Parse(File.Exists(path) ? File.ReadAllText(path) : "{}", documentOptions: JsonOptions)!.AsObject();
+        foreach (var (keys, value) in settings.HostJsonOverrides())
+        {
+            var node = json;
+            foreach (var key in keys[..^1])
+            {
+                node = node.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value as JsonObject
+                    ?? (JsonObject)(node[key] = new JsonObject());
+            }
+
+            var existing = node.FirstOrDefault(p => string.Equals(p.Key, keys[^1], StringComparison.OrdinalIgnoreCase)).Key;
+            node[existing ?? keys[^1]] = value;
+        }
+
+        return Parse(json.ToJsonString());
     }
 
     public static HostJson Parse(string json)

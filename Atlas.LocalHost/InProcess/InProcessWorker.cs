@@ -32,6 +32,9 @@ internal sealed class InProcessWorker : RunningWorker, IObserver<DiagnosticListe
 
     public override Task<int> Exited => _exited.Task;
 
+    /// <summary>The worker's host, once its entry point has built it.</summary>
+    public IHost? Host => _built.Task.IsCompletedSuccessfully ? _built.Task.Result : null;
+
     public static InProcessWorker Start(Assembly app, WorkerLaunch launch, Action<IHostBuilder> configure, WorkerOutput output, Action restore)
     {
         var worker = new InProcessWorker(configure, launch.Arguments);

@@ -25,6 +25,10 @@ public sealed class InProcessWorkerRunner(Action<IHostBuilder> configure) : Work
     /// <summary>The worker this runner started last.</summary>
     public RunningWorker? Current { get; private set; }
 
+    /// <summary>The services of the worker this runner started last: what its functions are given.</summary>
+    public IServiceProvider Services =>
+        (Current as InProcessWorker)?.Host?.Services ?? throw new InvalidOperationException("No in-process worker has been built yet.");
+
     public override RunningWorker Start(WorkerLaunch launch, WorkerOutput output)
     {
         ArgumentNullException.ThrowIfNull(launch);
@@ -72,6 +76,14 @@ public sealed class InProcessWorkerRunner(Action<IHostBuilder> configure) : Work
 
     private static Assembly LoadApp(string assemblyPath)
     {
+        // A test that references the app (to use its types) has loaded it already: that copy is the one to run, or the
+        // types the test registers would not be the types the app asks for.
+        var name = AssemblyName.GetAssemblyName(assemblyPath).Name;
+        if (AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name) is { } loaded)
+        {
+            return loaded;
+        }
+
         // The app's dependencies (Microsoft.Azure.Functions.Worker.*, ...) come from its own bin folder unless
         // the calling process already has them.
         var appDirectory = Path.GetDirectoryName(assemblyPath)!;

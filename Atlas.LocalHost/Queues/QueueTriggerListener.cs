@@ -35,7 +35,7 @@ internal sealed class QueueTriggerListener : IAsyncDisposable
         _category = category;
     }
 
-    public static QueueTriggerListener Start(
+    public static QueueTriggerListener Create(
         FunctionDescriptor function,
         QueueTriggerBinding trigger,
         string queueName,
@@ -50,9 +50,22 @@ internal sealed class QueueTriggerListener : IAsyncDisposable
         var poisonQueue = StorageQueues.PoisonQueueName(queueName) is { } poisonName ? service.GetQueueClient(poisonName) : null;
         var processor = new QueueMessageProcessor(function, trigger, queue, poisonQueue, options, invoker, log);
 
-        var listener = new QueueTriggerListener(queue, options, processor, log, timeProvider, $"Host.Queues.{function.Name}");
-        listener._polling = Task.Run(() => listener.PollAsync(listener._stopping.Token));
-        return listener;
+        return new QueueTriggerListener(queue, options, processor, log, timeProvider, $"Host.Queues.{function.Name}");
+    }
+
+    public void Start() => _polling = Task.Run(() => PollAsync(_stopping.Token));
+
+    /// <summary>One receive of a batch, each message run to the end and settled; returns how many were taken.</summary>
+    public async Task<int> PumpOnceAsync(CancellationToken cancellationToken)
+    {
+        if (!await _queue.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return 0;
+        }
+
+        var batch = (await _queue.ReceiveMessagesAsync(_options.BatchSize, ProcessingVisibility, cancellationToken).ConfigureAwait(false)).Value;
+        await Task.WhenAll(batch.Select(message => _processor.ProcessAsync(message, cancellationToken))).ConfigureAwait(false);
+        return batch.Length;
     }
 
     public async ValueTask DisposeAsync()

@@ -42,7 +42,7 @@ internal sealed class TimerTriggerListener : IAsyncDisposable
         _status = new ScheduleStatus(default, schedule.Next(timeProvider.GetUtcNow()), default);
     }
 
-    public static TimerTriggerListener Start(
+    public static TimerTriggerListener Create(
         FunctionDescriptor function,
         TimerTriggerBinding trigger,
         TimerSchedule schedule,
@@ -51,11 +51,17 @@ internal sealed class TimerTriggerListener : IAsyncDisposable
         HostLog log,
         TimeProvider timeProvider)
     {
-        var listener = new TimerTriggerListener(function, trigger, schedule, timeZone, invoker, log, timeProvider);
-        listener.LogNextOccurrences();
-        listener._running = Task.Run(() => listener.RunAsync(listener._stopping.Token));
-        return listener;
+        return new TimerTriggerListener(function, trigger, schedule, timeZone, invoker, log, timeProvider);
     }
+
+    public void Start()
+    {
+        LogNextOccurrences();
+        _running = Task.Run(() => RunAsync(_stopping.Token));
+    }
+
+    /// <summary>Fires the function now, out of schedule (a test that moves its own clock asks for the occurrence).</summary>
+    public Task FireNowAsync(CancellationToken cancellationToken) => FireAsync(isPastDue: false, scheduled: false, cancellationToken, "Timer fired on request");
 
     public async ValueTask DisposeAsync()
     {
@@ -70,7 +76,7 @@ internal sealed class TimerTriggerListener : IAsyncDisposable
         {
             if (_trigger.RunOnStartup)
             {
-                await FireAsync(isPastDue: false, scheduled: false, stopping).ConfigureAwait(false);
+                await FireAsync(isPastDue: false, scheduled: false, stopping, "Timer fired on startup (runOnStartup)").ConfigureAwait(false);
             }
 
             while (!stopping.IsCancellationRequested)
@@ -92,13 +98,13 @@ internal sealed class TimerTriggerListener : IAsyncDisposable
         }
     }
 
-    private async Task FireAsync(bool isPastDue, bool scheduled, CancellationToken stopping)
+    private async Task FireAsync(bool isPastDue, bool scheduled, CancellationToken stopping, string? reason = null)
     {
         var firedAt = _timeProvider.GetUtcNow();
         var invocation = new FunctionInvocation(
             _function.Name,
             FunctionInvocation.NewId(),
-            scheduled ? $"Timer fired at {TimeZoneInfo.ConvertTime(firedAt, _timeZone).ToString("o", CultureInfo.InvariantCulture)}" : "Timer fired on startup (runOnStartup)",
+            reason ?? $"Timer fired at {TimeZoneInfo.ConvertTime(firedAt, _timeZone).ToString("o", CultureInfo.InvariantCulture)}",
             [new ParameterBinding { Name = _trigger.Name, Data = TypedDataValues.Json(TimerInfoJson.Create(_status, isPastDue, _timeZone)) }],
             new Dictionary<string, TypedData>());
 

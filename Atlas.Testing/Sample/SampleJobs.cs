@@ -3,7 +3,8 @@ using Atlas.Functions.Storage;
 
 namespace Atlas.Testing.Sample;
 
-/// <summary>Registers the sample lifecycle, its effect receiver and its routes, as a feature would.</summary>
+/// <summary>Registers the sample lifecycle and its effect receiver, as a feature would (the runtime's tests drive it
+/// directly; it has no functions of its own).</summary>
 public static class SampleJobs
 {
     public const string EffectKind = "job.announce";
@@ -13,7 +14,6 @@ public static class SampleJobs
         services.AddSingleton(deliveries ?? new DeliveryLog());
         services.AddLifecycle(new JobDecider());
         services.AddEffect<Announce, Announcer>(EffectKind);
-        services.AddFunctions(JobFunctions.Declare);
         services.AddHostedService<ReceiptsTable>();
         return services;
     }

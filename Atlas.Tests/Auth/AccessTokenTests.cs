@@ -25,16 +25,19 @@ public sealed class AccessTokenTests(AtlasAppFactory app) : IClassFixture<AtlasA
     }
 
     /// <summary>A token like the app's, with one thing changed by the test.</summary>
+    internal static string Token(TimeProvider clock, SecurityKey? key = null) => Token(clock, key, "atlas", "atlas-api", "at+jwt", null, null);
+
     private string Token(
         SecurityKey? key = null,
         string issuer = "atlas",
         string audience = "atlas-api",
         string type = "at+jwt",
         DateTime? notBefore = null,
-        DateTime? expires = null,
-        TimeProvider? clock = null)
+        DateTime? expires = null) => Token(app.Clock, key, issuer, audience, type, notBefore, expires);
+
+    private static string Token(TimeProvider clock, SecurityKey? key, string issuer, string audience, string type, DateTime? notBefore, DateTime? expires)
     {
-        var now = (clock ?? app.Clock).GetUtcNow().UtcDateTime;
+        var now = clock.GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
@@ -134,6 +137,12 @@ public sealed class AccessTokenTests(AtlasAppFactory app) : IClassFixture<AtlasA
         await HttpAssert.ProblemAsync(await signedIn.Client.GetAsync("/api/me"), HttpStatusCode.Unauthorized);
     }
 
+    private static string Base64Url(string text) => Base64UrlEncoder.Encode(text);
+}
+
+/// <summary>Signing keys rotated: an app of its own, with a second key that signs from now on.</summary>
+public sealed class KeyRotationTests
+{
     [Fact]
     public async Task During_a_rotation_the_new_key_signs_and_the_previous_key_still_verifies()
     {
@@ -146,7 +155,7 @@ public sealed class AccessTokenTests(AtlasAppFactory app) : IClassFixture<AtlasA
         });
 
         var signedIn = await Accounts.SignInAsync(rotated);
-        var oldKeyToken = Token(clock: rotated.Clock);
+        var oldKeyToken = AccessTokenTests.Token(rotated.Clock);
 
         Assert.Equal("test-2", new JsonWebToken(signedIn.AccessToken).Kid);
         await HttpAssert.JsonAsync(await signedIn.Client.GetAsync("/api/me"));
@@ -154,6 +163,4 @@ public sealed class AccessTokenTests(AtlasAppFactory app) : IClassFixture<AtlasA
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", oldKeyToken);
         await HttpAssert.JsonAsync(await rotated.CreateClient().SendAsync(request));
     }
-
-    private static string Base64Url(string text) => Base64UrlEncoder.Encode(text);
 }

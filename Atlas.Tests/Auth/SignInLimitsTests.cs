@@ -83,17 +83,14 @@ public sealed class SignInLimitsTests
         Assert.Contains(message, failure.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Starts the app as Program does (without the test factory, whose deferred host can report a
-    /// start failure as a disposed object) and returns why it refused.</summary>
+    /// <summary>Starts the app's services as Program registers them and returns why they refused to start.</summary>
     private static async Task<OptionsValidationException> StartFailureAsync(string environment, Dictionary<string, string?> settings)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment });
         builder.Configuration.AddInMemoryCollection(TestSettings.For(Azurite.NewPrefix()));
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Configuration["urls"] = "http://127.0.0.1:0";
-        builder.AddAtlas();
-        await using var app = builder.Build();
-        app.UseAtlas();
+        builder.Services.AddAtlasServices(builder.Configuration, builder.Environment);
+        using var app = builder.Build();
         return await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
     }
 

@@ -64,7 +64,11 @@ public sealed class DriverTests(AtlasAppFactory app) : IClassFixture<AtlasAppFac
 
         await HttpAssert.ValidationProblemAsync(response, field);
     }
+}
 
+/// <summary>Location reports under a low limit: an app of its own.</summary>
+public sealed class DriverRateLimitTests
+{
     [Fact]
     public async Task Location_reports_are_rate_limited_per_driver_with_retry_after()
     {

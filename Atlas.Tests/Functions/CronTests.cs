@@ -1,4 +1,4 @@
-using Atlas.Functions.Functions;
+using Atlas.Functions.Hosting;
 
 namespace Atlas.Tests.Functions;
 

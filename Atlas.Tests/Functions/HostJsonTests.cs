@@ -1,35 +1,32 @@
 using System.Text.Json;
-using Atlas.Functions.Queues;
 using Atlas.Testing;
 
 namespace Atlas.Tests.Functions;
 
-/// <summary>host.json makes the publish folder a custom-handler Functions app that matches standalone mode.</summary>
+/// <summary>host.json is an isolated worker's: the worker brings its own extensions, routes sit under /api, and the
+/// queue triggers retry and poison as the app expects.</summary>
 public sealed class HostJsonTests
 {
     private static readonly JsonElement HostJson =
         JsonDocument.Parse(File.ReadAllText(Path.Combine(Azurite.RepositoryRoot(), "host.json"))).RootElement;
 
     [Fact]
-    public void It_starts_the_app_as_a_custom_handler_with_http_forwarding()
+    public void It_is_a_version_2_host_json_without_a_custom_handler_or_an_extension_bundle()
     {
-        var handler = HostJson.GetProperty("customHandler");
-
         Assert.Equal("2.0", HostJson.GetProperty("version").GetString());
-        Assert.Equal("Atlas.Functions", handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
-        Assert.True(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
-        Assert.Equal("Microsoft.Azure.Functions.ExtensionBundle", HostJson.GetProperty("extensionBundle").GetProperty("id").GetString());
+        Assert.False(HostJson.TryGetProperty("customHandler", out _));
+        Assert.False(HostJson.TryGetProperty("extensionBundle", out _));
     }
 
     [Fact]
-    public void Its_routes_and_queue_retries_match_standalone_mode()
+    public void Its_routes_are_under_api_and_its_queue_triggers_read_base64_and_poison_after_five_failures()
     {
         var extensions = HostJson.GetProperty("extensions");
-        var defaults = new QueueOptions();
+        var queues = extensions.GetProperty("queues");
 
         Assert.Equal("api", extensions.GetProperty("http").GetProperty("routePrefix").GetString());
-        Assert.Equal(defaults.MaxDequeueCount, extensions.GetProperty("queues").GetProperty("maxDequeueCount").GetInt32());
-        Assert.Equal(defaults.RetryDelay, TimeSpan.Parse(extensions.GetProperty("queues").GetProperty("visibilityTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(defaults.BatchSize, extensions.GetProperty("queues").GetProperty("batchSize").GetInt32());
+        Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
+        Assert.Equal(5, queues.GetProperty("maxDequeueCount").GetInt32());
+        Assert.Equal(TimeSpan.FromSeconds(5), TimeSpan.Parse(queues.GetProperty("visibilityTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
     }
 }

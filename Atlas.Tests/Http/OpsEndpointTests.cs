@@ -10,24 +10,24 @@ public sealed class OpsEndpointTests(AtlasAppFactory app) : IClassFixture<AtlasA
     public async Task It_shows_an_instances_state_version_and_pending_deadline()
     {
         var admin = await Accounts.PlatformAdminAsync(app);
-        await app.CreateClient().PutAsJsonAsync("/api/jobs/shown", new { title = "Crate", openForSeconds = 300 });
+        var challengeId = await Accounts.StartAsync(app.CreateClient(), Accounts.NewPhone());
 
-        var view = await HttpAssert.JsonAsync(await admin.Client.GetAsync("/api/ops/lifecycles/job/shown"));
+        var view = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/ops/lifecycles/signin/{challengeId}"));
 
-        Assert.Equal("job", view.GetProperty("lifecycle").GetString());
+        Assert.Equal("signin", view.GetProperty("lifecycle").GetString());
         Assert.Equal(1, view.GetProperty("version").GetInt64());
-        Assert.Equal("open", view.GetProperty("state").GetProperty("status").GetString());
-        Assert.Equal(app.Clock.GetUtcNow().AddSeconds(300), view.GetProperty("deadline").GetDateTimeOffset());
+        Assert.Equal("pending", view.GetProperty("state").GetProperty("status").GetString());
+        Assert.Equal(app.Clock.GetUtcNow().AddMinutes(5), view.GetProperty("deadline").GetDateTimeOffset());
         Assert.Equal(0, view.GetProperty("outbox").GetArrayLength());
     }
 
     [Fact]
     public async Task Without_a_token_it_is_401_and_for_other_roles_403()
     {
-        await HttpAssert.ProblemAsync(await app.CreateClient().GetAsync("/api/ops/lifecycles/job/shown"), HttpStatusCode.Unauthorized);
+        await HttpAssert.ProblemAsync(await app.CreateClient().GetAsync("/api/ops/lifecycles/signin/ch_x"), HttpStatusCode.Unauthorized);
 
         var rider = await Accounts.SignInAsync(app);
-        await HttpAssert.ProblemAsync(await rider.Client.GetAsync("/api/ops/lifecycles/job/shown"), HttpStatusCode.Forbidden);
+        await HttpAssert.ProblemAsync(await rider.Client.GetAsync("/api/ops/lifecycles/signin/ch_x"), HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -36,6 +36,6 @@ public sealed class OpsEndpointTests(AtlasAppFactory app) : IClassFixture<AtlasA
         var admin = await Accounts.PlatformAdminAsync(app);
 
         await HttpAssert.ProblemAsync(await admin.Client.GetAsync("/api/ops/lifecycles/nothing/x"), HttpStatusCode.NotFound);
-        await HttpAssert.ProblemAsync(await admin.Client.GetAsync("/api/ops/lifecycles/job/never-made"), HttpStatusCode.NotFound);
+        await HttpAssert.ProblemAsync(await admin.Client.GetAsync("/api/ops/lifecycles/signin/ch_never-made"), HttpStatusCode.NotFound);
     }
 }

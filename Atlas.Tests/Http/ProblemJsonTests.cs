@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text;
+using Atlas.Functions.Notifications;
 using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Http;
 
-/// <summary>Every error is RFC 9457 problem+json naming what is wrong; bad input never reaches storage.</summary>
+/// <summary>Every error is RFC 9457 problem+json naming what is wrong, through the Functions host as a client meets
+/// it; bad input never reaches storage (no sign-in starts, so no text goes out).</summary>
 public sealed class ProblemJsonTests : IClassFixture<AtlasAppFactory>
 {
     private readonly AtlasAppFactory _app;
@@ -16,25 +18,36 @@ public sealed class ProblemJsonTests : IClassFixture<AtlasAppFactory>
         _client = app.CreateClient();
     }
 
-    private Task<HttpResponseMessage> PutRaw(string path, string body) =>
-        _client.PutAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+    private Task<HttpResponseMessage> PostRaw(string path, string body) =>
+        _client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+
+    /// <summary>Texts sent so far, once the app has done all it was asked to.</summary>
+    private async Task<int> TextsSentAsync()
+    {
+        await _app.DrainAsync();
+        return _app.Services.GetRequiredService<SmsRecorder>().Count;
+    }
 
     [Fact]
     public async Task An_unknown_route_is_a_404_problem()
     {
         await HttpAssert.ProblemAsync(await _client.GetAsync("/api/no-such-thing"), HttpStatusCode.NotFound);
+        await HttpAssert.ProblemAsync(await _client.PostAsync("/api/no/such/thing", null), HttpStatusCode.NotFound);
     }
 
     [Fact]
-    public async Task A_wrong_method_is_a_405_problem()
+    public async Task A_wrong_method_is_a_405_problem_that_says_which_are_allowed()
     {
-        await HttpAssert.ProblemAsync(await _client.DeleteAsync("/api/health"), HttpStatusCode.MethodNotAllowed);
+        var response = await _client.DeleteAsync("/api/health");
+
+        await HttpAssert.ProblemAsync(response, HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(["GET"], response.Content.Headers.Allow);
     }
 
     [Fact]
     public async Task A_body_that_is_not_json_is_a_400_problem()
     {
-        var response = await PutRaw("/api/jobs/j1", "{not json");
+        var response = await PostRaw("/api/auth/otp", "{not json");
 
         await HttpAssert.ValidationProblemAsync(response, "body");
     }
@@ -42,88 +55,103 @@ public sealed class ProblemJsonTests : IClassFixture<AtlasAppFactory>
     [Fact]
     public async Task An_empty_body_is_a_400_problem()
     {
-        var response = await PutRaw("/api/jobs/j1", "");
+        var response = await PostRaw("/api/auth/otp", "");
 
-        await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest);
+        await HttpAssert.ValidationProblemAsync(response, "body");
     }
 
     [Fact]
     public async Task A_field_of_the_wrong_type_is_a_400_naming_the_field()
     {
-        var response = await PutRaw("/api/jobs/j1", """{"title":"Crate","openForSeconds":"soon"}""");
+        var response = await PostRaw("/api/auth/otp", """{"phone":447700900123}""");
 
-        await HttpAssert.ValidationProblemAsync(response, "openForSeconds");
+        await HttpAssert.ValidationProblemAsync(response, "phone");
     }
 
     [Fact]
-    public async Task A_field_the_endpoint_does_not_know_is_a_400_naming_it_and_nothing_is_written()
+    public async Task A_field_the_endpoint_does_not_know_is_a_400_naming_it_and_nothing_is_done()
     {
-        var response = await PutRaw("/api/jobs/sneaky", """{"title":"Crate","openForSeconds":60,"status":"closed"}""");
+        var before = await TextsSentAsync();
 
-        await HttpAssert.ValidationProblemAsync(response, "status");
-        await HttpAssert.ProblemAsync(await _client.GetAsync("/api/jobs/sneaky"), HttpStatusCode.NotFound);
+        var response = await PostRaw("/api/auth/otp", """{"phone":"+447700900123","role":"platformAdmin"}""");
+
+        await HttpAssert.ValidationProblemAsync(response, "role");
+        Assert.Equal(before, await TextsSentAsync());
     }
 
     [Fact]
     public async Task A_missing_field_is_a_400_naming_the_field_and_its_rule()
     {
-        var response = await _client.PutAsJsonAsync("/api/jobs/j1", new { openForSeconds = 60 });
+        var response = await PostRaw("/api/auth/otp", "{}");
 
-        var rule = await HttpAssert.ValidationProblemAsync(response, "title");
-        Assert.Contains("required", rule, StringComparison.Ordinal);
+        var rule = await HttpAssert.ValidationProblemAsync(response, "phone");
+        Assert.Contains("E.164", rule, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_huge_string_is_a_400_and_nothing_is_written()
+    public async Task A_huge_string_is_a_400_and_nothing_is_done()
     {
-        var response = await _client.PutAsJsonAsync("/api/jobs/huge", new { title = new string('x', 50_000), openForSeconds = 60 });
+        var before = await TextsSentAsync();
 
-        await HttpAssert.ValidationProblemAsync(response, "title");
-        await HttpAssert.ProblemAsync(await _client.GetAsync("/api/jobs/huge"), HttpStatusCode.NotFound);
+        var response = await _client.PostAsJsonAsync("/api/auth/otp", new { phone = new string('1', 50_000) });
+
+        await HttpAssert.ValidationProblemAsync(response, "phone");
+        Assert.Equal(before, await TextsSentAsync());
     }
 
     [Fact]
-    public async Task A_body_too_large_to_read_is_a_413_and_nothing_is_written()
+    public async Task A_body_too_large_to_read_is_a_413_and_nothing_is_done()
     {
-        var response = await _client.PutAsJsonAsync("/api/jobs/huger", new { title = new string('x', 1_000_000), openForSeconds = 60 });
+        var before = await TextsSentAsync();
+
+        var response = await _client.PostAsJsonAsync("/api/auth/otp", new { phone = new string('1', 1_000_000) });
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
-        await HttpAssert.ProblemAsync(await _client.GetAsync("/api/jobs/huger"), HttpStatusCode.NotFound);
+        Assert.Equal(before, await TextsSentAsync());
+    }
+
+    [Fact]
+    public async Task A_body_without_a_length_that_grows_too_large_is_a_413()
+    {
+        var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes($$"""{"phone":"{{new string('1', 100_000)}}"}""")));
+        chunked.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/otp") { Content = chunked };
+        request.Headers.TransferEncodingChunked = true;
+
+        await HttpAssert.ProblemAsync(await _client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task A_query_value_of_the_wrong_type_is_a_400_naming_it()
+    {
+        var rider = await Accounts.SignInAsync(_app);
+
+        await HttpAssert.ValidationProblemAsync(await rider.Client.GetAsync("/api/bookings?limit=lots"), "limit");
     }
 
     [Fact]
     public async Task A_command_the_lifecycle_refuses_is_a_409_with_its_reason()
     {
-        var response = await _client.PostAsJsonAsync("/api/jobs/never-opened/work", new { requestId = "r1", amount = 1 });
+        var challengeId = await Accounts.StartAsync(_client, Accounts.NewPhone());
+        _app.Clock.Advance(TimeSpan.FromMinutes(6));
+
+        var response = await Accounts.VerifyAsync(_client, challengeId, "123456");
 
         var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.Conflict);
-        Assert.Equal("job-not-open", problem.GetProperty("code").GetString());
-        Assert.Equal("The job has not been opened.", problem.GetProperty("detail").GetString());
+        Assert.Equal("challenge-expired", problem.GetProperty("code").GetString());
+        Assert.Equal("This code has expired; start again.", problem.GetProperty("detail").GetString());
     }
 
     [Fact]
-    public async Task A_valid_command_goes_through_and_a_replay_of_it_changes_nothing()
+    public async Task The_hosts_timer_trigger_runs_the_lifecycles_timers_when_the_clock_moves()
     {
-        await _client.PutAsJsonAsync("/api/jobs/replayed", new { title = "Crate", openForSeconds = 60 });
-        var first = await HttpAssert.JsonAsync(await _client.PostAsJsonAsync("/api/jobs/replayed/work", new { requestId = "r1", amount = 7 }));
+        var admin = await Accounts.PlatformAdminAsync(_app);
+        var challengeId = await Accounts.StartAsync(_client, Accounts.NewPhone());
+        _app.Clock.Advance(TimeSpan.FromMinutes(5));
 
-        var replay = await HttpAssert.JsonAsync(await _client.PostAsJsonAsync("/api/jobs/replayed/work", new { requestId = "r1", amount = 7 }));
+        await _app.App.Host.FireTimerAsync("TimerScan");
 
-        Assert.Equal(2, first.GetProperty("version").GetInt64());
-        Assert.Equal(2, replay.GetProperty("version").GetInt64());
-        Assert.Equal(7, replay.GetProperty("state").GetProperty("total").GetInt32());
-        Assert.Equal("open", replay.GetProperty("state").GetProperty("status").GetString());
-    }
-
-    [Fact]
-    public async Task The_app_runs_the_lifecycles_timer_when_the_clock_moves()
-    {
-        await _client.PutAsJsonAsync("/api/jobs/timed", new { title = "Crate", openForSeconds = 60 });
-        _app.Clock.Advance(TimeSpan.FromSeconds(60));
-
-        await _app.Services.GetRequiredService<Atlas.Functions.Lifecycles.TimerScan>().RunOnceAsync(default);
-
-        var job = await HttpAssert.JsonAsync(await _client.GetAsync("/api/jobs/timed"));
-        Assert.Equal("closed", job.GetProperty("state").GetProperty("status").GetString());
+        var view = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/ops/lifecycles/signin/{challengeId}"));
+        Assert.Equal("expired", view.GetProperty("state").GetProperty("status").GetString());
     }
 }

@@ -1,44 +1,33 @@
 using Atlas.FakeStripe;
-using Atlas.Functions.Hosting;
 using Atlas.Testing;
-using Atlas.Testing.Sample;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 
 namespace Atlas.Tests.Infrastructure;
 
-/// <summary>The whole app in-process, served by Kestrel on a loopback port (real HTTP), on the test Azurite under
-/// its own prefix, with a manual clock and the sample lifecycle's routes. Development environment unless told.</summary>
-public sealed class AtlasAppFactory : WebApplicationFactory<Program>
+/// <summary>
+/// The whole app as Azure runs it: Atlas.Functions' worker under the local Functions host, HTTP over loopback, on the
+/// test Azurite under its own prefix, with a manual clock and a fake Stripe of its own. Queue triggers and the timer
+/// scan run when the test says (<see cref="PumpAsync"/>, <see cref="DrainAsync"/>). Development environment unless told.
+/// </summary>
+public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
 {
-    private readonly HostingMode _mode;
     private readonly IDictionary<string, string?> _settings;
     private readonly string _environment;
     private readonly Action<IServiceCollection>? _services;
+    private LocalApp? _app;
 
-    // xunit's class fixtures need exactly one public constructor; the others are for tests that vary the app.
+    // xunit's class fixtures need exactly one public constructor; the other is for tests that vary the app.
     public AtlasAppFactory()
-        : this(HostingMode.Standalone, new Dictionary<string, string?>())
+        : this(new Dictionary<string, string?>())
     {
     }
 
     internal AtlasAppFactory(IDictionary<string, string?> settings, string environment = "Development", Action<IServiceCollection>? services = null)
-        : this(HostingMode.Standalone, settings, environment, services)
     {
-    }
-
-    internal AtlasAppFactory(
-        HostingMode mode, IDictionary<string, string?> settings, string environment = "Development", Action<IServiceCollection>? services = null)
-    {
-        _mode = mode;
         _settings = settings;
         _environment = environment;
         _services = services;
-        UseKestrel(0);
         Stripe = FakeStripeServer.StartAsync(new FakeStripeOptions(), Clock).GetAwaiter().GetResult();
-        Stripe.WebhookTarget = () => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/api/webhooks/stripe";
+        Stripe.WebhookTarget = () => _app is { } app ? new Uri(app.BaseAddress, "api/webhooks/stripe").ToString() : null;
     }
 
     public string Prefix { get; } = Azurite.NewPrefix();
@@ -48,31 +37,55 @@ public sealed class AtlasAppFactory : WebApplicationFactory<Program>
     /// <summary>This app's own Stripe: it answers the app's calls and posts its webhooks back to this app.</summary>
     public FakeStripeServer Stripe { get; }
 
+    /// <summary>The worker's services (started on first use).</summary>
+    public IServiceProvider Services => App.Services;
+
+    public LocalApp App => _app ??= StartAsync().GetAwaiter().GetResult();
+
     /// <summary>The platform admin's session, kept by <see cref="Accounts.PlatformAdminAsync"/>.</summary>
     internal (SignedIn Session, DateTimeOffset At)? PlatformAdmin { get; set; }
 
-    public Task<int> PumpAsync() => Triggers.PumpAsync(Services);
+    public HttpClient CreateClient() => new() { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 
-    public Task DrainAsync() => Triggers.DrainAsync(Services);
+    /// <summary>Runs every queue trigger once over its queue, through the host; returns messages taken.</summary>
+    public Task<int> PumpAsync() => App.Host.PumpQueuesAsync();
 
-    public override async ValueTask DisposeAsync()
+    /// <summary>Runs the timer scan and the queue triggers until neither finds work.</summary>
+    public async Task DrainAsync()
     {
-        await base.DisposeAsync();
+        for (var round = 0; round < 50; round++)
+        {
+            if (await Triggers.ScanAsync(Services) + await PumpAsync() == 0)
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException("The app did not go quiet after 50 rounds.");
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await ((IAsyncDisposable)this).DisposeAsync();
+
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
         await Stripe.DisposeAsync();
     }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    private Task<LocalApp> StartAsync()
     {
-        builder.UseEnvironment(_environment);
-        foreach (var (key, value) in TestSettings.For(Prefix, _mode).Append(new("Stripe:BaseUrl", Stripe.BaseUrl.ToString())).Concat(_settings))
-        {
-            builder.UseSetting(key, value);
-        }
-
-        builder.ConfigureTestServices(services =>
+        var settings = TestSettings.For(Prefix)
+            .Append(new("Stripe:BaseUrl", Stripe.BaseUrl.ToString()))
+            .Concat(_settings);
+        return LocalApp.StartAsync(settings, _environment, services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
-            services.AddSampleJobs();
             _services?.Invoke(services);
         });
     }

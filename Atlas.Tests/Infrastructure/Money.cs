@@ -60,9 +60,9 @@ public static class Money
     public static async Task AssertNothingPoisonedAsync(AtlasAppFactory app)
     {
         var queues = app.Services.GetRequiredService<IQueueClient>();
-        foreach (var queue in app.Services.GetRequiredService<FunctionCatalog>().All.OfType<QueueFunction>().Select(q => q.Queue).Distinct())
+        foreach (var queue in FunctionIndex.App.Queues.Select(q => QueueNames.Unprefixed(q.Queue)).Distinct())
         {
-            Assert.True(await queues.ApproximateCountAsync(QueueOptions.PoisonQueue(queue), default) == 0, $"{queue} has poisoned messages");
+            Assert.True(await queues.ApproximateCountAsync(QueueNames.Poison(queue), default) == 0, $"{queue} has poisoned messages");
         }
     }
 }

@@ -176,6 +176,6 @@ public sealed class CrashInjectionTests(ITestOutputHelper output)
         Assert.Empty(await runtime.Services.GetRequiredService<DueIndex>().ListDueAsync(DateTimeOffset.MaxValue.AddYears(-1), default));
         var queues = runtime.Services.GetRequiredService<IQueueClient>();
         Assert.Equal(0, await queues.ApproximateCountAsync(EffectRoutes.DefaultQueue, default));
-        Assert.Equal(0, await queues.ApproximateCountAsync(QueueOptions.PoisonQueue(EffectRoutes.DefaultQueue), default));
+        Assert.Equal(0, await queues.ApproximateCountAsync(QueueNames.Poison(EffectRoutes.DefaultQueue), default));
     }
 }

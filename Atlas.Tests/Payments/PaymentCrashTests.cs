@@ -13,7 +13,7 @@ namespace Atlas.Tests.Payments;
 public sealed class PaymentCrashTests : IAsyncLifetime
 {
     private readonly AtlasAppFactory _app = new(
-        new Dictionary<string, string?> { ["Queues:RetryDelay"] = "00:00:00" },
+        new Dictionary<string, string?> { ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:00" },
         services: services => services.Decorate<IStripeApi>((inner, _) => new CrashingStripe(inner)));
 
     private CrashingStripe Crash => (CrashingStripe)_app.Services.GetRequiredService<IStripeApi>();

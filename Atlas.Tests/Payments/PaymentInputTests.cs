@@ -115,7 +115,7 @@ public sealed class PaymentInputTests(AtlasAppFactory app) : IClassFixture<Atlas
 
     [Theory]
     [InlineData("{}", "amount")]
-    [InlineData("null", "amount")]
+    [InlineData("null", "body")]
     [InlineData("""{"full":false}""", "amount")]
     [InlineData("""{"amount":null}""", "amount")]
     [InlineData("""{"amount":100,"full":true}""", "full")]

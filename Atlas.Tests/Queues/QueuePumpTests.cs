@@ -51,7 +51,7 @@ public sealed class QueuePumpTests : IAsyncLifetime
 
         Assert.Equal(5, attempts);
         Assert.Equal(0, await Queues.ApproximateCountAsync(Queue, default));
-        var poisoned = Assert.Single(await Queues.ReceiveAsync(QueueOptions.PoisonQueue(Queue), 32, TimeSpan.FromSeconds(30), default));
+        var poisoned = Assert.Single(await Queues.ReceiveAsync(QueueNames.Poison(Queue), 32, TimeSpan.FromSeconds(30), default));
         Assert.Equal("broken", poisoned.Text);
     }
 
@@ -74,6 +74,6 @@ public sealed class QueuePumpTests : IAsyncLifetime
         }, default);
 
         Assert.False(ran);
-        Assert.Equal(1, await Queues.ApproximateCountAsync(QueueOptions.PoisonQueue(Queue), default));
+        Assert.Equal(1, await Queues.ApproximateCountAsync(QueueNames.Poison(Queue), default));
     }
 }

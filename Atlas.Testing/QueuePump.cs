@@ -1,9 +1,11 @@
+using Atlas.Functions.Queues;
 using Microsoft.Extensions.Options;
 
-namespace Atlas.Functions.Queues;
+namespace Atlas.Testing;
 
 /// <summary>
-/// Standalone mode's queue trigger: receive a batch, run the function on each message, delete what succeeded.
+/// The runtime tests' stand-in for the Functions host's queue trigger (they run the app's services without a host):
+/// receive a batch, run the function on each message, delete what succeeded.
 /// A failed message is tried again after the retry delay (and one whose process died, after its lease); one that
 /// has failed MaxDequeueCount times moves to "&lt;queue&gt;-poison" and is logged as an error, never dropped.
 /// </summary>
@@ -54,7 +56,7 @@ public sealed class QueuePump(IQueueClient queues, IOptions<QueueOptions> option
 
     private async Task PoisonAsync(string queue, QueueMessage message, Exception? error, CancellationToken ct)
     {
-        var poison = QueueOptions.PoisonQueue(queue);
+        var poison = QueueNames.Poison(queue);
         await queues.SendAsync(poison, message.Text, TimeSpan.Zero, ct);
         await queues.DeleteAsync(queue, message, ct);
         logger.LogError(error, "Message {MessageId} on {Queue} failed {Count} times and moved to {PoisonQueue}",

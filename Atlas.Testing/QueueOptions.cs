@@ -1,6 +1,6 @@
-namespace Atlas.Functions.Queues;
+namespace Atlas.Testing;
 
-/// <summary>Settings of queue consumption (configuration section "Queues"), the same as the Functions host's
+/// <summary>Settings of <see cref="QueuePump"/> (configuration section "Queues"), the same as the Functions host's
 /// queue extension settings in host.json.</summary>
 public sealed class QueueOptions
 {
@@ -17,9 +17,4 @@ public sealed class QueueOptions
     public int MaxDequeueCount { get; set; } = 5;
 
     public int BatchSize { get; set; } = 16;
-
-    /// <summary>The longest a standalone poller waits before looking at an empty queue again.</summary>
-    public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    public static string PoisonQueue(string queue) => $"{queue}-poison";
 }

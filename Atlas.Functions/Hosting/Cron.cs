@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Atlas.Functions.Functions;
+namespace Atlas.Functions.Hosting;
 
 /// <summary>Turns a timer's interval into the six-field NCRONTAB schedule the Functions host reads
 /// (TimeSpan schedules work only on App Service plans, not on Flex Consumption).</summary>
