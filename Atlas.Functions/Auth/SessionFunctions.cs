@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Atlas.Core.Auth;
 using Atlas.Functions.Common;
 using Atlas.Functions.Http;
@@ -9,11 +10,12 @@ namespace Atlas.Functions.Auth;
 /// <summary>Refresh (rotating), log out (the whole family), and who am I.</summary>
 public static class SessionFunctions
 {
-    public sealed record RefreshRequest(string? RefreshToken);
+    public sealed record RefreshRequest([property: Required] string? RefreshToken);
 
     [Function("RefreshSession")]
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
+    [Responds(StatusCodes.Status200OK, typeof(SessionResponse))]
     public static async Task<IResult> RefreshAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/refresh")] HttpRequest http,
         [Body] RefreshRequest request,
@@ -52,6 +54,7 @@ public static class SessionFunctions
     [Function("Logout")]
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
+    [Responds(StatusCodes.Status204NoContent)]
     public static async Task<IResult> LogoutAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequest http, [Body] RefreshRequest request, Lifecycle<Session, SessionCommand> sessions, CancellationToken ct)
     {
         if (!RefreshToken.TryParse(request.RefreshToken, out var presented))
@@ -71,6 +74,7 @@ public static class SessionFunctions
     /// <summary>The caller as the account stands now (a role given since the token was issued shows here).</summary>
     [Function("GetMe")]
     [SignedIn]
+    [Responds(StatusCodes.Status200OK, typeof(Me))]
     public static async Task<IResult> GetMeAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest http, Caller caller, Lifecycle<Account, AccountCommand> accounts, SessionIssuer issuer, CancellationToken ct)
     {
         var phone = PhoneNumber.FromStored(caller.Phone);

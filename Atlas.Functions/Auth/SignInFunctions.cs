@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Atlas.Core.Auth;
 using Atlas.Functions.Common;
 using Atlas.Functions.Http;
@@ -12,17 +13,18 @@ namespace Atlas.Functions.Auth;
 /// </summary>
 public static class SignInFunctions
 {
-    public sealed record StartRequest(string? Phone);
+    public sealed record StartRequest([property: Required] string? Phone);
 
-    public sealed record ResendRequest(string? ChallengeId);
+    public sealed record ResendRequest([property: Required] string? ChallengeId);
 
-    public sealed record VerifyRequest(string? ChallengeId, string? Code);
+    public sealed record VerifyRequest([property: Required] string? ChallengeId, [property: Required] string? Code);
 
     public sealed record ChallengeResponse(string ChallengeId, DateTimeOffset ExpiresAt, DateTimeOffset ResendAfter);
 
     [Function("StartSignIn")]
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
+    [Responds(StatusCodes.Status202Accepted, typeof(ChallengeResponse))]
     public static async Task<IResult> StartAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp")] HttpRequest http,
         [Body] StartRequest request,
@@ -62,6 +64,7 @@ public static class SignInFunctions
     [Function("ResendSignInCode")]
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
+    [Responds(StatusCodes.Status202Accepted, typeof(ChallengeResponse))]
     public static async Task<IResult> ResendAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp/resend")] HttpRequest http,
         [Body] ResendRequest request, Lifecycle<Challenge, ChallengeCommand> challenges, ChallengeDecider rules, SignInCodes codes, TimeProvider clock, CancellationToken ct)
@@ -87,6 +90,7 @@ public static class SignInFunctions
     [Function("VerifySignInCode")]
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
+    [Responds(StatusCodes.Status200OK, typeof(SessionResponse))]
     public static async Task<IResult> VerifyAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp/verify")] HttpRequest http,
         [Body] VerifyRequest request,

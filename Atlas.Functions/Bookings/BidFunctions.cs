@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Atlas.Core.Auth;
 using Atlas.Core.Bidding;
 using Atlas.Core.Bookings;
@@ -14,12 +15,13 @@ namespace Atlas.Functions.Bookings;
 /// <summary>Drivers bid on open bookings: one sealed bid each, replaced or withdrawn until the window closes.</summary>
 public static class BidFunctions
 {
-    public sealed record BidRequest(long? Amount);
+    public sealed record BidRequest([property: Required] long? Amount);
 
     public sealed record BidResponse(string BookingId, long Amount, string Currency, DateTimeOffset PlacedAt, DateTimeOffset ClosesAt);
 
     [Function("PlaceBid")]
     [Roles(Role.Driver)]
+    [Responds(StatusCodes.Status200OK, typeof(BidResponse))]
     public static async Task<IResult> PlaceAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bookings/{bookingId}/bids")] HttpRequest http,
         string bookingId,
@@ -71,6 +73,7 @@ public static class BidFunctions
 
     [Function("WithdrawBid")]
     [Roles(Role.Driver)]
+    [Responds(StatusCodes.Status204NoContent)]
     public static async Task<IResult> WithdrawAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "bookings/{bookingId}/bids/mine")] HttpRequest http,
         string bookingId, Caller caller, Lifecycle<Booking, BookingCommand> bookings, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Atlas.Core.Auth;
 using Atlas.Core.Bookings;
@@ -20,9 +21,9 @@ namespace Atlas.Functions.Bookings;
 /// <summary>Book from a quote (which opens its bid window), list and read bookings, cancel one.</summary>
 public static class BookingFunctions
 {
-    public sealed record BookingRequest(string? QuoteId, int? Seats, int? Kg);
+    public sealed record BookingRequest([property: Required] string? QuoteId, int? Seats, int? Kg);
 
-    public sealed record CancelRequest(RiderCancelReason? Reason);
+    public sealed record CancelRequest([property: Required] RiderCancelReason? Reason);
 
     public sealed record CancelResponse(string BookingId, BookingStatus Status, long Fee, string Currency);
 
@@ -39,6 +40,7 @@ public static class BookingFunctions
 
     [Function("CreateBooking")]
     [Roles(Role.Rider, Role.Dispatcher)]
+    [Responds(StatusCodes.Status201Created, typeof(BookingView))]
     public static async Task<IResult> CreateAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bookings")] HttpRequest http,
         [Body] BookingRequest request,
@@ -125,6 +127,7 @@ public static class BookingFunctions
 
     [Function("ListBookings")]
     [SignedIn]
+    [Responds(StatusCodes.Status200OK, typeof(Page<BookingView>))]
     public static async Task<IResult> ListAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bookings")] HttpRequest http,
         string? after, int? limit, Caller caller, BookingIndex index, Lifecycle<Booking, BookingCommand> bookings, CancellationToken ct)
@@ -150,6 +153,7 @@ public static class BookingFunctions
 
     [Function("GetBooking")]
     [SignedIn]
+    [Responds(StatusCodes.Status200OK, typeof(BookingView))]
     public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bookings/{bookingId}")] HttpRequest http, string bookingId, Caller caller, Lifecycle<Booking, BookingCommand> bookings, CancellationToken ct) =>
         await FindAsync(bookingId, caller, bookings, ct) is { } found
             ? Results.Ok(BookingViews.Show(found.Booking, found.Viewer, caller))
@@ -157,6 +161,7 @@ public static class BookingFunctions
 
     [Function("CancelBooking")]
     [Roles(Role.Rider, Role.Dispatcher, Role.CompanyAdmin)]
+    [Responds(StatusCodes.Status200OK, typeof(CancelResponse))]
     public static async Task<IResult> CancelAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bookings/{bookingId}/cancel")] HttpRequest http,
         string bookingId,

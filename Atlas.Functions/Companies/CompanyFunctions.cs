@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Atlas.Core.Auth;
 using Atlas.Core.Companies;
 using Atlas.Functions.Auth;
@@ -12,7 +13,7 @@ namespace Atlas.Functions.Companies;
 /// <summary>Platform admins create companies (with their first admin); members read their own company.</summary>
 public static class CompanyFunctions
 {
-    public sealed record CreateRequest(string? Name, string? AdminPhone);
+    public sealed record CreateRequest([property: Required] string? Name, [property: Required] string? AdminPhone);
 
     public sealed record CompanyResponse(string Id, string Name, DateTimeOffset CreatedAt);
 
@@ -20,6 +21,7 @@ public static class CompanyFunctions
 
     [Function("CreateCompany")]
     [Roles(Role.PlatformAdmin)]
+    [Responds(StatusCodes.Status201Created, typeof(CreatedResponse))]
     public static async Task<IResult> CreateAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "companies")] HttpRequest http,
         [Body] CreateRequest request,
@@ -94,6 +96,7 @@ public static class CompanyFunctions
 
     [Function("GetCompany")]
     [Roles(Role.PlatformAdmin, Role.CompanyAdmin, Role.Dispatcher, Role.Driver)]
+    [Responds(StatusCodes.Status200OK, typeof(CompanyResponse))]
     public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}")] HttpRequest http, string companyId, Caller caller, CompanyStore companies, CancellationToken ct)
     {
         var visible = caller.Role == Role.PlatformAdmin || await companies.IsCurrentMemberAsync(caller, companyId, ct);

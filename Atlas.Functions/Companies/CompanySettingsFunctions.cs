@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Atlas.Core.Auth;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Bookings;
@@ -10,13 +11,14 @@ namespace Atlas.Functions.Companies;
 /// <summary>A company's own settings: so far, how long the bookings its dispatchers make stay open for bids.</summary>
 public static class CompanySettingsFunctions
 {
-    public sealed record SettingsRequest(int? BidWindowSeconds);
+    public sealed record SettingsRequest([property: Required] int? BidWindowSeconds);
 
     /// <param name="BidWindowSeconds">The window in force (the company's, or the default).</param>
     public sealed record SettingsResponse(int BidWindowSeconds, bool IsDefault);
 
     [Function("GetCompanySettings")]
     [Roles(Role.CompanyAdmin, Role.Dispatcher)]
+    [Responds(StatusCodes.Status200OK, typeof(SettingsResponse))]
     public static async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/settings")] HttpRequest http,
         string companyId, Caller caller, CompanyStore companies, IOptions<BookingOptions> options, CancellationToken ct) =>
@@ -26,6 +28,7 @@ public static class CompanySettingsFunctions
 
     [Function("UpdateCompanySettings")]
     [Roles(Role.CompanyAdmin)]
+    [Responds(StatusCodes.Status200OK, typeof(SettingsResponse))]
     public static async Task<IResult> UpdateAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "companies/{companyId}/settings")] HttpRequest http,
         string companyId, [Body] SettingsRequest request, Caller caller, CompanyStore companies, IOptions<BookingOptions> options, CancellationToken ct)

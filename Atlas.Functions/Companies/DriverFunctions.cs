@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Atlas.Core.Auth;
 using Atlas.Core.Common;
 using Atlas.Core.Companies;
@@ -11,17 +12,18 @@ namespace Atlas.Functions.Companies;
 /// <summary>Drivers keep their own profile, availability and location; admins and dispatchers see their company's.</summary>
 public static class DriverFunctions
 {
-    public sealed record ProfileRequest(string? Name, string? LicenceNumber, string? VehicleId);
+    public sealed record ProfileRequest([property: Required] string? Name, [property: Required] string? LicenceNumber, string? VehicleId);
 
-    public sealed record AvailabilityRequest(bool? Available);
+    public sealed record AvailabilityRequest([property: Required] bool? Available);
 
-    public sealed record LocationRequest(double? Lat, double? Lng);
+    public sealed record LocationRequest([property: Required] double? Lat, [property: Required] double? Lng);
 
     /// <param name="AccountId">The driver's Stripe connected account (acct_…), where settlement pays them.</param>
-    public sealed record PayoutAccountRequest(string? AccountId);
+    public sealed record PayoutAccountRequest([property: Required] string? AccountId);
 
     [Function("ListDrivers")]
     [Roles(Role.CompanyAdmin, Role.Dispatcher)]
+    [Responds(StatusCodes.Status200OK, typeof(Page<Driver>))]
     public static Task<IResult> ListAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/drivers")] HttpRequest http,
         string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct) =>
@@ -30,6 +32,7 @@ public static class DriverFunctions
 
     [Function("GetDriver")]
     [Roles(Role.CompanyAdmin, Role.Dispatcher)]
+    [Responds(StatusCodes.Status200OK, typeof(Driver))]
     public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/drivers/{driverId}")] HttpRequest http, string companyId, string driverId, Caller caller, CompanyStore companies, CancellationToken ct) =>
         await companies.IsCurrentMemberAsync(caller, companyId, ct) && LifecycleKeys.IsValidId(driverId) && await companies.FindDriverAsync(companyId, driverId, ct) is { } driver
             ? Results.Ok(driver)
@@ -37,11 +40,13 @@ public static class DriverFunctions
 
     [Function("GetMyDriverProfile")]
     [Roles(Role.Driver)]
+    [Responds(StatusCodes.Status200OK, typeof(Driver))]
     public static async Task<IResult> GetMineAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "drivers/me")] HttpRequest http, Caller caller, CompanyStore companies, CancellationToken ct) =>
         await FindMineAsync(caller, companies, ct) is { } driver ? Results.Ok(driver) : MissingProfile();
 
     [Function("UpdateMyDriverProfile")]
     [Roles(Role.Driver)]
+    [Responds(StatusCodes.Status200OK, typeof(Driver))]
     public static async Task<IResult> UpdateMineAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "drivers/me")] HttpRequest http,
         [Body] ProfileRequest request, Caller caller, CompanyStore companies, DriverLocator locator, CancellationToken ct)
@@ -101,6 +106,7 @@ public static class DriverFunctions
 
     [Function("SetMyAvailability")]
     [Roles(Role.Driver)]
+    [Responds(StatusCodes.Status200OK, typeof(Driver))]
     public static async Task<IResult> SetAvailabilityAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "drivers/me/availability")] HttpRequest http,
         [Body] AvailabilityRequest request, Caller caller, CompanyStore companies, DriverLocator locator, CancellationToken ct)
@@ -129,6 +135,7 @@ public static class DriverFunctions
     [Function("ReportMyLocation")]
     [Roles(Role.Driver)]
     [RateLimit(RateLimits.Location)]
+    [Responds(StatusCodes.Status204NoContent)]
     public static async Task<IResult> ReportLocationAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "drivers/me/location")] HttpRequest http,
         [Body] LocationRequest request, Caller caller, CompanyStore companies, DriverLocator locator, TimeProvider clock, CancellationToken ct)
@@ -184,6 +191,7 @@ public static class DriverFunctions
 
     [Function("SetMyPayoutAccount")]
     [Roles(Role.Driver)]
+    [Responds(StatusCodes.Status200OK, typeof(Driver))]
     public static async Task<IResult> SetPayoutAccountAsync([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "drivers/me/payout-account")] HttpRequest http, [Body] PayoutAccountRequest request, Caller caller, CompanyStore companies, CancellationToken ct)
     {
         if (request.AccountId is not { Length: >= 8 and <= 64 } account || !account.StartsWith("acct_", StringComparison.Ordinal)

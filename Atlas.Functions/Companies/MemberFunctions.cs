@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Atlas.Core.Auth;
 using Atlas.Core.Common;
 using Atlas.Functions.Auth;
@@ -12,7 +13,7 @@ namespace Atlas.Functions.Companies;
 /// <summary>A company admin adds members by phone with a role, lists them and removes them.</summary>
 public static class MemberFunctions
 {
-    public sealed record AddRequest(string? Phone, Role? Role);
+    public sealed record AddRequest([property: Required] string? Phone, [property: Required] Role? Role);
 
     public sealed record MemberResponse(string Id, string Phone, Role Role, DateTimeOffset AddedAt)
     {
@@ -21,6 +22,7 @@ public static class MemberFunctions
 
     [Function("ListMembers")]
     [Roles(Role.CompanyAdmin)]
+    [Responds(StatusCodes.Status200OK, typeof(Page<MemberResponse>))]
     public static Task<IResult> ListAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/members")] HttpRequest http,
         string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct) =>
@@ -29,6 +31,7 @@ public static class MemberFunctions
 
     [Function("AddMember")]
     [Roles(Role.CompanyAdmin)]
+    [Responds(StatusCodes.Status201Created, typeof(MemberResponse))]
     public static async Task<IResult> AddAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "companies/{companyId}/members")] HttpRequest http,
         string companyId,
@@ -101,6 +104,7 @@ public static class MemberFunctions
 
     [Function("GetMember")]
     [Roles(Role.CompanyAdmin)]
+    [Responds(StatusCodes.Status200OK, typeof(MemberResponse))]
     public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/members/{memberId}")] HttpRequest http, string companyId, string memberId, Caller caller, CompanyStore companies, CancellationToken ct) =>
         await FindAsync(companyId, memberId, caller, companies, ct) is { } member
             ? Results.Ok(MemberResponse.From(member))
@@ -108,6 +112,7 @@ public static class MemberFunctions
 
     [Function("RemoveMember")]
     [Roles(Role.CompanyAdmin)]
+    [Responds(StatusCodes.Status204NoContent)]
     public static async Task<IResult> RemoveAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "companies/{companyId}/members/{memberId}")] HttpRequest http,
         string companyId,

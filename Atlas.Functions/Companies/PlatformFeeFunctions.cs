@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Atlas.Core.Auth;
 using Atlas.Core.Ledger;
 using Atlas.Functions.Auth;
@@ -14,12 +15,13 @@ public static class PlatformFeeFunctions
 {
     /// <param name="Percent">0 to 100, two decimals at most; null (with fixed null) goes back to the default.</param>
     /// <param name="Fixed">Minor units added per ride.</param>
-    public sealed record FeeRequest(decimal? Percent, long? Fixed);
+    public sealed record FeeRequest([property: Required] decimal? Percent, [property: Required] long? Fixed);
 
     public sealed record FeeView(decimal Percent, long Fixed, bool IsDefault);
 
     [Function("GetPlatformFee")]
     [Roles(Role.PlatformAdmin)]
+    [Responds(StatusCodes.Status200OK, typeof(FeeView))]
     public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/platform-fee")] HttpRequest http, string companyId, CompanyStore companies, IOptions<PaymentOptions> options, CancellationToken ct) =>
         await companies.FindAsync(companyId, ct) is { } company
             ? Results.Ok(View(company.Fee, options.Value))
@@ -27,6 +29,7 @@ public static class PlatformFeeFunctions
 
     [Function("SetPlatformFee")]
     [Roles(Role.PlatformAdmin)]
+    [Responds(StatusCodes.Status200OK, typeof(FeeView))]
     public static async Task<IResult> SetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "companies/{companyId}/platform-fee")] HttpRequest http, string companyId, [Body] FeeRequest request, CompanyStore companies, IOptions<PaymentOptions> options, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Atlas.Core.Auth;
 using Atlas.Core.Common;
 using Atlas.Core.Companies;
@@ -15,7 +16,7 @@ public static class VehicleFunctions
 {
     public sealed record CapacityRequest(int? Seats, int? Kg);
 
-    public sealed record AddRequest(VehicleType? Type, CapacityRequest? Capacity, string? Plate);
+    public sealed record AddRequest([property: Required] VehicleType? Type, [property: Required] CapacityRequest? Capacity, [property: Required] string? Plate);
 
     public sealed record VehicleResponse(string Id, VehicleType Type, VehicleCapacity Capacity, string Plate, DateTimeOffset AddedAt)
     {
@@ -24,6 +25,7 @@ public static class VehicleFunctions
 
     [Function("ListVehicles")]
     [Roles(Role.CompanyAdmin, Role.Dispatcher)]
+    [Responds(StatusCodes.Status200OK, typeof(Page<VehicleResponse>))]
     public static Task<IResult> ListAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/vehicles")] HttpRequest http,
         string companyId, string? after, int? limit, Caller caller, CompanyStore companies, CancellationToken ct) =>
@@ -32,6 +34,7 @@ public static class VehicleFunctions
 
     [Function("AddVehicle")]
     [Roles(Role.CompanyAdmin)]
+    [Responds(StatusCodes.Status201Created, typeof(VehicleResponse))]
     public static async Task<IResult> AddAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "companies/{companyId}/vehicles")] HttpRequest http,
         string companyId,
@@ -95,6 +98,7 @@ public static class VehicleFunctions
 
     [Function("GetVehicle")]
     [Roles(Role.CompanyAdmin, Role.Dispatcher, Role.Driver)]
+    [Responds(StatusCodes.Status200OK, typeof(VehicleResponse))]
     public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/vehicles/{vehicleId}")] HttpRequest http, string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct) =>
         await FindAsync(companyId, vehicleId, caller, companies, ct) is { } vehicle
             ? Results.Ok(VehicleResponse.From(vehicle))
@@ -102,6 +106,7 @@ public static class VehicleFunctions
 
     [Function("RemoveVehicle")]
     [Roles(Role.CompanyAdmin)]
+    [Responds(StatusCodes.Status204NoContent)]
     public static async Task<IResult> RemoveAsync([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "companies/{companyId}/vehicles/{vehicleId}")] HttpRequest http, string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct)
     {
         if (await FindAsync(companyId, vehicleId, caller, companies, ct) is not { } vehicle)

@@ -47,6 +47,8 @@ public static class AtlasServices
 
         builder.Services.Configure<WorkerOptions>(o => o.InputConverters.RegisterAt<ServiceParameters>(0));
 
+        ScopesInMessages.Wrap(builder.Services);
+
         // The worker's own ASP.NET Core host: its request logging is the Functions host's job.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         return builder;

@@ -6,7 +6,10 @@ namespace Atlas.Functions.Http;
 /// <summary>How request and response bodies are read and written: camelCase, and strict about what comes in.</summary>
 public static class AtlasJson
 {
-    public static JsonSerializerOptions Options { get; } = Strict(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    public static JsonSerializerOptions Options { get; } = Strict(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+    });
 
     /// <summary>The rules a request body is held to.</summary>
     public static JsonSerializerOptions Strict(JsonSerializerOptions options)

@@ -3,6 +3,7 @@ using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Queues;
 using Atlas.Functions.Storage;
 using Microsoft.Azure.Functions.Worker;
+using Atlas.Functions.Http;
 
 namespace Atlas.Functions.Ops;
 
@@ -13,6 +14,7 @@ public static class HealthFunctions
 
     [Function("Health")]
     [Anyone]
+    [Responds(StatusCodes.Status200OK)]
     public static async Task<IResult> CheckAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest http, ITableStore tables, IQueueClient queues, CancellationToken ct)
     {
         var checks = new Dictionary<string, string>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Atlas.Core.Auth;
 using Atlas.Functions.Auth;
@@ -12,12 +13,13 @@ namespace Atlas.Functions.Payments;
 /// method id; Atlas attaches it to the user's Stripe customer.</summary>
 public static partial class PaymentMethodFunctions
 {
-    public sealed record PaymentMethodRequest(string? PaymentMethodId);
+    public sealed record PaymentMethodRequest([property: Required] string? PaymentMethodId);
 
     public sealed record PaymentMethodView(string PaymentMethodId, string? Brand, string? Last4);
 
     [Function("GetMyPaymentMethod")]
     [Roles(Role.Rider, Role.Dispatcher)]
+    [Responds(StatusCodes.Status200OK, typeof(PaymentMethodView))]
     public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/payment-method")] HttpRequest http, Caller caller, PaymentProfiles profiles, CancellationToken ct) =>
         await profiles.FindAsync(caller.UserId, ct) is { PaymentMethodId: { } pm } profile
             ? Results.Ok(new PaymentMethodView(pm, profile.Brand, profile.Last4))
@@ -25,6 +27,7 @@ public static partial class PaymentMethodFunctions
 
     [Function("SetMyPaymentMethod")]
     [Roles(Role.Rider, Role.Dispatcher)]
+    [Responds(StatusCodes.Status200OK, typeof(PaymentMethodView))]
     public static async Task<IResult> SetAsync(
         [Body] PaymentMethodRequest request, [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/payment-method")] HttpRequest http, Caller caller, PaymentProfiles profiles, IStripeApi stripe, RandomSource random, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.ComponentModel;
 using Atlas.Core.Auth;
 using Atlas.Core.Payments;
@@ -15,7 +16,7 @@ namespace Atlas.Functions.Payments;
 /// tip after a completed ride, and refunds by platform admins. Tips and refunds are carried out by the escrow: 202.</summary>
 public static class RidePaymentFunctions
 {
-    public sealed record TipRequest(long? Amount);
+    public sealed record TipRequest([property: Required] long? Amount);
 
     /// <summary>A refund names its amount, or says <c>"full": true</c> for everything captured and not yet refunded:
     /// an empty body refunds nothing.</summary>
@@ -26,6 +27,7 @@ public static class RidePaymentFunctions
 
     [Function("GetRidePayment")]
     [SignedIn]
+    [Responds(StatusCodes.Status200OK, typeof(PaymentView))]
     public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "rides/{rideId}/payment")] HttpRequest http, string rideId, Caller caller, RideContext rides, Lifecycle<Escrow, EscrowCommand> escrows, CancellationToken ct)
     {
         if (await rides.FindAsync(rideId, caller, fresh: false, ct) is not { } found)
@@ -39,6 +41,7 @@ public static class RidePaymentFunctions
 
     [Function("TipRide")]
     [Roles(Role.Rider, Role.Dispatcher)]
+    [Responds(StatusCodes.Status202Accepted, typeof(PaymentView))]
     public static async Task<IResult> TipAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/tip")] HttpRequest http,
         string rideId,
@@ -74,6 +77,7 @@ public static class RidePaymentFunctions
 
     [Function("RefundRide")]
     [Roles(Role.PlatformAdmin)]
+    [Responds(StatusCodes.Status202Accepted, typeof(PaymentView))]
     public static async Task<IResult> RefundAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/refunds")] HttpRequest http,
         string rideId,

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Atlas.Core.Auth;
 using Atlas.Core.Bookings;
 using Atlas.Core.Companies;
@@ -14,13 +15,14 @@ public static class QuoteFunctions
     public const double MinDistanceKm = 0.01;
     public const double MaxDistanceKm = 1000;
 
-    public sealed record QuoteRequest(PointBody? Pickup, PointBody? Dropoff, VehicleType? VehicleType, DateTimeOffset? ScheduledAt);
+    public sealed record QuoteRequest([property: Required] PointBody? Pickup, [property: Required] PointBody? Dropoff, [property: Required] VehicleType? VehicleType, DateTimeOffset? ScheduledAt);
 
     public sealed record QuoteResponse(
         string QuoteId, PointBody Pickup, PointBody Dropoff, VehicleType VehicleType, DateTimeOffset? ScheduledAt, Fare Fare, DateTimeOffset ExpiresAt);
 
     [Function("CreateQuote")]
     [Roles(Role.Rider, Role.Dispatcher)]
+    [Responds(StatusCodes.Status200OK, typeof(QuoteResponse))]
     public static IResult CreateAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "quotes")] HttpRequest http,
         [Body] QuoteRequest request, Caller caller, PriceList prices, QuoteTokens tokens, BookingDecider bookings, TimeProvider clock)

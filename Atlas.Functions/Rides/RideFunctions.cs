@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Atlas.Core.Auth;
 using Atlas.Core.Rides;
@@ -11,13 +12,13 @@ namespace Atlas.Functions.Rides;
 /// rider and the driver's company see of it, and the ratings after.</summary>
 public static class RideFunctions
 {
-    public sealed record StartRequest(string? Code);
+    public sealed record StartRequest([property: Required] string? Code);
 
-    public sealed record DriverCancelRequest(DriverCancelReason? Reason);
+    public sealed record DriverCancelRequest([property: Required] DriverCancelReason? Reason);
 
-    public sealed record LocationRequest(double? Lat, double? Lng);
+    public sealed record LocationRequest([property: Required] double? Lat, [property: Required] double? Lng);
 
-    public sealed record RatingRequest(int? Stars, string? Comment);
+    public sealed record RatingRequest([property: Required] int? Stars, string? Comment);
 
     public enum DriverCancelReason
     {
@@ -29,6 +30,7 @@ public static class RideFunctions
 
     [Function("GetRide")]
     [SignedIn]
+    [Responds(StatusCodes.Status200OK, typeof(RideView))]
     public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "rides/{rideId}")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
         await rides.FindAsync(rideId, caller, fresh: true, ct) is { } found
             ? Results.Ok(rides.Show(rideId, found.Ride, found.Viewer))
@@ -36,30 +38,35 @@ public static class RideFunctions
 
     [Function("SetOff")]
     [Roles(Role.Driver)]
+    [Responds(StatusCodes.Status200OK, typeof(RideView))]
     public static Task<IResult> SetOffAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/set-off")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
         rides.DriveAsync(rideId, caller, new SetOff(), ct);
 
     [Function("Arrive")]
     [Roles(Role.Driver)]
+    [Responds(StatusCodes.Status200OK, typeof(RideView))]
     public static Task<IResult> ArriveAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/arrive")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
         rides.DriveAsync(rideId, caller, new Arrive(), ct);
 
     [Function("CompleteRide")]
     [Roles(Role.Driver)]
+    [Responds(StatusCodes.Status200OK, typeof(RideView))]
     public static Task<IResult> CompleteAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/complete")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
         rides.DriveAsync(rideId, caller, new CompleteRide(), ct);
 
     [Function("MarkNoShow")]
     [Roles(Role.Driver)]
+    [Responds(StatusCodes.Status200OK, typeof(RideView))]
     public static Task<IResult> MarkNoShowAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/no-show")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
         rides.DriveAsync(rideId, caller, new MarkNoShow(), ct);
 
     [Function("StartRide")]
     [Roles(Role.Driver)]
+    [Responds(StatusCodes.Status200OK, typeof(RideView))]
     public static async Task<IResult> StartAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/start")] HttpRequest http, string rideId, [Body] StartRequest request, Caller caller, RideContext rides, CancellationToken ct)
     {
         if (request.Code is not { Length: RideRules.StartCodeLength } code || !code.All(char.IsAsciiDigit))
@@ -77,6 +84,7 @@ public static class RideFunctions
 
     [Function("CancelRide")]
     [Roles(Role.Driver)]
+    [Responds(StatusCodes.Status200OK, typeof(RideView))]
     public static async Task<IResult> CancelAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/cancel")] HttpRequest http, string rideId, [Body] DriverCancelRequest request, Caller caller, RideContext rides, CancellationToken ct) =>
         request.Reason is { } reason
             ? await rides.DriveAsync(rideId, caller, new CancelRide(Party.Driver, JsonNamingPolicy.CamelCase.ConvertName(reason.ToString())), ct)
@@ -85,6 +93,7 @@ public static class RideFunctions
     [Function("ReportRideLocation")]
     [Roles(Role.Driver)]
     [RateLimit(RateLimits.Location)]
+    [Responds(StatusCodes.Status204NoContent)]
     public static async Task<IResult> ReportLocationAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/location")] HttpRequest http, string rideId, [Body] LocationRequest request, Caller caller, RideContext rides, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -95,6 +104,7 @@ public static class RideFunctions
 
     [Function("UnlockRideStart")]
     [Roles(Role.Dispatcher, Role.CompanyAdmin)]
+    [Responds(StatusCodes.Status200OK, typeof(RideView))]
     public static async Task<IResult> UnlockAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/unlock-start")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
         await rides.FindAsync(rideId, caller, fresh: false, ct) is { Viewer: RideViewer.Operator }
             ? await rides.ExecuteAsync(rideId, RideViewer.Operator, new UnlockStart(), ct)
@@ -102,6 +112,7 @@ public static class RideFunctions
 
     [Function("RateRide")]
     [Roles(Role.Rider, Role.Dispatcher, Role.Driver)]
+    [Responds(StatusCodes.Status200OK, typeof(RideView))]
     public static async Task<IResult> RateAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/rating")] HttpRequest http, string rideId, [Body] RatingRequest request, Caller caller, RideContext rides, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();

@@ -25,6 +25,7 @@ public static class SettlementFunctions
 
     [Function("RunSettlement")]
     [Roles(Role.PlatformAdmin)]
+    [Responds(StatusCodes.Status200OK, typeof(SettlementReport))]
     public static async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "settlements")] HttpRequest http, [Body] RunRequest? request, SettlementRun run, SettlementStore store, IOptions<SettlementOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var period = run.Current;
@@ -44,6 +45,7 @@ public static class SettlementFunctions
 
     [Function("GetSettlement")]
     [Roles(Role.PlatformAdmin)]
+    [Responds(StatusCodes.Status200OK, typeof(SettlementReport))]
     public static async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "settlements/{period}")] HttpRequest http,
         string period, bool? reconcile, SettlementStore store, Reconciliation reconciliation, IOptions<SettlementOptions> options, CancellationToken ct)

@@ -31,6 +31,51 @@ public sealed class SignInLimitsTests
     }
 
     [Fact]
+    public async Task Behind_a_trusted_front_door_each_client_address_has_its_own_allowance()
+    {
+        await using var app = new AtlasAppFactory(new Dictionary<string, string?>
+        {
+            ["RateLimits:sign-in:PermitLimit"] = "2",
+            ["RateLimits:sign-in:Window"] = "00:10:00",
+            ["Http:TrustedHops"] = "2",
+        });
+
+        var first = await SignInsFromAsync(app, "203.0.113.7", 3);
+        var second = await SignInsFromAsync(app, "203.0.113.8", 2);
+
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests], first);
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted], second);
+    }
+
+    [Fact]
+    public async Task An_address_the_client_writes_itself_is_not_believed()
+    {
+        // One trusted hop (the Functions host): what the client put in X-Forwarded-For is left of what the host saw.
+        await using var app = new AtlasAppFactory(new Dictionary<string, string?>
+        {
+            ["RateLimits:sign-in:PermitLimit"] = "2",
+            ["RateLimits:sign-in:Window"] = "00:10:00",
+        });
+
+        var spoofed = (await SignInsFromAsync(app, "198.51.100.1", 2)).Concat(await SignInsFromAsync(app, "198.51.100.2", 1));
+
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests], spoofed);
+    }
+
+    private static async Task<List<HttpStatusCode>> SignInsFromAsync(AtlasAppFactory app, string forwardedFor, int count)
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < count; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/otp") { Content = JsonContent.Create(new { phone = Accounts.NewPhone() }) };
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+            statuses.Add((await app.CreateClient().SendAsync(request)).StatusCode);
+        }
+
+        return statuses;
+    }
+
+    [Fact]
     public async Task The_dev_sms_inbox_exists_only_in_Development()
     {
         await using var production = new AtlasAppFactory(new Dictionary<string, string?>(), environment: "Production");

@@ -13,6 +13,7 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
     private readonly IDictionary<string, string?> _settings;
     private readonly string _environment;
     private readonly Action<IServiceCollection>? _services;
+    private readonly StringWriter _log = new();
     private LocalApp? _app;
 
     // xunit's class fixtures need exactly one public constructor; the other is for tests that vary the app.
@@ -36,6 +37,9 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
 
     /// <summary>This app's own Stripe: it answers the app's calls and posts its webhooks back to this app.</summary>
     public FakeStripeServer Stripe { get; }
+
+    /// <summary>What the host printed: its own lines and the worker's, as <c>func start</c> shows them.</summary>
+    public string HostLog => _log.ToString();
 
     /// <summary>The worker's services (started on first use).</summary>
     public IServiceProvider Services => App.Services;
@@ -83,10 +87,14 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
         var settings = TestSettings.For(Prefix)
             .Append(new("Stripe:BaseUrl", Stripe.BaseUrl.ToString()))
             .Concat(_settings);
-        return LocalApp.StartAsync(settings, _environment, services =>
-        {
-            services.AddSingleton<TimeProvider>(Clock);
-            _services?.Invoke(services);
-        });
+        return LocalApp.StartAsync(
+            settings,
+            _environment,
+            services =>
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+                _services?.Invoke(services);
+            },
+            log: TextWriter.Synchronized(_log));
     }
 }
