@@ -50,8 +50,8 @@ public sealed class FunctionsHost : IAsyncDisposable
     /// <summary>The running worker's process id, or null while it restarts.</summary>
     public int? WorkerProcessId => _workers.Current?.Instance.Id;
 
-    /// <summary>Names of the functions the running worker loaded.</summary>
-    public IReadOnlyList<string> FunctionNames => _workers.Current?.Functions.Select(function => function.Name).ToList() ?? [];
+    /// <summary>The functions the running worker loaded, with their triggers.</summary>
+    public IReadOnlyList<ServedFunction> Functions => _workers.Current?.Functions.Select(ServedFunction.Of).ToList() ?? [];
 
     /// <summary>How long the first worker took from launch to having loaded its functions.</summary>
     public WorkerStartTimings FirstWorkerStart { get; }

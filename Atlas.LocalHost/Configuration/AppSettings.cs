@@ -31,12 +31,13 @@ internal sealed partial class AppSettings(IReadOnlyDictionary<string, string> va
 
     /// <summary>
     /// host.json values set by app settings, as the real host allows: <c>AzureFunctionsJobHost__extensions__queues__batchSize</c>
-    /// overrides <c>extensions.queues.batchSize</c>.
+    /// (or <c>AzureFunctionsJobHost:extensions:queues:batchSize</c>) overrides <c>extensions.queues.batchSize</c>.
     /// </summary>
     public IEnumerable<(string[] Path, string Value)> HostJsonOverrides() =>
         _values
+            .Select(setting => (Key: setting.Key.Replace(":", "__", StringComparison.Ordinal), setting.Value))
             .Where(setting => setting.Key.StartsWith(HostJsonOverridePrefix, StringComparison.OrdinalIgnoreCase))
-            .Select(setting => (setting.Key[HostJsonOverridePrefix.Length..].Replace(":", "__", StringComparison.Ordinal).Split("__"), setting.Value));
+            .Select(setting => (setting.Key[HostJsonOverridePrefix.Length..].Split("__"), setting.Value));
 
     /// <summary>Replaces each <c>%Name%</c> with the setting's value, as binding expressions do.</summary>
     public string Resolve(string text) => SettingReference().Replace(text, match =>

@@ -3,7 +3,8 @@ using Atlas.Testing;
 
 namespace Atlas.Tests.Queues;
 
-/// <summary>Standalone mode's queue trigger: success deletes, failure retries, five failures poison.</summary>
+/// <summary>The test runtime's queue pump (the runtime tests' trigger) keeps the host's rules: success deletes,
+/// failure retries, five failures poison.</summary>
 public sealed class QueuePumpTests : IAsyncLifetime
 {
     private const string Queue = "effects";
