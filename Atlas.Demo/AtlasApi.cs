@@ -1,0 +1,83 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Atlas.Demo;
+
+/// <summary>Calls to the API as the apps make them: JSON in and out, a bearer token, an idempotency key where one
+/// is asked for. An answer that is not 2xx stops the demo with its problem+json detail.</summary>
+public sealed class AtlasApi(HttpClient http)
+{
+    public Uri BaseAddress => http.BaseAddress!;
+
+    public Task<JsonElement> GetAsync(string path, string? token = null) => SendAsync(HttpMethod.Get, path, token);
+
+    public Task<JsonElement> PostAsync(string path, object? body = null, string? token = null, string? idempotencyKey = null) =>
+        SendAsync(HttpMethod.Post, path, token, body ?? new { }, idempotencyKey);
+
+    public Task<JsonElement> PutAsync(string path, object body, string token) => SendAsync(HttpMethod.Put, path, token, body);
+
+    /// <summary>Asks again every half second until <paramref name="done"/> holds; gives up after a minute.</summary>
+    public async Task<JsonElement> PollAsync(string path, string? token, Func<JsonElement, bool> done, string waitingFor)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            var answer = await GetAsync(path, token);
+            if (done(answer))
+            {
+                return answer;
+            }
+
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new DemoFailure($"Waited a minute for {waitingFor}; GET {path} still says {answer}");
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, string? token, object? body = null, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new DemoFailure($"{method} /api/{path.TrimStart('/')} answered {(int)response.StatusCode}: {Detail(text)}", (int)response.StatusCode);
+        }
+
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static string Detail(string problem)
+    {
+        try
+        {
+            var json = JsonDocument.Parse(problem).RootElement;
+            return json.TryGetProperty("detail", out var detail) ? detail.GetString() ?? problem
+                : json.TryGetProperty("title", out var title) ? title.GetString() ?? problem
+                : problem;
+        }
+        catch (JsonException)
+        {
+            return problem;
+        }
+    }
+}
