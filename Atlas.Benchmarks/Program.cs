@@ -1,10 +1,11 @@
 using System.Globalization;
+using System.Net;
 using Atlas.Benchmarks;
 using Atlas.Functions.Hosting;
 using Atlas.Functions.Lifecycles;
 using Atlas.Testing;
 
-// ./atlas bench [--seconds N] [--only runtime|signin|rides|webhooks|webhooks-3ds|settlement|storage]: throughput, latency and timer lag on Azurite, on this machine.
+// ./atlas bench [--seconds N] [--only runtime|signin|rides|webhooks|webhooks-3ds|settlement|hop|storage] [--target URL --pids P,…]: throughput, latency and timer lag on Azurite, on this machine.
 var seconds = Option("--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 5;
 var only = Option("--only");
 var duration = TimeSpan.FromSeconds(seconds);
@@ -76,6 +77,16 @@ if (only is "storage")
     Console.WriteLine("Storage calls on Azurite, 32 in flight:");
     await using var storage = await TestRuntime.StartAsync();
     await StorageBench.RunAsync(storage.Services, duration, Report);
+}
+
+if (only is null or "hop")
+{
+    Console.WriteLine("The hop: the host and the worker each a process (as ./atlas run runs them), 32 requests in flight from this one:");
+    await using var hop = Option("--target") is { } target
+        ? HopBench.Attach(new Uri(target.TrimEnd('/') + "/"), Option("--pids")!.Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)))
+        : await HopBench.StartAsync();
+    Console.WriteLine($"  GET /api/me without a token (401 from the middleware, no storage): {await hop.MeasureAsync(32, duration, (client, _) => client.GetAsync("me"), HttpStatusCode.Unauthorized)}");
+    Console.WriteLine($"  POST /api/auth/otp, a new phone each (202; the text then goes out through the queue): {await hop.MeasureAsync(32, duration, hop.StartSignInAsync, HttpStatusCode.Accepted)}");
 }
 
 if (only is not (null or "runtime"))
