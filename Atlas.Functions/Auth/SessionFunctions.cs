@@ -55,7 +55,9 @@ public static class SessionFunctions
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
     [Responds(StatusCodes.Status204NoContent)]
-    public static async Task<IResult> LogoutAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequest http, [Body] RefreshRequest request, Lifecycle<Session, SessionCommand> sessions, CancellationToken ct)
+    public static async Task<IResult> LogoutAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequest http,
+        [Body] RefreshRequest request, Lifecycle<Session, SessionCommand> sessions, CancellationToken ct)
     {
         if (!RefreshToken.TryParse(request.RefreshToken, out var presented))
         {
@@ -75,7 +77,9 @@ public static class SessionFunctions
     [Function("GetMe")]
     [SignedIn]
     [Responds(StatusCodes.Status200OK, typeof(Me))]
-    public static async Task<IResult> GetMeAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest http, Caller caller, Lifecycle<Account, AccountCommand> accounts, SessionIssuer issuer, CancellationToken ct)
+    public static async Task<IResult> GetMeAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest http,
+        Caller caller, Lifecycle<Account, AccountCommand> accounts, SessionIssuer issuer, CancellationToken ct)
     {
         var phone = PhoneNumber.FromStored(caller.Phone);
         var (account, _) = await accounts.GetAsync(phone.Digits, ct);

@@ -154,7 +154,9 @@ public static class BookingFunctions
     [Function("GetBooking")]
     [SignedIn]
     [Responds(StatusCodes.Status200OK, typeof(BookingView))]
-    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bookings/{bookingId}")] HttpRequest http, string bookingId, Caller caller, Lifecycle<Booking, BookingCommand> bookings, CancellationToken ct) =>
+    public static async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bookings/{bookingId}")] HttpRequest http,
+        string bookingId, Caller caller, Lifecycle<Booking, BookingCommand> bookings, CancellationToken ct) =>
         await FindAsync(bookingId, caller, bookings, ct) is { } found
             ? Results.Ok(BookingViews.Show(found.Booking, found.Viewer, caller))
             : Problems.NotFound($"Booking '{bookingId}'");

@@ -97,7 +97,9 @@ public static class CompanyFunctions
     [Function("GetCompany")]
     [Roles(Role.PlatformAdmin, Role.CompanyAdmin, Role.Dispatcher, Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(CompanyResponse))]
-    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}")] HttpRequest http, string companyId, Caller caller, CompanyStore companies, CancellationToken ct)
+    public static async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}")] HttpRequest http,
+        string companyId, Caller caller, CompanyStore companies, CancellationToken ct)
     {
         var visible = caller.Role == Role.PlatformAdmin || await companies.IsCurrentMemberAsync(caller, companyId, ct);
         return visible && LifecycleKeys.IsValidId(companyId) && await companies.FindAsync(companyId, ct) is { } company

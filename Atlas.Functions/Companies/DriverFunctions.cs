@@ -33,7 +33,9 @@ public static class DriverFunctions
     [Function("GetDriver")]
     [Roles(Role.CompanyAdmin, Role.Dispatcher)]
     [Responds(StatusCodes.Status200OK, typeof(Driver))]
-    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/drivers/{driverId}")] HttpRequest http, string companyId, string driverId, Caller caller, CompanyStore companies, CancellationToken ct) =>
+    public static async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/drivers/{driverId}")] HttpRequest http,
+        string companyId, string driverId, Caller caller, CompanyStore companies, CancellationToken ct) =>
         await companies.IsCurrentMemberAsync(caller, companyId, ct) && LifecycleKeys.IsValidId(driverId) && await companies.FindDriverAsync(companyId, driverId, ct) is { } driver
             ? Results.Ok(driver)
             : Problems.NotFound($"Driver '{driverId}'");
@@ -41,7 +43,9 @@ public static class DriverFunctions
     [Function("GetMyDriverProfile")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(Driver))]
-    public static async Task<IResult> GetMineAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "drivers/me")] HttpRequest http, Caller caller, CompanyStore companies, CancellationToken ct) =>
+    public static async Task<IResult> GetMineAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "drivers/me")] HttpRequest http,
+        Caller caller, CompanyStore companies, CancellationToken ct) =>
         await FindMineAsync(caller, companies, ct) is { } driver ? Results.Ok(driver) : MissingProfile();
 
     [Function("UpdateMyDriverProfile")]
@@ -192,7 +196,9 @@ public static class DriverFunctions
     [Function("SetMyPayoutAccount")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(Driver))]
-    public static async Task<IResult> SetPayoutAccountAsync([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "drivers/me/payout-account")] HttpRequest http, [Body] PayoutAccountRequest request, Caller caller, CompanyStore companies, CancellationToken ct)
+    public static async Task<IResult> SetPayoutAccountAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "drivers/me/payout-account")] HttpRequest http,
+        [Body] PayoutAccountRequest request, Caller caller, CompanyStore companies, CancellationToken ct)
     {
         if (request.AccountId is not { Length: >= 8 and <= 64 } account || !account.StartsWith("acct_", StringComparison.Ordinal)
             || !account[5..].All(char.IsAsciiLetterOrDigit))

@@ -105,7 +105,9 @@ public static class MemberFunctions
     [Function("GetMember")]
     [Roles(Role.CompanyAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(MemberResponse))]
-    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/members/{memberId}")] HttpRequest http, string companyId, string memberId, Caller caller, CompanyStore companies, CancellationToken ct) =>
+    public static async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/members/{memberId}")] HttpRequest http,
+        string companyId, string memberId, Caller caller, CompanyStore companies, CancellationToken ct) =>
         await FindAsync(companyId, memberId, caller, companies, ct) is { } member
             ? Results.Ok(MemberResponse.From(member))
             : Problems.NotFound($"Member '{memberId}'");

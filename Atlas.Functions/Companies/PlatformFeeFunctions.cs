@@ -22,7 +22,9 @@ public static class PlatformFeeFunctions
     [Function("GetPlatformFee")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(FeeView))]
-    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/platform-fee")] HttpRequest http, string companyId, CompanyStore companies, IOptions<PaymentOptions> options, CancellationToken ct) =>
+    public static async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/platform-fee")] HttpRequest http,
+        string companyId, CompanyStore companies, IOptions<PaymentOptions> options, CancellationToken ct) =>
         await companies.FindAsync(companyId, ct) is { } company
             ? Results.Ok(View(company.Fee, options.Value))
             : Problems.NotFound($"Company '{companyId}'");
@@ -30,7 +32,9 @@ public static class PlatformFeeFunctions
     [Function("SetPlatformFee")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(FeeView))]
-    public static async Task<IResult> SetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "companies/{companyId}/platform-fee")] HttpRequest http, string companyId, [Body] FeeRequest request, CompanyStore companies, IOptions<PaymentOptions> options, CancellationToken ct)
+    public static async Task<IResult> SetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "companies/{companyId}/platform-fee")] HttpRequest http,
+        string companyId, [Body] FeeRequest request, CompanyStore companies, IOptions<PaymentOptions> options, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.Percent is { } percent && !PaymentOptions.IsPercent(percent))

@@ -99,7 +99,9 @@ public static class VehicleFunctions
     [Function("GetVehicle")]
     [Roles(Role.CompanyAdmin, Role.Dispatcher, Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(VehicleResponse))]
-    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/vehicles/{vehicleId}")] HttpRequest http, string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct) =>
+    public static async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "companies/{companyId}/vehicles/{vehicleId}")] HttpRequest http,
+        string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct) =>
         await FindAsync(companyId, vehicleId, caller, companies, ct) is { } vehicle
             ? Results.Ok(VehicleResponse.From(vehicle))
             : Problems.NotFound($"Vehicle '{vehicleId}'");
@@ -107,7 +109,9 @@ public static class VehicleFunctions
     [Function("RemoveVehicle")]
     [Roles(Role.CompanyAdmin)]
     [Responds(StatusCodes.Status204NoContent)]
-    public static async Task<IResult> RemoveAsync([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "companies/{companyId}/vehicles/{vehicleId}")] HttpRequest http, string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct)
+    public static async Task<IResult> RemoveAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "companies/{companyId}/vehicles/{vehicleId}")] HttpRequest http,
+        string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct)
     {
         if (await FindAsync(companyId, vehicleId, caller, companies, ct) is not { } vehicle)
         {

@@ -22,7 +22,8 @@ public static class NotificationServices
         return services;
     }
 
-    private static void AddSender(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, string channel, string what)
+    private static void AddSender(
+        IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, string channel, string what)
     {
         services.AddOptions<SenderOptions>(channel)
             .Bind(configuration.GetSection(channel))

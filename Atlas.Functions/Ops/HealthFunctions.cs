@@ -15,7 +15,9 @@ public static class HealthFunctions
     [Function("Health")]
     [Anyone]
     [Responds(StatusCodes.Status200OK)]
-    public static async Task<IResult> CheckAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest http, ITableStore tables, IQueueClient queues, CancellationToken ct)
+    public static async Task<IResult> CheckAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest http,
+        ITableStore tables, IQueueClient queues, CancellationToken ct)
     {
         var checks = new Dictionary<string, string>
         {

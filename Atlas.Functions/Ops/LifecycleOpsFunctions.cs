@@ -15,7 +15,9 @@ public static class LifecycleOpsFunctions
     [Function("GetLifecycle")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(InstanceView))]
-    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/lifecycles/{type}/{id}")] HttpRequest http, string type, string id, LifecycleRegistry lifecycles, CancellationToken ct)
+    public static async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/lifecycles/{type}/{id}")] HttpRequest http,
+        string type, string id, LifecycleRegistry lifecycles, CancellationToken ct)
     {
         if (!LifecycleKeys.IsValidId(id))
         {

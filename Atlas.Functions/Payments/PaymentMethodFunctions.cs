@@ -20,7 +20,9 @@ public static partial class PaymentMethodFunctions
     [Function("GetMyPaymentMethod")]
     [Roles(Role.Rider, Role.Dispatcher)]
     [Responds(StatusCodes.Status200OK, typeof(PaymentMethodView))]
-    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/payment-method")] HttpRequest http, Caller caller, PaymentProfiles profiles, CancellationToken ct) =>
+    public static async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/payment-method")] HttpRequest http,
+        Caller caller, PaymentProfiles profiles, CancellationToken ct) =>
         await profiles.FindAsync(caller.UserId, ct) is { PaymentMethodId: { } pm } profile
             ? Results.Ok(new PaymentMethodView(pm, profile.Brand, profile.Last4))
             : Problems.NotFound("A payment method");

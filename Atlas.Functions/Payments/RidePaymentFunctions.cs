@@ -28,7 +28,9 @@ public static class RidePaymentFunctions
     [Function("GetRidePayment")]
     [SignedIn]
     [Responds(StatusCodes.Status200OK, typeof(PaymentView))]
-    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "rides/{rideId}/payment")] HttpRequest http, string rideId, Caller caller, RideContext rides, Lifecycle<Escrow, EscrowCommand> escrows, CancellationToken ct)
+    public static async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "rides/{rideId}/payment")] HttpRequest http,
+        string rideId, Caller caller, RideContext rides, Lifecycle<Escrow, EscrowCommand> escrows, CancellationToken ct)
     {
         if (await rides.FindAsync(rideId, caller, fresh: false, ct) is not { } found)
         {

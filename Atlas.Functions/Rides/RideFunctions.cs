@@ -31,7 +31,9 @@ public static class RideFunctions
     [Function("GetRide")]
     [SignedIn]
     [Responds(StatusCodes.Status200OK, typeof(RideView))]
-    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "rides/{rideId}")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
+    public static async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "rides/{rideId}")] HttpRequest http,
+        string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
         await rides.FindAsync(rideId, caller, fresh: true, ct) is { } found
             ? Results.Ok(rides.Show(rideId, found.Ride, found.Viewer))
             : Problems.NotFound($"Ride '{rideId}'");
@@ -67,7 +69,9 @@ public static class RideFunctions
     [Function("StartRide")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(RideView))]
-    public static async Task<IResult> StartAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/start")] HttpRequest http, string rideId, [Body] StartRequest request, Caller caller, RideContext rides, CancellationToken ct)
+    public static async Task<IResult> StartAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/start")] HttpRequest http,
+        string rideId, [Body] StartRequest request, Caller caller, RideContext rides, CancellationToken ct)
     {
         if (request.Code is not { Length: RideRules.StartCodeLength } code || !code.All(char.IsAsciiDigit))
         {
@@ -85,7 +89,9 @@ public static class RideFunctions
     [Function("CancelRide")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(RideView))]
-    public static async Task<IResult> CancelAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/cancel")] HttpRequest http, string rideId, [Body] DriverCancelRequest request, Caller caller, RideContext rides, CancellationToken ct) =>
+    public static async Task<IResult> CancelAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/cancel")] HttpRequest http,
+        string rideId, [Body] DriverCancelRequest request, Caller caller, RideContext rides, CancellationToken ct) =>
         request.Reason is { } reason
             ? await rides.DriveAsync(rideId, caller, new CancelRide(Party.Driver, JsonNamingPolicy.CamelCase.ConvertName(reason.ToString())), ct)
             : Problems.Validation("reason", "reason is one of vehicleProblem, riderUnreachable, unsafePickup, other.");
@@ -94,7 +100,9 @@ public static class RideFunctions
     [Roles(Role.Driver)]
     [RateLimit(RateLimits.Location)]
     [Responds(StatusCodes.Status204NoContent)]
-    public static async Task<IResult> ReportLocationAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/location")] HttpRequest http, string rideId, [Body] LocationRequest request, Caller caller, RideContext rides, CancellationToken ct)
+    public static async Task<IResult> ReportLocationAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/location")] HttpRequest http,
+        string rideId, [Body] LocationRequest request, Caller caller, RideContext rides, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         return Coordinates.Read(request.Lat, request.Lng, "", errors) is { } point
@@ -105,7 +113,9 @@ public static class RideFunctions
     [Function("UnlockRideStart")]
     [Roles(Role.Dispatcher, Role.CompanyAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(RideView))]
-    public static async Task<IResult> UnlockAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/unlock-start")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
+    public static async Task<IResult> UnlockAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/unlock-start")] HttpRequest http,
+        string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
         await rides.FindAsync(rideId, caller, fresh: false, ct) is { Viewer: RideViewer.Operator }
             ? await rides.ExecuteAsync(rideId, RideViewer.Operator, new UnlockStart(), ct)
             : Problems.NotFound($"Ride '{rideId}'");
@@ -113,7 +123,9 @@ public static class RideFunctions
     [Function("RateRide")]
     [Roles(Role.Rider, Role.Dispatcher, Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(RideView))]
-    public static async Task<IResult> RateAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/rating")] HttpRequest http, string rideId, [Body] RatingRequest request, Caller caller, RideContext rides, CancellationToken ct)
+    public static async Task<IResult> RateAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/rating")] HttpRequest http,
+        string rideId, [Body] RatingRequest request, Caller caller, RideContext rides, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.Stars is not (>= 1 and <= 5))

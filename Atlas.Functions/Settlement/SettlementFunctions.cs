@@ -26,7 +26,14 @@ public static class SettlementFunctions
     [Function("RunSettlement")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(SettlementReport))]
-    public static async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "settlements")] HttpRequest http, [Body] RunRequest? request, SettlementRun run, SettlementStore store, IOptions<SettlementOptions> options, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "settlements")] HttpRequest http,
+        [Body] RunRequest? request,
+        SettlementRun run,
+        SettlementStore store,
+        IOptions<SettlementOptions> options,
+        TimeProvider clock,
+        CancellationToken ct)
     {
         var period = run.Current;
         if (request?.Period is { } id)

@@ -66,7 +66,9 @@ public static class StripeWebhookFunctions
     [Function("ListFailedStripeEvents")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(FailedEvents))]
-    public static async Task<IResult> ListFailedAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/stripe-events")] HttpRequest http, string? after, int? limit, StripeEventLog log, CancellationToken ct)
+    public static async Task<IResult> ListFailedAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/stripe-events")] HttpRequest http,
+        string? after, int? limit, StripeEventLog log, CancellationToken ct)
     {
         if (after is not null && !IsEventId(after))
         {
@@ -86,7 +88,9 @@ public static class StripeWebhookFunctions
     [Function("GetStripeEvent")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(StripeEventRecord))]
-    public static async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/stripe-events/{id}")] HttpRequest http, string id, StripeEventLog log, CancellationToken ct) =>
+    public static async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/stripe-events/{id}")] HttpRequest http,
+        string id, StripeEventLog log, CancellationToken ct) =>
         !IsEventId(id) ? Problems.Validation("id", "A Stripe event id is evt_ and up to 250 letters, digits or '_'.")
         : await log.FindAsync(id, ct) is { } record ? Results.Ok(record)
         : Problems.NotFound($"Stripe event '{id}'");
