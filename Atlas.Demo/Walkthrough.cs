@@ -129,13 +129,28 @@ public sealed class Walkthrough(AtlasApi api, TextWriter output, string platform
 
     private async Task SettleAsync(Person admin, Driver winner, string currency)
     {
-        var settlement = await api.PostAsync("settlements", new { }, admin.AccessToken);
-        var period = settlement.GetProperty("period").GetString()!;
-        var line = settlement.GetProperty("lines").EnumerateArray().FirstOrDefault(l => l.GetProperty("driverId").GetString() == winner.MemberId);
-        if (line.ValueKind != JsonValueKind.Object)
+        // The capture reaches the driver's ledger a moment after the card is charged (an effect of its own), and a
+        // settlement run pays nobody twice: run it until the driver's line is there.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        JsonElement settlement, line;
+        while (true)
         {
-            throw new DemoFailure($"Settlement of {period} has no line for {winner.Name} ({winner.MemberId}): {settlement}");
+            settlement = await api.PostAsync("settlements", new { }, admin.AccessToken);
+            line = settlement.GetProperty("lines").EnumerateArray().FirstOrDefault(l => l.GetProperty("driverId").GetString() == winner.MemberId);
+            if (line.ValueKind == JsonValueKind.Object)
+            {
+                break;
+            }
+
+            if (waited.Elapsed > TimeSpan.FromMinutes(1))
+            {
+                throw new DemoFailure($"Settlement has no line for {winner.Name} ({winner.MemberId}) after a minute: {settlement}");
+            }
+
+            await Task.Delay(500);
         }
+
+        var period = settlement.GetProperty("period").GetString()!;
 
         var reconciled = await api.GetAsync($"settlements/{period}?reconcile=true", admin.AccessToken);
         var mismatches = reconciled.GetProperty("reconciliation").GetProperty("mismatches").GetArrayLength();
