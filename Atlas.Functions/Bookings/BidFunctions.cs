@@ -64,7 +64,7 @@ public static class BidFunctions
         var placed = await bookings.ExecuteAsync(bookingId, new PlaceBid(bid, fit.Type, fit.Seats, fit.Kg), ct);
         return placed.Rejection?.Code switch
         {
-            "booking-not-found" => Problems.NotFound($"Booking '{bookingId}'"),
+            not null when !SeenBy(caller, placed.State) => Problems.NotFound($"Booking '{bookingId}'"),
             "bid-out-of-range" => Problems.Validation("amount", placed.Rejection.Reason),
             _ => Problems.For(placed, r => Results.Ok(new BidResponse(
                 bookingId, amount, r.State.Terms!.Quote.Currency, bid.PlacedAt, r.State.Window!.ClosesAt))),
@@ -84,8 +84,13 @@ public static class BidFunctions
         }
 
         var withdrawn = await bookings.ExecuteAsync(bookingId, new WithdrawBid(caller.MemberId!), ct);
-        return withdrawn.Rejection?.Code == "booking-not-found"
+        return withdrawn.Rejection is not null && !SeenBy(caller, withdrawn.State)
             ? Problems.NotFound($"Booking '{bookingId}'")
             : Problems.For(withdrawn, _ => Results.NoContent());
     }
+
+    /// <summary>A refusal may say why only to a driver who can see the booking (open for bids, or theirs): to anyone
+    /// else the booking does not exist, whatever state it is in.</summary>
+    private static bool SeenBy(Caller caller, Booking booking) =>
+        booking.Status != BookingStatus.None && BookingViews.ViewerOf(caller, booking) != BookingViewer.None;
 }

@@ -49,17 +49,44 @@ public sealed class BiddingTests(AtlasAppFactory app) : IClassFixture<AtlasAppFa
     }
 
     [Fact]
-    public async Task A_bid_after_the_close_is_a_409_with_the_reason()
+    public async Task A_bid_after_the_window_closes_but_before_the_award_is_a_409_with_the_reason()
     {
         var (booking, driver) = await OpenBookingWithADriverAsync();
         await HttpAssert.JsonAsync(await BidAsync(driver, Id(booking), QuoteTotal(booking)));
-        await CloseBiddingAsync(app);
         var late = await AddReadyDriverAsync(app, await TestCompany.CreateAsync(app));
+        app.Clock.Advance(TimeSpan.FromSeconds(61)); // the window is over; its timer has not run yet
 
         var problem = await HttpAssert.ProblemAsync(await BidAsync(late, Id(booking), QuoteTotal(booking)), HttpStatusCode.Conflict);
 
         Assert.Equal("bidding-closed", problem.GetProperty("code").GetString());
         Assert.Equal("The bid window has closed.", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Once_awarded_a_booking_is_404_to_every_driver_but_the_winner_whatever_they_try()
+    {
+        var (booking, winner) = await OpenBookingWithADriverAsync();
+        var loser = await AddReadyDriverAsync(app, await TestCompany.CreateAsync(app));
+        await HttpAssert.JsonAsync(await BidAsync(winner, Id(booking), QuoteTotal(booking)));
+        await HttpAssert.JsonAsync(await BidAsync(loser, Id(booking), QuoteTotal(booking) + 100));
+        await CloseBiddingAsync(app);
+        var late = await AddReadyDriverAsync(app, await TestCompany.CreateAsync(app));
+
+        // As for a booking that never existed: nothing says it is there, let alone closed.
+        var unknown = await HttpAssert.ProblemAsync(await BidAsync(late, "bk_doesNotExist0000000000", QuoteTotal(booking)), HttpStatusCode.NotFound);
+        foreach (var attempt in new[]
+        {
+            await BidAsync(late, Id(booking), QuoteTotal(booking)),
+            await BidAsync(loser, Id(booking), QuoteTotal(booking)),
+            await loser.Client.DeleteAsync($"/api/bookings/{Id(booking)}/bids/mine"),
+            await loser.Client.GetAsync($"/api/bookings/{Id(booking)}"),
+        })
+        {
+            var problem = await HttpAssert.ProblemAsync(attempt, HttpStatusCode.NotFound);
+            Assert.Equal(unknown.GetProperty("title").GetString(), problem.GetProperty("title").GetString());
+        }
+
+        Assert.Equal("assigned", (await GetBookingAsync(winner, Id(booking))).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -110,9 +137,16 @@ public sealed class BiddingTests(AtlasAppFactory app) : IClassFixture<AtlasAppFa
             {
                 Assert.Equal(racer.MemberId, winner);
             }
+            else if (response.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Refused while the booking still showed as open.
+                Assert.Equal("bidding-closed", (await HttpAssert.ProblemAsync(response, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+                Assert.Equal(company.Driver.MemberId, winner);
+            }
             else
             {
-                Assert.Equal("bidding-closed", (await HttpAssert.ProblemAsync(response, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+                // Refused after the close was written: to a driver who did not win, the booking is gone.
+                await HttpAssert.ProblemAsync(response, HttpStatusCode.NotFound);
                 Assert.Equal(company.Driver.MemberId, winner);
             }
         }
