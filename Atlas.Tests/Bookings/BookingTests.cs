@@ -109,8 +109,9 @@ public sealed class BookingTests(AtlasAppFactory app) : IClassFixture<AtlasAppFa
         var company = await TestCompany.CreateAsync(app);
         await ReadyAsync(company.Driver, company.VehicleId);
         var bookingId = booking.GetProperty("id").GetString()!;
-        var early = await HttpAssert.ProblemAsync(await BidAsync(company.Driver, bookingId, QuoteTotal(booking)), HttpStatusCode.Conflict);
-        Assert.Equal("bidding-not-open", early.GetProperty("code").GetString());
+        // Until it opens, drivers are not shown the booking: to them it does not exist yet.
+        await HttpAssert.ProblemAsync(await BidAsync(company.Driver, bookingId, QuoteTotal(booking)), HttpStatusCode.NotFound);
+        await HttpAssert.ProblemAsync(await company.Driver.Client.GetAsync($"/api/bookings/{bookingId}"), HttpStatusCode.NotFound);
 
         app.Clock.Advance(opensAt - app.Clock.GetUtcNow());
         var driver = await Accounts.RefreshAsync(app, company.Driver);
@@ -120,6 +121,7 @@ public sealed class BookingTests(AtlasAppFactory app) : IClassFixture<AtlasAppFa
         var opened = await GetBookingAsync(await Accounts.RefreshAsync(app, rider), bookingId);
         Assert.Equal("bidding", opened.GetProperty("status").GetString());
         Assert.Contains("booking.open", TopicsSentTo(app, driver.UserId));
+        Assert.Equal(HttpStatusCode.OK, (await BidAsync(driver, bookingId, QuoteTotal(booking))).StatusCode);
     }
 
     [Fact]
