@@ -1,5 +1,6 @@
 using System.Net;
 using Atlas.LocalHost.Configuration;
+using Atlas.LocalHost.Durable;
 using Atlas.LocalHost.Functions;
 using Atlas.LocalHost.Hosting;
 using Atlas.LocalHost.Http;
@@ -7,12 +8,15 @@ using Atlas.LocalHost.Invocation;
 using Atlas.LocalHost.Logging;
 using Atlas.LocalHost.Rpc;
 using Atlas.LocalHost.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Client.Grpc;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Atlas.LocalHost;
 
 /// <summary>
 /// A local Azure Functions host for one .NET isolated worker app: it starts the worker, speaks the Functions
-/// host gRPC protocol to it, and runs its HTTP, queue and timer triggers. A development tool, not the real host:
+/// host gRPC protocol to it, and runs its HTTP, queue and timer triggers and its Durable functions. A development tool, not the real host:
 /// see README.md for what it does not emulate.
 /// </summary>
 public sealed class FunctionsHost : IAsyncDisposable
@@ -24,6 +28,7 @@ public sealed class FunctionsHost : IAsyncDisposable
     private readonly HttpFrontEnd _frontEnd;
     private readonly HttpMessageInvoker _proxyClient;
     private readonly TriggerListeners _listeners;
+    private readonly DurableEngine? _durable;
     private readonly HostLog _log;
 
     private FunctionsHost(
@@ -32,6 +37,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         HttpFrontEnd frontEnd,
         HttpMessageInvoker proxyClient,
         TriggerListeners listeners,
+        DurableEngine? durable,
         HostLog log,
         WorkerStartTimings firstWorkerStart)
     {
@@ -40,6 +46,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         _frontEnd = frontEnd;
         _proxyClient = proxyClient;
         _listeners = listeners;
+        _durable = durable;
         _log = log;
         FirstWorkerStart = firstWorkerStart;
     }
@@ -55,6 +62,15 @@ public sealed class FunctionsHost : IAsyncDisposable
 
     /// <summary>How long the first worker took from launch to having loaded its functions.</summary>
     public WorkerStartTimings FirstWorkerStart { get; }
+
+    /// <summary>The Durable task hub the host runs, or null when the app has no Durable functions (or they could not start).</summary>
+    public string? DurableTaskHub => _durable?.TaskHub;
+
+    /// <summary>The Durable Task gRPC API that <c>[DurableClient]</c> uses (<c>http://127.0.0.1:&lt;port&gt;/</c>, HTTP/2), or null.</summary>
+    public Uri? DurableApiAddress => _durable?.ApiAddress;
+
+    /// <summary>Orchestrator episodes, activity runs and storage calls of the Durable engine so far, or null.</summary>
+    public DurableActivitySnapshot? DurableActivity => _durable?.Activity;
 
     /// <summary>Raised after a crashed worker has been replaced and has loaded its functions again.</summary>
     public event Action<int>? WorkerRestarted;
@@ -90,7 +106,8 @@ public sealed class FunctionsHost : IAsyncDisposable
             throw;
         }
 
-        var invoker = new FunctionInvoker(workers, inFlight, log);
+        var durableClient = new DurableClientBinding();
+        var invoker = new FunctionInvoker(workers, inFlight, durableClient, log);
         var proxyClient = new HttpMessageInvoker(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -102,14 +119,22 @@ public sealed class FunctionsHost : IAsyncDisposable
         var endpoints = new HttpFunctionEndpoints(app.HostJson.RoutePrefix, httpInvoker.HandlerFor);
         endpoints.Publish(worker.Functions);
 
-        HttpFrontEnd frontEnd;
+        HttpFrontEnd? frontEnd = null;
+        DurableEngine? durable = null;
         try
         {
             frontEnd = await HttpFrontEnd.StartAsync(options.HttpPort, endpoints, cancellationToken).ConfigureAwait(false);
+
+            // Before the listeners: a timer or queue function may start orchestrations through [DurableClient].
+            if (DurableFunctions.AreUsedBy(worker.Functions))
+            {
+                durable = await DurableEngine.StartAsync(worker.Functions, app, settings, invoker, durableClient, frontEnd.BaseAddress, log, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
-            // Typically the port is taken: leave nothing running behind the exception.
+            // Typically the port is taken (or the start was cancelled): leave nothing running behind the exception.
+            await (frontEnd?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
             proxyClient.Dispose();
             await workers.DisposeAsync().ConfigureAwait(false);
             await rpcServer.DisposeAsync().ConfigureAwait(false);
@@ -117,7 +142,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         }
 
         var listeners = TriggerListeners.Create(worker.Functions, app, settings, options.TimeProvider, invoker, log, options.RunTriggers);
-        var host = new FunctionsHost(rpcServer, workers, frontEnd, proxyClient, listeners, log, worker.Timings);
+        var host = new FunctionsHost(rpcServer, workers, frontEnd, proxyClient, listeners, durable, log, worker.Timings);
 
         workers.Restarted += session =>
         {
@@ -138,10 +163,21 @@ public sealed class FunctionsHost : IAsyncDisposable
     public Task FireTimerAsync(string functionName, CancellationToken cancellationToken = default) =>
         _listeners.FireTimerAsync(functionName, cancellationToken);
 
+    /// <summary>A Durable Task client on the host's task hub, as <c>[DurableClient]</c> would get it: start, query, raise
+    /// events, terminate, purge. The caller disposes it.</summary>
+    public DurableTaskClient CreateDurableClient()
+    {
+        var address = DurableApiAddress ?? throw new InvalidOperationException("The app has no Durable functions running in this host.");
+        return new GrpcDurableTaskClient(DurableTaskHub!, new GrpcDurableTaskClientOptions { Address = address.AbsoluteUri }, NullLogger.Instance);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _log.Info(Category, "Stopping.");
         await _listeners.DisposeAsync().ConfigureAwait(false);
+
+        // While the worker still runs: the engine lets the steps in flight finish.
+        await (_durable?.DisposeAsync() ?? ValueTask.CompletedTask).ConfigureAwait(false);
 
         await _frontEnd.DisposeAsync().ConfigureAwait(false);
         await _workers.DisposeAsync().ConfigureAwait(false);

@@ -76,6 +76,7 @@ public static partial class Azurite
             throw new InvalidOperationException("Azurite did not start within 60 s: " + string.Join('\n', output));
         }
 
+        var blobPort = ports["Blob"];
         var queuePort = ports["Queue"];
         var tablePort = ports["Table"];
 
@@ -90,7 +91,7 @@ public static partial class Azurite
             if (Listening().Match(line) is { Success: true } match)
             {
                 ports[match.Groups["service"].Value] = int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
-                if (ports.ContainsKey("Queue") && ports.ContainsKey("Table"))
+                if (ports.ContainsKey("Blob") && ports.ContainsKey("Queue") && ports.ContainsKey("Table"))
                 {
                     ready.TrySetResult();
                 }
@@ -98,6 +99,7 @@ public static partial class Azurite
         }
 
         return $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccount};AccountKey={DevelopmentKey};"
+            + $"BlobEndpoint=http://127.0.0.1:{blobPort}/{DevelopmentAccount};"
             + $"QueueEndpoint=http://127.0.0.1:{queuePort}/{DevelopmentAccount};"
             + $"TableEndpoint=http://127.0.0.1:{tablePort}/{DevelopmentAccount};";
     }

@@ -50,9 +50,11 @@ public class HostFixture : IAsyncLifetime
     public QueueClient Queue(string name, QueueMessageEncoding encoding = QueueMessageEncoding.Base64) =>
         new(Azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = encoding });
 
-    protected virtual Dictionary<string, string> Settings() => new()
+    /// <summary>The fixture's own Durable task hub, so hosts running side by side never share one.</summary>
+    public string TaskHub { get; } = DurableStorage.NewTaskHub();
+
+    protected virtual Dictionary<string, string> Settings() => new(DurableStorage.Settings(TaskHub))
     {
-        ["AzureWebJobsStorage"] = Azurite.ConnectionString,
         ["WorkQueue"] = WorkQueue,
         ["TickSchedule"] = "*/2 * * * * *",
     };

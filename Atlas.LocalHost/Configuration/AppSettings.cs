@@ -29,6 +29,9 @@ internal sealed partial class AppSettings(IReadOnlyDictionary<string, string> va
         return names.Select(Environment.GetEnvironmentVariable).FirstOrDefault(value => value is not null);
     }
 
+    /// <summary>A connection name's value: the setting of that name, else <c>AzureWebJobs&lt;name&gt;</c>, as the host resolves it.</summary>
+    public string? ConnectionString(string name) => Get(name) ?? Get($"AzureWebJobs{name}");
+
     /// <summary>
     /// host.json values set by app settings, as the real host allows: <c>AzureFunctionsJobHost__extensions__queues__batchSize</c>
     /// (or <c>AzureFunctionsJobHost:extensions:queues:batchSize</c>) overrides <c>extensions.queues.batchSize</c>.

@@ -1,13 +1,14 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Atlas.LocalHost.Durable;
 using Atlas.LocalHost.Queues;
 using Microsoft.Extensions.Logging;
+using static Atlas.LocalHost.Configuration.JsonValues;
 
 namespace Atlas.LocalHost.Configuration;
 
 /// <summary>The parts of the app's host.json that the local host honours.</summary>
-internal sealed record HostJson(string RoutePrefix, QueuesOptions Queues, IReadOnlyDictionary<string, LogLevel> LogLevels)
+internal sealed record HostJson(string RoutePrefix, QueuesOptions Queues, DurableOptions Durable, IReadOnlyDictionary<string, LogLevel> LogLevels)
 {
     private static readonly JsonDocumentOptions JsonOptions = new()
     {
@@ -44,6 +45,7 @@ internal sealed record HostJson(string RoutePrefix, QueuesOptions Queues, IReadO
         return new HostJson(
             RoutePrefix: ReadRoutePrefix(Child(extensions, "http")),
             Queues: ReadQueues(Child(extensions, "queues")),
+            Durable: DurableOptions.Read(Child(extensions, "durableTask")),
             LogLevels: ReadLogLevels(Child(Child(root, "logging"), "logLevel")));
     }
 
@@ -86,41 +88,4 @@ internal sealed record HostJson(string RoutePrefix, QueuesOptions Queues, IReadO
 
         return levels;
     }
-
-    // host.json keys are case-insensitive in the real host.
-    private static JsonElement? Child(JsonElement? parent, string name)
-    {
-        if (parent is not { ValueKind: JsonValueKind.Object } element)
-        {
-            return null;
-        }
-
-        foreach (var property in element.EnumerateObject())
-        {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return property.Value;
-            }
-        }
-
-        return null;
-    }
-
-    private static string? String(JsonElement? parent, string name) =>
-        Child(parent, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
-
-    private static int? Int(JsonElement? parent, string name) => Child(parent, name) switch
-    {
-        { ValueKind: JsonValueKind.Number } number => number.GetInt32(),
-        { ValueKind: JsonValueKind.String } text => int.Parse(text.GetString()!, CultureInfo.InvariantCulture),
-        _ => null,
-    };
-
-    // Durations are "hh:mm:ss" strings; a bare number is milliseconds, as the Functions docs allow.
-    private static TimeSpan? Duration(JsonElement? parent, string name) => Child(parent, name) switch
-    {
-        { ValueKind: JsonValueKind.Number } number => TimeSpan.FromMilliseconds(number.GetDouble()),
-        { ValueKind: JsonValueKind.String } text => TimeSpan.Parse(text.GetString()!, CultureInfo.InvariantCulture),
-        _ => null,
-    };
 }

@@ -9,7 +9,7 @@ internal sealed record FunctionDescriptor(string Name, string FunctionId, Trigge
     public static FunctionDescriptor FromMetadata(RpcFunctionMetadata metadata)
     {
         var trigger = metadata.RawBindings
-            .Select(ParseTrigger)
+            .Select(binding => ParseTrigger(metadata.Name, binding))
             .OfType<TriggerBinding>()
             .FirstOrDefault()
             ?? throw new InvalidDataException($"Function '{metadata.Name}' declares no trigger binding.");
@@ -17,7 +17,7 @@ internal sealed record FunctionDescriptor(string Name, string FunctionId, Trigge
         return new FunctionDescriptor(metadata.Name, metadata.FunctionId, trigger, metadata);
     }
 
-    private static TriggerBinding? ParseTrigger(string rawBinding)
+    private static TriggerBinding? ParseTrigger(string functionName, string rawBinding)
     {
         using var document = JsonDocument.Parse(rawBinding);
         var binding = new RawBinding(document.RootElement);
@@ -41,6 +41,8 @@ internal sealed record FunctionDescriptor(string Name, string FunctionId, Trigge
                 name,
                 binding.String("schedule") ?? throw new InvalidDataException($"Timer trigger '{name}' has no schedule."),
                 binding.Bool("runOnStartup")),
+            "ORCHESTRATIONTRIGGER" => new OrchestrationTriggerBinding(name, binding.String("orchestration") is { Length: > 0 } orchestration ? orchestration : functionName),
+            "ACTIVITYTRIGGER" => new ActivityTriggerBinding(name, binding.String("activity") is { Length: > 0 } activity ? activity : functionName),
             _ => new UnsupportedTriggerBinding(name, type),
         };
     }

@@ -13,5 +13,14 @@ internal sealed record QueueTriggerBinding(string Name, string QueueName, string
 internal sealed record TimerTriggerBinding(string Name, string Schedule, bool RunOnStartup)
     : TriggerBinding(Name, "timerTrigger");
 
-/// <summary>A trigger this host does not run (Durable, Service Bus, ...): the function loads but never fires.</summary>
+/// <summary>A Durable orchestrator; <see cref="Orchestration"/> is the name orchestrations are started by (the function's
+/// own name unless the binding says otherwise).</summary>
+internal sealed record OrchestrationTriggerBinding(string Name, string Orchestration)
+    : TriggerBinding(Name, "orchestrationTrigger");
+
+/// <summary>A Durable activity; <see cref="Activity"/> is the name orchestrators call it by.</summary>
+internal sealed record ActivityTriggerBinding(string Name, string Activity)
+    : TriggerBinding(Name, "activityTrigger");
+
+/// <summary>A trigger this host does not run (Durable entities, Service Bus, ...): the function loads but never fires.</summary>
 internal sealed record UnsupportedTriggerBinding(string Name, string Type) : TriggerBinding(Name, Type);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Atlas.LocalHost.Durable;
 using Atlas.LocalHost.Logging;
 using Atlas.LocalHost.Rpc;
 using Atlas.LocalHost.Worker;
@@ -6,8 +7,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Atlas.LocalHost.Invocation;
 
-/// <summary>Sends invocations to the running worker and logs each one the way <c>func start</c> does.</summary>
-internal sealed class FunctionInvoker(WorkerSupervisor workers, InFlightInvocations inFlight, HostLog log)
+/// <summary>
+/// Sends invocations to the running worker and logs each one the way <c>func start</c> does. Input bindings the
+/// host provides (<c>durableClient</c>) are added to whatever the trigger brought.
+/// </summary>
+internal sealed class FunctionInvoker(WorkerSupervisor workers, InFlightInvocations inFlight, DurableClientBinding durableClient, HostLog log)
 {
     public async Task<InvocationResult> InvokeAsync(FunctionInvocation invocation, CancellationToken cancellationToken)
     {
@@ -31,6 +35,7 @@ internal sealed class FunctionInvoker(WorkerSupervisor workers, InFlightInvocati
             TraceContext = new RpcTraceContext { TraceParent = Activity.Current?.Id ?? string.Empty },
         };
         request.InputData.Add(invocation.Inputs);
+        request.InputData.Add(durableClient.InputsFor(function));
         foreach (var (name, value) in invocation.TriggerMetadata)
         {
             request.TriggerMetadata[name] = value;

@@ -13,6 +13,8 @@ internal sealed class HostLog(TextWriter writer, LogLevelFilter filter, TimeProv
     // Lines from the gRPC reader, the worker's stdout and the listeners interleave: one line at a time.
     private readonly Lock _lock = new();
 
+    public bool IsEnabled(string category, LogLevel level) => filter.IsEnabled(category, level);
+
     public void Write(
         LogLevel level,
         string category,

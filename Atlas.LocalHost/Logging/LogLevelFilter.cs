@@ -8,12 +8,15 @@ namespace Atlas.LocalHost.Logging;
 internal sealed class LogLevelFilter
 {
     // The worker forwards every ASP.NET Core and gRPC log it writes; without host.json saying otherwise,
-    // keep those to warnings so the console shows what the functions say.
+    // keep those (and the host's own libraries) to warnings so the console shows what the functions say.
     private static readonly IReadOnlyDictionary<string, LogLevel> QuietByDefault = new Dictionary<string, LogLevel>
     {
         ["Microsoft"] = LogLevel.Warning,
         ["System"] = LogLevel.Warning,
         ["Grpc"] = LogLevel.Warning,
+
+        // The Durable engine (DTFx) logs every dispatch and lease at Information.
+        ["DurableTask"] = LogLevel.Warning,
     };
 
     private readonly IReadOnlyList<KeyValuePair<string, LogLevel>> _rules;

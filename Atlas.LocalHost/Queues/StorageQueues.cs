@@ -21,7 +21,7 @@ internal sealed class StorageQueues(AppSettings settings, QueuesOptions options,
     public QueueServiceClient ServiceFor(string? connection) =>
         _services.GetOrAdd(string.IsNullOrEmpty(connection) ? DefaultConnection : connection, name =>
         {
-            var connectionString = settings.Get(name) ?? settings.Get($"AzureWebJobs{name}")
+            var connectionString = settings.ConnectionString(name)
                 ?? throw new InvalidOperationException($"The storage connection '{name}' is not set: add it to the app's settings.");
 
             var clientOptions = new QueueClientOptions { MessageEncoding = options.MessageEncoding };
