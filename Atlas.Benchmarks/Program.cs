@@ -5,7 +5,7 @@ using Atlas.Functions.Hosting;
 using Atlas.Functions.Lifecycles;
 using Atlas.Testing;
 
-// ./atlas bench [--seconds N] [--only runtime|signin|rides|webhooks|webhooks-3ds|settlement|hop|storage] [--target URL --pids P,…]: throughput, latency and timer lag on Azurite, on this machine.
+// ./atlas bench [--seconds N] [--only runtime|signin|rides|webhooks|webhooks-3ds|settlement|hop|durable|storage] [--target URL --pids P,…]: throughput, latency and timer lag on Azurite, on this machine.
 var seconds = Option("--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 5;
 var only = Option("--only");
 var duration = TimeSpan.FromSeconds(seconds);
@@ -89,6 +89,37 @@ if (only is null or "hop")
     Console.WriteLine($"  POST /api/auth/otp, a new phone each (202; the text then goes out through the queue): {await hop.MeasureAsync(32, duration, hop.StartSignInAsync, HttpStatusCode.Accepted)}");
 }
 
+if (only is null or "durable")
+{
+    // The engine's own settings as host.json would set them: --durable storageProvider:partitionCount=1,…
+    var tuning = (Option("--durable") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)
+        .Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]);
+    Console.WriteLine($"Durable Functions' engine under the local host (DTFx Azure Storage provider on Azurite, the worker a process), settings: {(tuning.Count == 0 ? "defaults" : string.Join(", ", tuning.Select(t => $"{t.Key}={t.Value}")))}:");
+    // Each measurement on a task hub of its own: Azurite scans a whole table for a partition's rows, so a hub full
+    // of one measurement's history slows every episode of the next (Azure's tables index the partition key).
+    await using (var lagged = await DurableBench.StartAsync(tuning))
+    {
+        var timers = Option("--timers") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 200;
+        var timerLags = await lagged.TimerLagsAsync(timers, TimeSpan.FromSeconds(10));
+        Console.WriteLine($"  timer lag (deadline → activity ran), {timers:N0} timers due over 10 s: p50 {Measure.Percentile(timerLags, 50):F0} ms, p99 {Measure.Percentile(timerLags, 99):F0} ms, max {timerLags.LastOrDefault():F0} ms   (target p99 ≤ 2000 ms)");
+        var eventLags = await lagged.EventLagsAsync(200, 20);
+        Console.WriteLine($"  event lag (raised → activity ran), 200 events at 20/s: p50 {Measure.Percentile(eventLags, 50):F0} ms, p99 {Measure.Percentile(eventLags, 99):F0} ms, max {eventLags.LastOrDefault():F0} ms");
+    }
+
+    await using var durable = await DurableBench.StartAsync(tuning);
+    await durable.RoundTripsAsync(64, 32);
+    var count = Option("--orchestrations") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 500;
+    var before = durable.Activity;
+    var cpu = CpuTime.Now();
+    var elapsed = await durable.RoundTripsAsync(count, 64);
+    var after = durable.Activity;
+    var episodes = after.Episodes - before.Episodes;
+    Report($"orchestrations/s, {count:N0} probes 64 at a time (start, a timer already due, activity, done)", count / elapsed.TotalSeconds, "");
+    Report("orchestrator episodes/s at that rate", episodes / elapsed.TotalSeconds, "");
+    Console.WriteLine($"  per orchestration: {(double)episodes / count:F2} episodes, {(double)(after.Activities - before.Activities) / count:F2} activities; this process's CPU (host and engine, not the worker) {cpu.Since().PerOperation(count)}");
+    Console.WriteLine($"  engine storage calls per orchestration: {PerOrchestration(before, after, count)}");
+}
+
 if (only is not (null or "runtime"))
 {
     return;
@@ -146,6 +177,14 @@ foreach (var (id, deadline) in deadlines)
 
 lags.Sort();
 Console.WriteLine($"  timer lag (deadline → applied), {lags.Count} of {deadlines.Count} fired: p50 {Measure.Percentile(lags, 50):F0} ms, p99 {Measure.Percentile(lags, 99):F0} ms, max {lags.LastOrDefault():F0} ms   (target p99 ≤ 2000 ms)");
+
+static string PerOrchestration(Atlas.LocalHost.Durable.DurableActivitySnapshot before, Atlas.LocalHost.Durable.DurableActivitySnapshot after, int count) =>
+    string.Join(", ", after.StorageCalls
+        .Select(call => (call.Key, Calls: call.Value - before.StorageCalls.GetValueOrDefault(call.Key)))
+        .Where(call => call.Calls > 0)
+        .OrderByDescending(call => call.Calls)
+        .Select(call => $"{call.Key} {(double)call.Calls / count:F2}"))
+    + $" = {(double)(after.TotalStorageCalls - before.TotalStorageCalls) / count:F1}";
 
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 

@@ -6,8 +6,9 @@ using Azure.Core.Pipeline;
 namespace Atlas.LocalHost.Durable;
 
 /// <summary>What the engine has done since the host started: orchestrator episodes and activity runs handed to the
-/// worker, and the storage calls the Azure Storage provider made, by kind (say where an engine's time goes).</summary>
-public sealed record DurableActivitySnapshot(long Episodes, long Activities, IReadOnlyDictionary<string, long> StorageCalls)
+/// worker, orchestrations finished (completed, failed or terminated by their code; not continued as new), and the
+/// storage calls the Azure Storage provider made, by kind (to say where an engine's time goes).</summary>
+public sealed record DurableActivitySnapshot(long Episodes, long Activities, long Finished, IReadOnlyDictionary<string, long> StorageCalls)
 {
     public long TotalStorageCalls => StorageCalls.Values.Sum();
 }
@@ -19,13 +20,16 @@ internal sealed partial class DurableActivity
     private readonly ConcurrentDictionary<string, long> _calls = new();
     private long _episodes;
     private long _activities;
+    private long _finished;
 
     public void Episode() => Interlocked.Increment(ref _episodes);
 
     public void ActivityRun() => Interlocked.Increment(ref _activities);
 
+    public void OrchestrationFinished() => Interlocked.Increment(ref _finished);
+
     public DurableActivitySnapshot Snapshot() =>
-        new(Interlocked.Read(ref _episodes), Interlocked.Read(ref _activities), new Dictionary<string, long>(_calls));
+        new(Interlocked.Read(ref _episodes), Interlocked.Read(ref _activities), Interlocked.Read(ref _finished), new Dictionary<string, long>(_calls));
 
     public HttpPipelinePolicy CounterFor(string taskHub, string service) => new Counter(this, taskHub, service);
 

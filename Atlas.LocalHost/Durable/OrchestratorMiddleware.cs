@@ -46,7 +46,13 @@ internal sealed class OrchestratorMiddleware(DurableFunctions functions, Functio
 
         activity.Episode();
         var result = await invoker.InvokeAsync(invocation, stopping).ConfigureAwait(false);
-        context.SetProperty(ToExecutionResult(function.Name, instance.InstanceId, result));
+        var executed = ToExecutionResult(function.Name, instance.InstanceId, result);
+        if (executed.Actions.OfType<OrchestrationCompleteOrchestratorAction>().Any(done => done.OrchestrationStatus != OrchestrationStatus.ContinuedAsNew))
+        {
+            activity.OrchestrationFinished();
+        }
+
+        context.SetProperty(executed);
     }
 
     private static OrchestratorExecutionResult ToExecutionResult(string functionName, string instanceId, InvocationResult result)
