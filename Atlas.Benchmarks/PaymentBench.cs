@@ -12,6 +12,7 @@ using Atlas.Functions.Queues;
 using Atlas.Functions.Settlement;
 using Atlas.Functions.Webhooks;
 using Atlas.Testing;
+using Microsoft.Extensions.Options;
 
 namespace Atlas.Benchmarks;
 
@@ -145,10 +146,13 @@ public static class PaymentBench
             await ledger.ImportAsync(driverId, "co_bench", transactions, ct);
         });
 
-        var run = services.GetRequiredService<SettlementRun>();
-        var period = run.Current;
+        // As the settlement timer starts it: the period's orchestration, through the host's Durable client.
+        var period = services.GetRequiredService<SettlementRun>().Current;
+        await using var durable = bench.App.Host.CreateDurableClient();
         var watch = Stopwatch.StartNew();
-        await run.RunAsync(period, default);
+        var instanceId = await durable.ScheduleNewOrchestrationInstanceAsync(
+            SettlementFlow.Name, SettlementFlow.Start(period.Id, services.GetRequiredService<IOptions<SettlementOptions>>()));
+        await UntilAsync(async () => (await durable.GetInstanceAsync(instanceId)) is { IsCompleted: true });
         var settle = watch.Elapsed;
         var lines = await services.GetRequiredService<SettlementStore>().ReadAsync(period.Id, default);
         watch.Restart();

@@ -16,6 +16,10 @@ public static class TestSettings
     {
         ["AzureWebJobsStorage"] = Azurite.ConnectionString,
         ["Storage:NamePrefix"] = prefix,
+
+        // A task hub of the app's own, which the host polls often: a test waits on it after every command.
+        ["DurableTaskHub"] = "atlas" + prefix,
+        ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:00.100",
         ["Lifecycles:TimerScanSchedule"] = "*/1 * * * * *",
         ["Settlement:Schedule"] = "0 0 0 * * *",
         ["Logging:LogLevel:Default"] = "Warning",

@@ -60,20 +60,9 @@ public sealed class LedgerStore(ITableStore tables)
         return [.. all.OrderBy(t => t.At).ThenBy(t => t.Id, StringComparer.Ordinal)];
     }
 
-    public async Task<IReadOnlyList<LedgerDriver>> ListDriversAsync(CancellationToken ct)
-    {
-        List<LedgerDriver> all = [];
-        string? continuation = null;
-        do
-        {
-            var page = await tables.QueryPartitionAsync(Table, DriversPartition, null, continuation, 1000, ct);
-            all.AddRange(page.Rows.Select(r => new LedgerDriver(r.RowKey, r.GetString("CompanyId")!)));
-            continuation = page.Continuation;
-        }
-        while (continuation is not null);
-
-        return all;
-    }
+    /// <summary>Up to <paramref name="take"/> drivers with a ledger, in id order after <paramref name="after"/>.</summary>
+    public async Task<IReadOnlyList<LedgerDriver>> ListDriversAsync(string? after, int take, CancellationToken ct) =>
+        [.. (await tables.QueryPageAsync(Table, DriversPartition, "", after, take, ct)).Select(r => new LedgerDriver(r.RowKey, r.GetString("CompanyId")!))];
 
     /// <summary>Writes many transactions of one driver in batches (setting up a benchmark); each must be new.</summary>
     public async Task ImportAsync(string driverId, string companyId, IReadOnlyList<LedgerTransaction> transactions, CancellationToken ct)

@@ -2,15 +2,20 @@ using Atlas.Core.Auth;
 using Atlas.Core.Settlement;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Http;
-using Microsoft.Extensions.Options;
+using DurableTask.Core.Exceptions;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 
 namespace Atlas.Functions.Settlement;
 
 /// <summary>Settlement on its schedule (the period that just ended), on a platform admin's demand (the current period,
-/// or one named), and its report.</summary>
+/// or one named), and its report. Both start the period's <see cref="SettlementFlow"/>, or join the run in progress.</summary>
 public static class SettlementFunctions
 {
+    // How often a caller waiting for a run looks at it; the Durable client's own wait polls every 2 s.
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
     public sealed record RunRequest(string? Period);
 
     public sealed record Totals(string Currency, long Paid, long Held, long Failed, long NoAccount, long Pending);
@@ -20,15 +25,24 @@ public static class SettlementFunctions
 
     /// <summary>On its schedule (<c>Settlement:Schedule</c>, once after each period ends): the period that just ended.</summary>
     [Function("Settlement")]
-    public static Task SettleLastPeriodAsync([TimerTrigger("%Settlement:Schedule%")] TimerInfo timer, SettlementRun run, CancellationToken ct) =>
-        run.RunAsync(run.Previous, ct);
+    public static Task SettleLastPeriodAsync(
+        [TimerTrigger("%Settlement:Schedule%")] TimerInfo timer,
+        [DurableClient] DurableTaskClient durable,
+        SettlementRun run,
+        IOptions<SettlementOptions> options,
+        CancellationToken ct) =>
+        StartAsync(durable, run.Previous, options, ct);
 
+    /// <summary>Settles a period now and answers its report; a run that takes longer than <c>Settlement:WaitFor</c>
+    /// is answered 202 and goes on (its report at the Location).</summary>
     [Function("RunSettlement")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(SettlementReport))]
+    [Responds(StatusCodes.Status202Accepted, typeof(SettlementReport))]
     public static async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "settlements")] HttpRequest http,
         [Body] RunRequest? request,
+        [DurableClient] DurableTaskClient durable,
         SettlementRun run,
         SettlementStore store,
         IOptions<SettlementOptions> options,
@@ -46,8 +60,10 @@ public static class SettlementFunctions
             period = named;
         }
 
-        await run.RunAsync(period, ct);
-        return Results.Ok(Report(period, await store.ReadAsync(period.Id, ct), null));
+        var instanceId = await StartAsync(durable, period, options, ct);
+        var done = await WaitAsync(durable, instanceId, options.Value.WaitFor, ct);
+        var report = Report(period, await store.ReadAsync(period.Id, ct), null);
+        return done ? Results.Ok(report) : Results.Accepted($"/api/settlements/{period.Id}", report);
     }
 
     [Function("GetSettlement")]
@@ -64,6 +80,41 @@ public static class SettlementFunctions
 
         var lines = await store.ReadAsync(named.Id, ct);
         return Results.Ok(Report(named, lines, reconcile == true ? await reconciliation.CheckAsync(named, lines, ct) : null));
+    }
+
+    /// <summary>Starts the period's run, unless one is in progress (then that is the run): a finished run is
+    /// replaced, and pays only what it left unpaid.</summary>
+    private static async Task<string> StartAsync(DurableTaskClient durable, SettlementPeriod period, IOptions<SettlementOptions> options, CancellationToken ct)
+    {
+        var instanceId = SettlementFlow.InstanceId(period.Id);
+        try
+        {
+            await durable.ScheduleNewOrchestrationInstanceAsync(
+                SettlementFlow.Name, SettlementFlow.Start(period.Id, options), new Microsoft.DurableTask.StartOrchestrationOptions(instanceId), ct);
+        }
+        catch (OrchestrationAlreadyExistsException)
+        {
+            // Running: this caller waits for the same run.
+        }
+
+        return instanceId;
+    }
+
+    // Wall time, not the app's clock: this bounds how long an HTTP request is held, whatever time the app thinks it is.
+    private static async Task<bool> WaitAsync(DurableTaskClient durable, string instanceId, TimeSpan timeout, CancellationToken ct)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await durable.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct) is not { IsCompleted: true })
+        {
+            if (waited.Elapsed >= timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(Poll, ct);
+        }
+
+        return true;
     }
 
     private static string PeriodRule(SettlementOptions options) => options.Every >= TimeSpan.FromDays(1)

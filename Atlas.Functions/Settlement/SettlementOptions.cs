@@ -14,7 +14,11 @@ public sealed class SettlementOptions
     /// <summary>The settlement timer's NCRONTAB schedule: once as each period ends (for a day, midnight UTC).</summary>
     public string Schedule { get; set; } = "0 0 0 * * *";
 
+    /// <summary>Activities settling drivers at once (a few drivers each, one transfer at a time).</summary>
     public int Parallelism { get; set; } = 16;
+
+    /// <summary>How long <c>POST /api/settlements</c> waits for the run before answering 202.</summary>
+    public TimeSpan WaitFor { get; set; } = TimeSpan.FromSeconds(60);
 
     public IEnumerable<string> Problems()
     {
@@ -31,6 +35,11 @@ public sealed class SettlementOptions
         if (Parallelism is < 1 or > 64)
         {
             yield return "Settlement:Parallelism is 1 to 64.";
+        }
+
+        if (WaitFor < TimeSpan.Zero || WaitFor > TimeSpan.FromMinutes(4))
+        {
+            yield return "Settlement:WaitFor is 0 to 4 minutes (an HTTP request may not wait longer).";
         }
     }
 }

@@ -10,11 +10,12 @@ using Microsoft.Extensions.Options;
 namespace Atlas.Functions.Settlement;
 
 /// <summary>
-/// Pays drivers for a period: for each driver in the ledger, the payable balance (frozen amounts sit on another
-/// account) goes to their connected account in one transfer per currency. Idempotent per driver per period: the
-/// line is written before the transfer, the transfer's key is the line's, and a driver with a line is never paid
-/// again that period (a pending line is finished with its own amount). A Stripe outage leaves lines pending for
-/// a rerun; a refusal marks the line failed, and the payable waits for the next period.
+/// Pays drivers for a period, a few at a time (the activities of <see cref="SettlementFlow"/>): for each driver, the
+/// payable balance (frozen amounts sit on another account) goes to their connected account in one transfer per
+/// currency. Idempotent per driver per period: the line is written before the transfer, the transfer's key is the
+/// line's, and a driver with a line is never paid again that period (a pending line is finished with its own
+/// amount). A Stripe outage leaves lines pending for a rerun; a refusal marks the line failed, and the payable
+/// waits for the next period.
 /// </summary>
 public sealed class SettlementRun(
     LedgerStore ledger,
@@ -31,14 +32,16 @@ public sealed class SettlementRun(
     /// <summary>The last period that has ended: what the timer settles.</summary>
     public SettlementPeriod Previous => SettlementPeriod.Containing(clock.GetUtcNow() - options.Value.Every, options.Value.Every);
 
-    public async Task RunAsync(SettlementPeriod period, CancellationToken ct)
+    public SettlementPeriod Period(string id) =>
+        SettlementPeriod.Parse(id, options.Value.Every) ?? throw new ArgumentException($"'{id}' is not a settlement period.", nameof(id));
+
+    /// <summary>Settles these drivers one after another (the flow runs several such batches at once).</summary>
+    public async Task SettleAsync(SettlementPeriod period, IEnumerable<LedgerStore.LedgerDriver> drivers, CancellationToken ct)
     {
-        var drivers = await ledger.ListDriversAsync(ct);
-        logger.LogInformation("Settling {Period} for {Drivers} drivers", period.Id, drivers.Count);
-        await Parallel.ForEachAsync(
-            drivers,
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
-            async (driver, token) => await SettleAsync(period, driver, token));
+        foreach (var driver in drivers)
+        {
+            await SettleAsync(period, driver, ct);
+        }
     }
 
     private async Task SettleAsync(SettlementPeriod period, LedgerStore.LedgerDriver driver, CancellationToken ct)

@@ -1,0 +1,90 @@
+using Atlas.Functions.Ledger;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Options;
+
+namespace Atlas.Functions.Settlement;
+
+/// <summary>
+/// A period's settlement as a Durable orchestration (instance <c>settle-{period}</c>): a page of drivers at a time,
+/// fanned out to <c>Settlement:Parallelism</c> activities of a few drivers each and fanned back in, then the next
+/// page in a fresh execution (ContinueAsNew), so the history stays one page long however many drivers there are.
+/// Each activity is retried; one that still fails leaves its drivers' lines pending for a rerun, which pays nobody
+/// twice (the lines are the record, the transfer's idempotency key is the line's).
+/// </summary>
+public static class SettlementFlow
+{
+    /// <summary>The orchestrator's name carries its version: a change to the steps it takes ships under a new name
+    /// beside this one, which finishes the runs it began (docs/lifecycles.md, "Versions").</summary>
+    public const string Name = "SettlePeriodV1";
+
+    /// <summary>Drivers each activity settles, one after another.</summary>
+    public const int DriversPerActivity = 8;
+
+    private static readonly TaskOptions Retried = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
+
+    public static string InstanceId(string periodId) => $"settle-{periodId}";
+
+    /// <param name="After">The last driver of the pages already settled.</param>
+    /// <param name="Parallelism">Activities in flight: captured at the start, so every page of a run replays alike.</param>
+    public sealed record Input(string PeriodId, int Parallelism, string? After = null, SettlementProgress? Progress = null);
+
+    /// <summary>What the run did: drivers settled, and drivers left pending because their activity kept failing.</summary>
+    public sealed record SettlementProgress(int Drivers, int LeftPending);
+
+    public sealed record DriversPage(string? After, int Take);
+
+    public sealed record DriverBatch(string PeriodId, IReadOnlyList<LedgerStore.LedgerDriver> Drivers);
+
+    [Function(Name)]
+    public static Task<SettlementProgress> RunAsync(
+        [OrchestrationTrigger] TaskOrchestrationContext context) =>
+        SettleAsync(context, context.GetInput<Input>() ?? throw new InvalidOperationException("A settlement needs its period."));
+
+    public static async Task<SettlementProgress> SettleAsync(TaskOrchestrationContext context, Input input)
+    {
+        var progress = input.Progress ?? new SettlementProgress(0, 0);
+        var take = input.Parallelism * DriversPerActivity;
+        var drivers = await context.CallActivityAsync<IReadOnlyList<LedgerStore.LedgerDriver>>(
+            nameof(ListSettlementDriversAsync), new DriversPage(input.After, take), Retried);
+
+        var batches = drivers.Chunk(DriversPerActivity).Select(batch => SettleBatchAsync(context, new DriverBatch(input.PeriodId, batch))).ToList();
+        var leftPending = (await Task.WhenAll(batches)).Sum();
+        progress = new SettlementProgress(progress.Drivers + drivers.Count, progress.LeftPending + leftPending);
+
+        if (drivers.Count == take)
+        {
+            context.ContinueAsNew(input with { After = drivers[^1].DriverId, Progress = progress });
+        }
+
+        return progress;
+    }
+
+    [Function(nameof(ListSettlementDriversAsync))]
+    public static Task<IReadOnlyList<LedgerStore.LedgerDriver>> ListSettlementDriversAsync(
+        [ActivityTrigger] DriversPage page, LedgerStore ledger, CancellationToken ct) =>
+        ledger.ListDriversAsync(page.After, page.Take, ct);
+
+    [Function(nameof(SettleDriversAsync))]
+    public static Task SettleDriversAsync(
+        [ActivityTrigger] DriverBatch batch, SettlementRun run, CancellationToken ct) =>
+        run.SettleAsync(run.Period(batch.PeriodId), batch.Drivers, ct);
+
+    /// <summary>The input a run of <paramref name="periodId"/> starts with, under today's settings.</summary>
+    public static Input Start(string periodId, IOptions<SettlementOptions> options) => new(periodId, options.Value.Parallelism);
+
+    // How many drivers a batch left pending: none, or all of them once its retries are spent.
+    private static async Task<int> SettleBatchAsync(TaskOrchestrationContext context, DriverBatch batch)
+    {
+        try
+        {
+            await context.CallActivityAsync(nameof(SettleDriversAsync), batch, Retried);
+            return 0;
+        }
+        catch (TaskFailedException)
+        {
+            return batch.Drivers.Count;
+        }
+    }
+}
