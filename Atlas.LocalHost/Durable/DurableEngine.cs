@@ -23,18 +23,14 @@ internal sealed class DurableEngine : IAsyncDisposable
 {
     private const string Category = "Host.Durable";
 
-    // Work in flight at shutdown may finish within this; then it is cancelled and DTFx delivers it again later.
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
-
     private readonly TaskHubWorker _worker;
     private readonly DurableApiServer _api;
     private readonly ILoggerFactory _loggerFactory;
     private readonly CancellationTokenSource _stopping;
-    private readonly HostLog _log;
 
     private readonly DurableActivity _activity;
 
-    private DurableEngine(string taskHub, TaskHubWorker worker, DurableApiServer api, DurableActivity activity, ILoggerFactory loggerFactory, CancellationTokenSource stopping, HostLog log)
+    private DurableEngine(string taskHub, TaskHubWorker worker, DurableApiServer api, DurableActivity activity, ILoggerFactory loggerFactory, CancellationTokenSource stopping)
     {
         TaskHub = taskHub;
         _activity = activity;
@@ -42,7 +38,6 @@ internal sealed class DurableEngine : IAsyncDisposable
         _api = api;
         _loggerFactory = loggerFactory;
         _stopping = stopping;
-        _log = log;
     }
 
     public string TaskHub { get; }
@@ -114,7 +109,7 @@ internal sealed class DurableEngine : IAsyncDisposable
         log.Info(Category, $"Task hub '{taskHub}' started ({service}, worker id {workerId}, {options.PartitionCount} partitions, "
             + $"polling up to {options.MaxQueuePollingInterval.TotalSeconds:0.###} s): {index.OrchestratorCount} orchestrator(s), "
             + $"{index.ActivityCount} activity function(s); Durable gRPC API at {api.Address}");
-        return new DurableEngine(taskHub, worker, api, activity, loggerFactory, stopping, log);
+        return new DurableEngine(taskHub, worker, api, activity, loggerFactory, stopping);
     }
 
     private static StorageAccountClientProvider CountedStorage(string connectionString, string taskHub, DurableActivity activity)
@@ -133,14 +128,10 @@ internal sealed class DurableEngine : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        var stopped = _worker.StopAsync(isForced: false);
-        if (await Task.WhenAny(stopped, Task.Delay(StopGrace)).ConfigureAwait(false) != stopped)
-        {
-            _log.Warn(Category, $"Durable work still running after {StopGrace.TotalSeconds:0} s; cancelling it (it will run again).");
-            await _stopping.CancelAsync().ConfigureAwait(false);
-        }
-
-        await stopped.ConfigureAwait(false);
+        // Not waiting for work in flight (a graceful stop spends a second more draining): a step that does not finish
+        // is delivered again, whoever runs the hub next. The partitions are released, so that is at once.
+        await _worker.StopAsync(isForced: true).ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await _api.DisposeAsync().ConfigureAwait(false);
         _worker.Dispose();
         _loggerFactory.Dispose();

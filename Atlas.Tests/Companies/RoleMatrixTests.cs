@@ -29,6 +29,7 @@ public sealed partial class RoleMatrixTests(AtlasAppFactory app) : IClassFixture
         ["NoRoute"] = Everyone,
         ["GetMe"] = SignedIn,
         ["GetLifecycle"] = ["platformAdmin"],
+        ["GetFlow"] = ["platformAdmin"],
         ["CreateCompany"] = ["platformAdmin"],
         ["GetCompany"] = ["platformAdmin", "companyAdmin", "dispatcher", "driver"],
         ["ListMembers"] = ["companyAdmin"],

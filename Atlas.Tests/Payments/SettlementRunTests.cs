@@ -50,6 +50,15 @@ public sealed class SettlementRunTests
         var admin = await Accounts.PlatformAdminAsync(app);
         var report = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/settlements/{period.Id}"));
         Assert.Equal("paid", LineOf(report, company.Driver.MemberId!).GetProperty("status").GetString());
+
+        // The ops view shows the run to platform admins (RoleMatrixTests: only to them).
+        var flow = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/ops/flows/settle-{period.Id}"));
+        Assert.Equal(SettlementFlow.Name, flow.GetProperty("name").GetString());
+        Assert.Equal("Completed", flow.GetProperty("runtimeStatus").GetString());
+        Assert.Equal(1, flow.GetProperty("output").GetProperty("Drivers").GetInt32());
+        Assert.Equal(period.Id, flow.GetProperty("input").GetProperty("PeriodId").GetString());
+        await HttpAssert.ProblemAsync(await admin.Client.GetAsync("/api/ops/flows/settle-1999-01-01"), HttpStatusCode.NotFound);
+        await HttpAssert.ValidationProblemAsync(await admin.Client.GetAsync($"/api/ops/flows/{new string('x', 300)}"), "instanceId");
     }
 
     [Fact]
