@@ -13,7 +13,7 @@ public sealed partial class TenancyTests(AtlasAppFactory app) : IClassFixture<At
     // the catch-all that answers unknown paths, and bids: an open booking is a marketplace every driver may bid on, whatever their company.
     private static readonly string[] NotCompanyScoped =
     [
-        "GetLifecycle", "NoRoute", "PlaceBid", "WithdrawBid", "RefundRide", "GetPlatformFee", "SetPlatformFee", "GetSettlement",
+        "GetLifecycle", "GetFlow", "NoRoute", "PlaceBid", "WithdrawBid", "RefundRide", "GetPlatformFee", "SetPlatformFee", "GetSettlement",
         "GetStripeEvent",
     ];
 
