@@ -22,6 +22,7 @@ public static class TestSettings
         ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:00.100",
         ["Lifecycles:TimerScanSchedule"] = "*/1 * * * * *",
         ["Settlement:Schedule"] = "0 0 0 * * *",
+        ["Flows:PurgeSchedule"] = "0 30 3 * * *",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Auth:SigningKeys:0:Id"] = SigningKeyId,
         ["Auth:SigningKeys:0:Secret"] = SigningSecret,

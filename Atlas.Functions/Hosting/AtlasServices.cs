@@ -19,6 +19,7 @@ using Atlas.Functions.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Atlas.Functions.Hosting;
 
@@ -61,6 +62,8 @@ public static class AtlasServices
         services.TryAddSingleton<ITableStore>(sp => new AzureTableStore(StorageClients.Tables(StorageConnectionString(sp)), NamePrefix(sp)));
         services.TryAddSingleton<IQueueClient>(sp => new AzureStorageQueues(StorageClients.Queues(StorageConnectionString(sp)), NamePrefix(sp)));
         services.Configure<LifecycleOptions>(configuration.GetSection(LifecycleOptions.Section));
+        services.AddOptions<FlowOptions>().Bind(configuration.GetSection(FlowOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FlowOptions>>(new OptionsProblems<FlowOptions>(o => o.Problems()));
 
         services.TryAddSingleton<RandomSource>();
         services.AddSingleton(FunctionIndex.App);
