@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 
 namespace SampleWorker;
 
@@ -10,8 +11,11 @@ public static class Slow
     [Function(nameof(Slow))]
     public static async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "slow/{milliseconds:int}")] HttpRequest request,
-        int milliseconds)
+        int milliseconds,
+        FunctionContext context)
     {
+        // Said once the request is inside the worker: a test kills it after this line, not before.
+        context.GetLogger(nameof(Slow)).LogInformation("Sleeping {Milliseconds} ms", milliseconds);
         await Task.Delay(milliseconds, request.HttpContext.RequestAborted);
         return new OkObjectResult(new { slept = milliseconds });
     }

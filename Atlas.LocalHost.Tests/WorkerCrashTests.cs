@@ -25,7 +25,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper output) : IAsyncLifetime
         _fixture.Host.WorkerRestarted += restarted.SetResult;
 
         var inFlight = http.GetAsync("api/slow/20000");
-        await _fixture.Log.WaitForAsync(line => line.Contains("Executing 'Functions.Slow'", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        await _fixture.Log.WaitForAsync(line => line.Contains("Sleeping 20000 ms", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
 
         var killed = Stopwatch.StartNew();
         using (var worker = Process.GetProcessById(firstWorker))

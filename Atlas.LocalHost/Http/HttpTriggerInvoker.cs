@@ -70,6 +70,10 @@ internal sealed class HttpTriggerInvoker(WorkerSupervisor workers, FunctionInvok
             // (then the worker would wait 15 s for it: cancel the invocation instead).
             await invocationCancel.CancelAsync().ConfigureAwait(false);
             var result = await invoking.ConfigureAwait(false);
+
+            // A worker that dropped the connection is usually dying: answer once its exit is seen, so the next
+            // request waits for the replacement instead of being sent to it too.
+            await Task.WhenAny(worker.Instance.Exited, Task.Delay(TimeSpan.FromSeconds(1), aborted)).ConfigureAwait(false);
             var why = result.Outcome == InvocationOutcome.WorkerLost ? result.Error! : $"The worker did not take the request: {exception.Message}";
             await WriteFailureAsync(context, invocation, why).ConfigureAwait(false);
             return;
