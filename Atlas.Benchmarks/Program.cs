@@ -68,7 +68,7 @@ if (only is null or "settlement")
 {
     var settled = await PaymentBench.SettlementAsync(10_000, 1_000);
     Console.WriteLine($"Settlement of {settled.Rides:N0} completed rides by {settled.Drivers:N0} drivers (a transfer each through the fake Stripe):");
-    Console.WriteLine($"  settlement run: {settled.Settle.TotalSeconds:F1} s   (target ≤ 30 s); {settled.Paid} paid, {settled.PaidTotal:N0} of {settled.Expected:N0} owed");
+    Console.WriteLine($"  settlement run, the orchestration ending with its own reconciliation: {settled.Settle.TotalSeconds:F1} s   (target ≤ 30 s); {settled.Paid} paid, {settled.PaidTotal:N0} of {settled.Expected:N0} owed");
     Console.WriteLine($"  reconciliation of the period: {settled.Reconcile.TotalSeconds:F1} s");
 }
 

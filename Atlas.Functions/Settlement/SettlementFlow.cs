@@ -10,13 +10,19 @@ namespace Atlas.Functions.Settlement;
 /// fanned out to <c>Settlement:Parallelism</c> activities of a few drivers each and fanned back in, then the next
 /// page in a fresh execution (ContinueAsNew), so the history stays one page long however many drivers there are.
 /// Each activity is retried; one that still fails leaves its drivers' lines pending for a rerun, which pays nobody
-/// twice (the lines are the record, the transfer's idempotency key is the line's).
+/// twice (the lines are the record, the transfer's idempotency key is the line's). Version 2 ends by reconciling
+/// the period (each paid line against the ledger and Stripe's transfer) and says how many lines disagree.
 /// </summary>
 public static class SettlementFlow
 {
-    /// <summary>The orchestrator's name carries its version: a change to the steps it takes ships under a new name
-    /// beside this one, which finishes the runs it began (docs/lifecycles.md, "Versions").</summary>
-    public const string Name = "SettlePeriodV1";
+    /// <summary>An orchestrator's name carries its version: a change to the steps it takes ships under a new name
+    /// beside the old one, which keeps finishing the runs it began (docs/lifecycles.md, "Rules").</summary>
+    public const string V1 = "SettlePeriodV1";
+
+    public const string V2 = "SettlePeriodV2";
+
+    /// <summary>What new runs start as.</summary>
+    public const string Name = V2;
 
     /// <summary>Drivers each activity settles, one after another.</summary>
     public const int DriversPerActivity = 8;
@@ -30,19 +36,26 @@ public static class SettlementFlow
     /// <param name="Parallelism">Activities in flight: captured at the start, so every page of a run replays alike.</param>
     public sealed record Input(string PeriodId, int Parallelism, string? After = null, SettlementProgress? Progress = null);
 
-    /// <summary>What the run did: drivers settled, and drivers left pending because their activity kept failing.</summary>
-    public sealed record SettlementProgress(int Drivers, int LeftPending);
+    /// <summary>What the run did: drivers settled, drivers left pending because their activity kept failing, and
+    /// (from version 2) the lines the reconciliation found at odds.</summary>
+    public sealed record SettlementProgress(int Drivers, int LeftPending, int? Mismatches = null);
 
     public sealed record DriversPage(string? After, int Take);
 
     public sealed record DriverBatch(string PeriodId, IReadOnlyList<LedgerStore.LedgerDriver> Drivers);
 
-    [Function(Name)]
-    public static Task<SettlementProgress> RunAsync(
+    /// <summary>Kept while runs it began may still be going: pages of drivers, nothing after.</summary>
+    [Function(V1)]
+    public static Task<SettlementProgress> RunV1Async(
         [OrchestrationTrigger] TaskOrchestrationContext context) =>
-        SettleAsync(context, context.GetInput<Input>() ?? throw new InvalidOperationException("A settlement needs its period."));
+        SettleAsync(context, InputOf(context), reconcile: false);
 
-    public static async Task<SettlementProgress> SettleAsync(TaskOrchestrationContext context, Input input)
+    [Function(V2)]
+    public static Task<SettlementProgress> RunV2Async(
+        [OrchestrationTrigger] TaskOrchestrationContext context) =>
+        SettleAsync(context, InputOf(context), reconcile: true);
+
+    public static async Task<SettlementProgress> SettleAsync(TaskOrchestrationContext context, Input input, bool reconcile)
     {
         var progress = input.Progress ?? new SettlementProgress(0, 0);
         var take = input.Parallelism * DriversPerActivity;
@@ -56,9 +69,12 @@ public static class SettlementFlow
         if (drivers.Count == take)
         {
             context.ContinueAsNew(input with { After = drivers[^1].DriverId, Progress = progress });
+            return progress;
         }
 
-        return progress;
+        return reconcile
+            ? progress with { Mismatches = await context.CallActivityAsync<int>(nameof(ReconcileSettlementAsync), input.PeriodId, Retried) }
+            : progress;
     }
 
     [Function(nameof(ListSettlementDriversAsync))]
@@ -71,8 +87,25 @@ public static class SettlementFlow
         [ActivityTrigger] DriverBatch batch, SettlementRun run, CancellationToken ct) =>
         run.SettleAsync(run.Period(batch.PeriodId), batch.Drivers, ct);
 
+    /// <summary>Reconciles the period; the disagreements themselves are at <c>GET /api/settlements/{period}?reconcile=true</c>.</summary>
+    [Function(nameof(ReconcileSettlementAsync))]
+    public static async Task<int> ReconcileSettlementAsync(
+        [ActivityTrigger] string periodId, SettlementRun run, SettlementStore store, Reconciliation reconciliation, ILogger<SettlementRun> logger, CancellationToken ct)
+    {
+        var report = await reconciliation.CheckAsync(run.Period(periodId), await store.ReadAsync(periodId, ct), ct);
+        if (report.Mismatches.Count > 0)
+        {
+            logger.LogWarning("Settlement {Period}: {Count} of {Checked} lines do not reconcile", periodId, report.Mismatches.Count, report.Checked);
+        }
+
+        return report.Mismatches.Count;
+    }
+
     /// <summary>The input a run of <paramref name="periodId"/> starts with, under today's settings.</summary>
     public static Input Start(string periodId, IOptions<SettlementOptions> options) => new(periodId, options.Value.Parallelism);
+
+    private static Input InputOf(TaskOrchestrationContext context) =>
+        context.GetInput<Input>() ?? throw new InvalidOperationException("A settlement needs its period.");
 
     // How many drivers a batch left pending: none, or all of them once its retries are spent.
     private static async Task<int> SettleBatchAsync(TaskOrchestrationContext context, DriverBatch batch)

@@ -22,13 +22,25 @@ public sealed class SettlementFlowTests
         Page(after: null, take: 4 * DriversPerActivity, drivers);
         Settle(_ => Task.CompletedTask);
 
-        var progress = await SettleAsync(_context.Object, new Input(Period, Parallelism: 4));
+        var progress = await SettleAsync(_context.Object, new Input(Period, Parallelism: 4), reconcile: false);
 
         Assert.Equal(new SettlementProgress(20, 0), progress);
         Assert.Equal([8, 8, 4], _batches.Select(b => b.Drivers.Count));
         Assert.Equal(drivers, _batches.SelectMany(b => b.Drivers));
         Assert.All(_batches, b => Assert.Equal(Period, b.PeriodId));
         _context.Verify(c => c.ContinueAsNew(It.IsAny<object?>(), It.IsAny<bool>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Version_2_reconciles_the_period_after_its_last_page_and_says_how_many_lines_disagree()
+    {
+        Page(after: "mb_before", take: 2 * DriversPerActivity, Drivers(3));
+        Settle(_ => Task.CompletedTask);
+        _context.Setup(c => c.CallActivityAsync<int>(nameof(ReconcileSettlementAsync), Period, It.IsNotNull<TaskOptions>())).ReturnsAsync(2);
+
+        var progress = await SettleAsync(_context.Object, new Input(Period, 2, After: "mb_before", Progress: new SettlementProgress(16, 0)), reconcile: true);
+
+        Assert.Equal(new SettlementProgress(19, 0, Mismatches: 2), progress);
     }
 
     [Fact]
@@ -40,7 +52,7 @@ public sealed class SettlementFlowTests
         object? next = null;
         _context.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), true)).Callback<object?, bool>((input, _) => next = input);
 
-        await SettleAsync(_context.Object, new Input(Period, 2, After: "mb_before", Progress: new SettlementProgress(100, 3)));
+        await SettleAsync(_context.Object, new Input(Period, 2, After: "mb_before", Progress: new SettlementProgress(100, 3)), reconcile: true);
 
         Assert.Equal(new Input(Period, 2, drivers[^1].DriverId, new SettlementProgress(116, 3)), next);
     }
@@ -54,7 +66,7 @@ public sealed class SettlementFlowTests
             ? Task.FromException(new TaskFailedException(nameof(SettleDriversAsync), 2, new TaskFailureDetails("StripeUnavailableException", "down", null, null, null)))
             : Task.CompletedTask);
 
-        var progress = await SettleAsync(_context.Object, new Input(Period, 3));
+        var progress = await SettleAsync(_context.Object, new Input(Period, 3), reconcile: false);
 
         Assert.Equal(new SettlementProgress(12, 8), progress);
         Assert.Equal(2, _batches.Count);
@@ -65,7 +77,7 @@ public sealed class SettlementFlowTests
     {
         Page(after: null, take: DriversPerActivity, []);
 
-        var progress = await SettleAsync(_context.Object, new Input(Period, 1));
+        var progress = await SettleAsync(_context.Object, new Input(Period, 1), reconcile: false);
 
         Assert.Equal(new SettlementProgress(0, 0), progress);
         Assert.Empty(_batches);

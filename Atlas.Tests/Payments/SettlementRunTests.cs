@@ -46,7 +46,7 @@ public sealed class SettlementRunTests
         await using var durable = app.App.Host.CreateDurableClient();
         var run = await WaitAsync(durable, SettlementFlow.InstanceId(period.Id));
         Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
-        Assert.Equal(new SettlementFlow.SettlementProgress(1, 0), run.ReadOutputAs<SettlementFlow.SettlementProgress>());
+        Assert.Equal(new SettlementFlow.SettlementProgress(1, 0, Mismatches: 0), run.ReadOutputAs<SettlementFlow.SettlementProgress>());
         var admin = await Accounts.PlatformAdminAsync(app);
         var report = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/settlements/{period.Id}"));
         Assert.Equal("paid", LineOf(report, company.Driver.MemberId!).GetProperty("status").GetString());
