@@ -16,13 +16,24 @@ using var stop = new CancellationTokenSource();
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-await using var host = await FunctionsHost.StartAsync(new FunctionsHostOptions
+FunctionsHost started;
+try
 {
-    AppDirectory = appDirectory,
-    HttpPort = int.Parse(arguments.GetValueOrDefault("port") ?? "7071", CultureInfo.InvariantCulture),
-    Settings = ReadValues(settingsPath),
-    EnvironmentName = Environment.GetEnvironmentVariable("AZURE_FUNCTIONS_ENVIRONMENT") is { Length: > 0 } environment ? environment : "Development",
-}, stop.Token);
+    started = await FunctionsHost.StartAsync(new FunctionsHostOptions
+    {
+        AppDirectory = appDirectory,
+        HttpPort = int.Parse(arguments.GetValueOrDefault("port") ?? "7071", CultureInfo.InvariantCulture),
+        Settings = ReadValues(settingsPath),
+        EnvironmentName = Environment.GetEnvironmentVariable("AZURE_FUNCTIONS_ENVIRONMENT") is { Length: > 0 } environment ? environment : "Development",
+    }, stop.Token);
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    // Stopped while starting: what had started has been stopped already.
+    return 0;
+}
+
+await using var host = started;
 
 Console.WriteLine($"Listening on {host.BaseAddress}. Press Ctrl+C to stop.");
 try

@@ -23,15 +23,18 @@ internal sealed class DurableEngine : IAsyncDisposable
 {
     private const string Category = "Host.Durable";
 
+    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(5);
+
     private readonly TaskHubWorker _worker;
     private readonly DurableApiServer _api;
     private readonly ILoggerFactory _loggerFactory;
     private readonly CancellationTokenSource _stopping;
-
     private readonly DurableActivity _activity;
+    private readonly HostLog _log;
 
-    private DurableEngine(string taskHub, TaskHubWorker worker, DurableApiServer api, DurableActivity activity, ILoggerFactory loggerFactory, CancellationTokenSource stopping)
+    private DurableEngine(string taskHub, TaskHubWorker worker, DurableApiServer api, DurableActivity activity, ILoggerFactory loggerFactory, CancellationTokenSource stopping, HostLog log)
     {
+        _log = log;
         TaskHub = taskHub;
         _activity = activity;
         _worker = worker;
@@ -109,7 +112,7 @@ internal sealed class DurableEngine : IAsyncDisposable
         log.Info(Category, $"Task hub '{taskHub}' started ({service}, worker id {workerId}, {options.PartitionCount} partitions, "
             + $"polling up to {options.MaxQueuePollingInterval.TotalSeconds:0.###} s): {index.OrchestratorCount} orchestrator(s), "
             + $"{index.ActivityCount} activity function(s); Durable gRPC API at {api.Address}");
-        return new DurableEngine(taskHub, worker, api, activity, loggerFactory, stopping);
+        return new DurableEngine(taskHub, worker, api, activity, loggerFactory, stopping, log);
     }
 
     private static StorageAccountClientProvider CountedStorage(string connectionString, string taskHub, DurableActivity activity)
@@ -129,8 +132,14 @@ internal sealed class DurableEngine : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Not waiting for work in flight (a graceful stop spends a second more draining): a step that does not finish
-        // is delivered again, whoever runs the hub next. The partitions are released, so that is at once.
-        await _worker.StopAsync(isForced: true).ConfigureAwait(false);
+        // is delivered again, whoever runs the hub next. The partitions are released, so that is at once; unless
+        // storage is already gone (DTFx then retries for ever), when the leases simply expire in half a minute.
+        var stopped = _worker.StopAsync(isForced: true);
+        if (await Task.WhenAny(stopped, Task.Delay(StopLimit)).ConfigureAwait(false) != stopped)
+        {
+            _log.Warn(Category, $"The task hub did not stop within {StopLimit.TotalSeconds:0} s (is storage still up?); leaving its leases to expire.");
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _api.DisposeAsync().ConfigureAwait(false);
         _worker.Dispose();
