@@ -10,6 +10,7 @@ using Atlas.LocalHost.Rpc;
 using Atlas.LocalHost.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Client.Grpc;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Atlas.LocalHost;
@@ -23,7 +24,7 @@ public sealed class FunctionsHost : IAsyncDisposable
 {
     private const string Category = "Host";
 
-    private readonly RpcServer _rpcServer;
+    private readonly LoopbackGrpcServer _rpcServer;
     private readonly WorkerSupervisor _workers;
     private readonly HttpFrontEnd _frontEnd;
     private readonly HttpMessageInvoker _proxyClient;
@@ -32,7 +33,7 @@ public sealed class FunctionsHost : IAsyncDisposable
     private readonly HostLog _log;
 
     private FunctionsHost(
-        RpcServer rpcServer,
+        LoopbackGrpcServer rpcServer,
         WorkerSupervisor workers,
         HttpFrontEnd frontEnd,
         HttpMessageInvoker proxyClient,
@@ -85,7 +86,8 @@ public sealed class FunctionsHost : IAsyncDisposable
         var inFlight = new InFlightInvocations();
         var registry = new WorkerStreamRegistry();
 
-        var rpcServer = await RpcServer.StartAsync(registry, log, cancellationToken).ConfigureAwait(false);
+        var rpcServer = await LoopbackGrpcServer.StartAsync<FunctionRpcService>(
+            services => services.AddSingleton(registry).AddSingleton(log), cancellationToken).ConfigureAwait(false);
         var launcher = new WorkerLauncher(
             new WorkerStartInfo(app, settings, options.EnvironmentName, rpcServer.Address, options.WorkerStartTimeout),
             options.WorkerRunner,

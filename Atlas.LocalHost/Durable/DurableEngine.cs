@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Atlas.LocalHost.Configuration;
 using Atlas.LocalHost.Functions;
+using Atlas.LocalHost.Hosting;
 using Atlas.LocalHost.Invocation;
 using Atlas.LocalHost.Logging;
 using Azure.Core;
@@ -26,13 +27,13 @@ internal sealed class DurableEngine : IAsyncDisposable
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(5);
 
     private readonly TaskHubWorker _worker;
-    private readonly DurableApiServer _api;
+    private readonly LoopbackGrpcServer _api;
     private readonly ILoggerFactory _loggerFactory;
     private readonly CancellationTokenSource _stopping;
     private readonly DurableActivity _activity;
     private readonly HostLog _log;
 
-    private DurableEngine(string taskHub, TaskHubWorker worker, DurableApiServer api, DurableActivity activity, ILoggerFactory loggerFactory, CancellationTokenSource stopping, HostLog log)
+    private DurableEngine(string taskHub, TaskHubWorker worker, LoopbackGrpcServer api, DurableActivity activity, ILoggerFactory loggerFactory, CancellationTokenSource stopping, HostLog log)
     {
         _log = log;
         TaskHub = taskHub;
@@ -92,7 +93,7 @@ internal sealed class DurableEngine : IAsyncDisposable
         worker.AddOrchestrationDispatcherMiddleware(new OrchestratorMiddleware(index, invoker, activity, stopping.Token).InvokeAsync);
         worker.AddActivityDispatcherMiddleware(new ActivityMiddleware(index, invoker, activity, stopping.Token).InvokeAsync);
 
-        DurableApiServer? api = null;
+        LoopbackGrpcServer? api = null;
         try
         {
             api = await DurableApiServer.StartAsync(service, service, options, loggerFactory, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,4 @@
 using System.Net;
-using Atlas.LocalHost.Hosting;
-using Atlas.LocalHost.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,28 +8,33 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Atlas.LocalHost.Rpc;
+namespace Atlas.LocalHost.Hosting;
 
-/// <summary>The gRPC endpoint workers connect to: loopback, OS-chosen port, HTTP/2 only.</summary>
-internal sealed class RpcServer : IAsyncDisposable
+/// <summary>
+/// A gRPC service of the host on loopback, an OS-chosen port, HTTP/2 only, messages of any size: the FunctionRpc
+/// endpoint workers connect to, and the Durable API that <c>[DurableClient]</c> calls.
+/// </summary>
+internal sealed class LoopbackGrpcServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private RpcServer(WebApplication app, Uri address)
+    private LoopbackGrpcServer(WebApplication app, Uri address)
     {
         _app = app;
         Address = address;
     }
 
-    /// <summary>What the worker gets as <c>--functions-uri</c>.</summary>
+    /// <summary><c>http://127.0.0.1:&lt;port&gt;/</c>.</summary>
     public Uri Address { get; }
 
-    public static async Task<RpcServer> StartAsync(WorkerStreamRegistry registry, HostLog log, CancellationToken cancellationToken)
+    /// <param name="services">What <typeparamref name="TService"/> is built from.</param>
+    public static async Task<LoopbackGrpcServer> StartAsync<TService>(Action<IServiceCollection> services, CancellationToken cancellationToken)
+        where TService : class
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            // The worker speaks h2c (prior knowledge): with Http1AndHttp2 on plaintext it fails with HTTP_1_1_REQUIRED.
+            // The clients speak h2c (prior knowledge): with Http1AndHttp2 on plaintext they fail with HTTP_1_1_REQUIRED.
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
             kestrel.Limits.MaxRequestBodySize = null;
         });
@@ -39,20 +42,19 @@ internal sealed class RpcServer : IAsyncDisposable
         builder.Services.AddRoutingCore();
         builder.Services.AddGrpc(grpc =>
         {
-            // Matches --functions-grpc-max-message-length.
+            // The worker is told --functions-grpc-max-message-length 2147483647, the Durable client the same.
             grpc.MaxReceiveMessageSize = int.MaxValue;
             grpc.MaxSendMessageSize = int.MaxValue;
         });
-        builder.Services.AddSingleton(registry);
-        builder.Services.AddSingleton(log);
+        services(builder.Services);
 
         var app = builder.Build();
         app.UseRouting();
-        app.MapGrpcService<FunctionRpcService>();
+        app.MapGrpcService<TService>();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new RpcServer(app, new Uri(address + "/"));
+        return new LoopbackGrpcServer(app, new Uri(address + "/"));
     }
 
     public async ValueTask DisposeAsync()
