@@ -14,39 +14,48 @@ public sealed record ReconciliationReport(int Checked, IReadOnlyList<Mismatch> M
 /// and a Stripe transfer of that amount; each ledger payout of the period has a paid line.</summary>
 public sealed class Reconciliation(LedgerStore ledger, IStripeApi stripe)
 {
+    // Lines are independent: a ledger read and a Stripe read each, this many at once.
+    private const int Concurrency = 16;
+
     public async Task<ReconciliationReport> CheckAsync(SettlementPeriod period, IReadOnlyList<SettlementLine> lines, CancellationToken ct)
     {
-        var mismatches = new List<Mismatch>();
         var candidates = lines.Where(l => l.Status is PayoutStatus.Paid or PayoutStatus.Pending).ToList();
-        foreach (var line in candidates)
+        var found = new List<Mismatch>[candidates.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, candidates.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct },
+            async (i, token) => found[i] = await CheckAsync(period, candidates[i], token));
+
+        // In the lines' order, whatever order the checks finished in.
+        return new ReconciliationReport(candidates.Count, [.. found.SelectMany(m => m)]);
+    }
+
+    private async Task<List<Mismatch>> CheckAsync(SettlementPeriod period, SettlementLine line, CancellationToken ct)
+    {
+        var payout = (await ledger.ReadDriverAsync(line.DriverId, ct)).FirstOrDefault(t => t.Id == $"payout:{period.Id}:{line.Currency}");
+        var booked = payout is null ? 0 : -payout.AmountOn(LedgerAccounts.StripeClearing);
+        switch (line.Status, payout)
         {
-            var payout = (await ledger.ReadDriverAsync(line.DriverId, ct)).FirstOrDefault(t => t.Id == $"payout:{period.Id}:{line.Currency}");
-            var booked = payout is null ? 0 : -payout.AmountOn(LedgerAccounts.StripeClearing);
-            switch (line.Status, payout)
-            {
-                case (PayoutStatus.Pending, null):
-                    mismatches.Add(new(line.DriverId, line.Currency, "pending: no transfer recorded yet (run the settlement again)"));
-                    continue;
-                case (PayoutStatus.Pending, _):
-                    mismatches.Add(new(line.DriverId, line.Currency, $"the ledger has payout {payout.Reference} but the line is still pending"));
-                    continue;
-                case (_, null):
-                    mismatches.Add(new(line.DriverId, line.Currency, $"paid by {line.TransferId} but the ledger has no payout"));
-                    continue;
-            }
-
-            if (booked != line.Amount || payout.Reference != line.TransferId)
-            {
-                mismatches.Add(new(line.DriverId, line.Currency, $"the ledger booked {booked} by {payout.Reference}; the line says {line.Amount} by {line.TransferId}"));
-            }
-
-            var transfer = (await stripe.GetTransferAsync(line.TransferId!, ct)).Value;
-            if (transfer is null || transfer.Amount != line.Amount || !transfer.Currency.Equals(line.Currency, StringComparison.OrdinalIgnoreCase))
-            {
-                mismatches.Add(new(line.DriverId, line.Currency, $"Stripe's transfer {line.TransferId} is {transfer?.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}, the line {line.Amount}"));
-            }
+            case (PayoutStatus.Pending, null):
+                return [new(line.DriverId, line.Currency, "pending: no transfer recorded yet (run the settlement again)")];
+            case (PayoutStatus.Pending, _):
+                return [new(line.DriverId, line.Currency, $"the ledger has payout {payout.Reference} but the line is still pending")];
+            case (_, null):
+                return [new(line.DriverId, line.Currency, $"paid by {line.TransferId} but the ledger has no payout")];
         }
 
-        return new ReconciliationReport(candidates.Count, mismatches);
+        var mismatches = new List<Mismatch>();
+        if (booked != line.Amount || payout.Reference != line.TransferId)
+        {
+            mismatches.Add(new(line.DriverId, line.Currency, $"the ledger booked {booked} by {payout.Reference}; the line says {line.Amount} by {line.TransferId}"));
+        }
+
+        var transfer = (await stripe.GetTransferAsync(line.TransferId!, ct)).Value;
+        if (transfer is null || transfer.Amount != line.Amount || !transfer.Currency.Equals(line.Currency, StringComparison.OrdinalIgnoreCase))
+        {
+            mismatches.Add(new(line.DriverId, line.Currency, $"Stripe's transfer {line.TransferId} is {transfer?.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}, the line {line.Amount}"));
+        }
+
+        return mismatches;
     }
 }
