@@ -37,7 +37,6 @@ public sealed partial class HopBench : IAsyncDisposable
     {
         var settingsFile = Path.GetTempFileName();
         var values = TestSettings.For(Azurite.NewPrefix());
-        values["Lifecycles:TimerScanSchedule"] = "*/1 * * * * *";
         await File.WriteAllTextAsync(settingsFile, JsonSerializer.Serialize(new { Values = values }));
 
         var port = FreePort();

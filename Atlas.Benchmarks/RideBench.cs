@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Atlas.Testing;
+using Microsoft.DurableTask.Client;
 
 namespace Atlas.Benchmarks;
 
@@ -10,8 +11,9 @@ namespace Atlas.Benchmarks;
 /// Complete rides through real HTTP: quote, booking, three blind bids, the window's close by the durable timer,
 /// the award, and the ride run by its driver to completion. Each simulated rider has three simulated drivers, who
 /// react to their push notices as the app would. The clock is the benchmark's: in rounds, every rider books and
-/// every driver bids, then the clock moves past the 60 s window and the timer scan (its timer function,
-/// fired by the local host every second) closes them all; the rides then run to completion while the clock stands still.
+/// every driver bids, then the clock moves past the 60 s window and the bench wakes the windows' deadline flows (what
+/// their durable timers do on a real clock), which close them all; the rides then run to completion while the clock
+/// stands still.
 /// </summary>
 public sealed class RideBench : IAsyncDisposable
 {
@@ -20,6 +22,7 @@ public sealed class RideBench : IAsyncDisposable
 
     private readonly BenchApp _bench;
     private readonly ManualClock _clock;
+    private readonly DurableTaskClient _durable;
     private readonly List<Crew> _crews = [];
     private long _rounds;
 
@@ -27,9 +30,12 @@ public sealed class RideBench : IAsyncDisposable
     {
         _bench = bench;
         _clock = clock;
+        _durable = bench.App.Host.CreateDurableClient();
     }
 
     public CallCounts Calls => _bench.Calls;
+
+    public Atlas.LocalHost.Durable.DurableActivitySnapshot Engine => _bench.App.Host.DurableActivity!;
 
     public static async Task<RideBench> StartAsync(int crews)
     {
@@ -38,7 +44,7 @@ public sealed class RideBench : IAsyncDisposable
             new Dictionary<string, string?>
             {
                 // The clock jumps a minute a round: tokens, quotes and drivers' positions must outlast the run, and the
-                // relay's safety net must not mistake the jump for a crash. The host fires the timer scan every second.
+                // relay's safety net must not mistake the jump for a crash.
                 ["Lifecycles:RelayGrace"] = "01:00:00",
                 ["Auth:AccessTokenLifetime"] = "30.00:00:00",
                 ["Bookings:LocationFreshFor"] = "30.00:00:00",
@@ -62,7 +68,15 @@ public sealed class RideBench : IAsyncDisposable
             var winner = (int)(_rounds++ % 3);
             var booked = await Task.WhenAll(_crews.Select(crew => BookAndBidAsync(crew, winner, latencies)));
             _clock.Advance(TimeSpan.FromSeconds(61));
-            await Task.WhenAll(_crews.Zip(booked, (crew, bookingId) => RideAsync(crew, crew.Drivers[winner], bookingId)));
+            var rides = Task.WhenAll(_crews.Zip(booked, (crew, bookingId) => RideAsync(crew, crew.Drivers[winner], bookingId)));
+            while (!rides.IsCompleted)
+            {
+                // The windows' deadlines are armed a queue hop after their bookings: wake what has been armed by now.
+                await DueDeadlines.WakeAsync(_durable, _clock.GetUtcNow());
+                await Task.WhenAny(rides, Task.Delay(100));
+            }
+
+            await rides;
             done += _crews.Count;
         }
 
@@ -196,7 +210,11 @@ public sealed class RideBench : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _bench.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _durable.DisposeAsync();
+        await _bench.DisposeAsync();
+    }
 
     private sealed record Member(string UserId, string Token);
 

@@ -17,6 +17,8 @@ public sealed class SignInBench(BenchApp bench) : IAsyncDisposable
 
     public CallCounts Calls => bench.Calls;
 
+    public Atlas.LocalHost.Durable.DurableActivitySnapshot Engine => bench.App.Host.DurableActivity!;
+
     /// <summary>Sign-ins completed per second with <paramref name="inFlight"/> phones signing in at once.</summary>
     public Task<double> ThroughputAsync(int inFlight, TimeSpan duration) =>
         Measure.ThroughputAsync(inFlight, duration, _ => SignInAsync(null));

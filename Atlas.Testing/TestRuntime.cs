@@ -51,6 +51,7 @@ public sealed class TestRuntime : IAsyncDisposable
         builder.Services.AddAtlasServices(builder.Configuration, builder.Environment);
         builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));
         builder.Services.AddSingleton<QueuePump>();
+        builder.Services.AddSingleton<ManualDeadlines>();
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddSampleJobs(deliveries);
         configure?.Invoke(builder.Services);
@@ -67,6 +68,8 @@ public sealed class TestRuntime : IAsyncDisposable
     }
 
     public Task<int> ScanAsync() => Triggers.ScanAsync(Services);
+
+    public Task<int> FireDeadlinesAsync() => Triggers.FireDeadlinesAsync(Services);
 
     public Task<int> PumpAsync() => Triggers.PumpAsync(Services);
 

@@ -20,7 +20,10 @@ public static class TestSettings
         // A task hub of the app's own, which the host polls often: a test waits on it after every command.
         ["DurableTaskHub"] = "atlas" + prefix,
         ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:00.100",
-        ["Lifecycles:TimerScanSchedule"] = "*/1 * * * * *",
+        ["Lifecycles:RelayScanSchedule"] = "*/5 * * * * *",
+
+        // Deadlines fire when the test has moved its clock past them and drains the app (they wait for a wake event).
+        ["Lifecycles:Timers"] = "Manual",
         ["Settlement:Schedule"] = "0 0 0 * * *",
         ["Flows:PurgeSchedule"] = "0 30 3 * * *",
         ["Logging:LogLevel:Default"] = "Warning",

@@ -6,13 +6,28 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Testing;
 
-/// <summary>Runs an app's queue functions and its timer scan by hand, on services without a Functions host (the
-/// runtime's tests): each queue function is called as the host would call it, with the message, its id and dequeue
-/// count, and its other parameters from the services.</summary>
+/// <summary>Runs an app's queue functions, its relay scan and its deadlines by hand, on services without a Functions
+/// host (the runtime's tests): each queue function is called as the host would call it, with the message, its id and
+/// dequeue count, and its other parameters from the services; what the deadlines queue would start goes to
+/// <see cref="ManualDeadlines"/>, the engine's stand-in.</summary>
 public static class Triggers
 {
-    public static Task<int> ScanAsync(IServiceProvider services) =>
-        services.GetRequiredService<TimerScan>().RunOnceAsync(CancellationToken.None);
+    /// <summary>Relays what crashes left in outboxes, and fires the deadlines the clock has passed.</summary>
+    public static async Task<int> ScanAsync(IServiceProvider services) =>
+        await services.GetRequiredService<RelayScan>().RunOnceAsync(CancellationToken.None) + await FireDeadlinesAsync(services);
+
+    /// <summary>Arms what waits on the deadlines queue, then fires every deadline the clock has passed; returns how
+    /// many fired.</summary>
+    public static async Task<int> FireDeadlinesAsync(IServiceProvider services)
+    {
+        var deadlines = services.GetRequiredService<ManualDeadlines>();
+        var pump = services.GetRequiredService<QueuePump>();
+        while (await pump.RunOnceAsync(DeadlineFlow.Queue, deadlines.ArmAsync, CancellationToken.None) > 0)
+        {
+        }
+
+        return await deadlines.FireDueAsync(CancellationToken.None);
+    }
 
     /// <summary>Runs every queue function once over its queue; returns messages taken.</summary>
     public static async Task<int> PumpAsync(IServiceProvider services)
@@ -21,13 +36,16 @@ public static class Triggers
         var taken = 0;
         foreach (var function in services.GetRequiredService<FunctionIndex>().Queues)
         {
-            taken += await pump.RunOnceAsync(QueueNames.Unprefixed(function.Queue), (m, ct) => InvokeAsync(function.Method, m, services, ct), CancellationToken.None);
+            Func<QueueMessage, CancellationToken, Task> handler = function.Name == DeadlineFlow.ArmFunction
+                ? services.GetRequiredService<ManualDeadlines>().ArmAsync
+                : (m, ct) => InvokeAsync(function.Method, m, services, ct);
+            taken += await pump.RunOnceAsync(QueueNames.Unprefixed(function.Queue), handler, CancellationToken.None);
         }
 
         return taken;
     }
 
-    /// <summary>Runs the timer scan and the queue functions until neither finds work.</summary>
+    /// <summary>Runs the scan and the queue functions until neither finds work.</summary>
     public static async Task DrainAsync(IServiceProvider services)
     {
         for (var round = 0; round < 50; round++)

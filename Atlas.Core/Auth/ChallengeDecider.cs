@@ -32,7 +32,8 @@ public sealed class ChallengeDecider(ChallengeRules rules) : Decider<Challenge, 
         (NoChallenge, StartChallenge start) => Send(start.Phone, start.CodeHash, start.SealedCode, sends: 1, failed: 0, now),
         (_, StartChallenge) => Decision<Challenge>.Ignore(),
 
-        // The code stops working at its expiry even when the timer that records it is late.
+        // The code stops working at its expiry: checked when a code arrives, so the challenge needs no timer (a durable
+        // timer per sign-in would cost more than the sign-in itself; docs/lifecycles.md).
         (PendingChallenge p, ResendCode or VerifyCode) when now >= p.ExpiresAt => Expire(p, now),
 
         (PendingChallenge p, ResendCode) when p.Sends > rules.MaxResends => Decision<Challenge>.Reject(
@@ -45,9 +46,9 @@ public sealed class ChallengeDecider(ChallengeRules rules) : Decider<Challenge, 
             Decision<Challenge>.Accept(new VerifiedChallenge(p.Phone, now), null),
         (PendingChallenge p, VerifyCode) when p.FailedAttempts + 1 >= rules.MaxFailedAttempts =>
             Decision<Challenge>.Accept(new BurnedChallenge(p.Phone, now), null),
-        (PendingChallenge p, VerifyCode) => Decision<Challenge>.Accept(p with { FailedAttempts = p.FailedAttempts + 1 }, p.ExpiresAt),
+        (PendingChallenge p, VerifyCode) => Decision<Challenge>.Accept(p with { FailedAttempts = p.FailedAttempts + 1 }, null),
 
-        // A timeout counts only if it is this code's expiry and it has come.
+        // Nothing arms one; a timeout sent all the same counts only if it is this code's expiry and it has come.
         (PendingChallenge p, ChallengeTimedOut t) when t.Deadline == p.ExpiresAt && now >= p.ExpiresAt => Expire(p, now),
         (_, ChallengeTimedOut) => Decision<Challenge>.Ignore(),
 
@@ -65,7 +66,7 @@ public sealed class ChallengeDecider(ChallengeRules rules) : Decider<Challenge, 
     {
         var expiresAt = now + rules.CodeLifetime;
         return Decision<Challenge>.Accept(
-            new PendingChallenge(phone, codeHash, expiresAt, now, sends, failed), expiresAt, new SendSignInCode(phone, sealedCode));
+            new PendingChallenge(phone, codeHash, expiresAt, now, sends, failed), null, new SendSignInCode(phone, sealedCode));
     }
 
     private static Decision<Challenge> Expire(PendingChallenge pending, DateTimeOffset now) =>

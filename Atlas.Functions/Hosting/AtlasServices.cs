@@ -70,11 +70,12 @@ public static class AtlasServices
         services.AddSingleton<InstanceStore>();
         services.AddSingleton<InstanceLocks>();
         services.AddSingleton<StateCache>();
-        services.AddSingleton<DueIndex>();
+        services.AddSingleton<RelayIndex>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<EffectRoutes>();
         services.AddSingleton<LifecycleRegistry>();
-        services.AddSingleton<TimerScan>();
+        services.AddSingleton<RelayScan>();
+        services.AddSingleton<DeadlineFiring>();
         services.AddSingleton<EffectDispatcher>();
         services.AddSingleton<ClientAddress>();
 

@@ -20,7 +20,7 @@ public sealed class StorageInitializer(
 {
     public static readonly string[] Tables =
     [
-        LifecycleKeys.Table, DueIndex.Table, Companies.CompanyStore.Table, Companies.DriverLocator.Table, Bookings.BookingIndex.Table, Http.IdempotencyKeys.Table,
+        LifecycleKeys.Table, RelayIndex.Table, Companies.CompanyStore.Table, Companies.DriverLocator.Table, Bookings.BookingIndex.Table, Http.IdempotencyKeys.Table,
         Payments.PaymentProfiles.Table, Ledger.LedgerStore.Table, Settlement.SettlementStore.Table, Webhooks.StripeEventLog.Table,
     ];
     private static readonly TimeSpan Attempt = TimeSpan.FromSeconds(10);

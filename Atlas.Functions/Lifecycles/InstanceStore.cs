@@ -18,13 +18,12 @@ public sealed class InstanceStore(ITableStore tables)
                 row.GetLong("Version"),
                 row.Properties.ContainsKey("DeadlineTicks") ? new DateTimeOffset(row.GetLong("DeadlineTicks"), TimeSpan.Zero) : null,
                 row.GetTime("UpdatedAt"),
-                row.ETag!,
-                row.GetString("DueETag"));
+                row.ETag!);
     }
 
     /// <summary>Writes the new state and its outbox at once. PreconditionFailed or Conflict: someone else moved first.</summary>
     public Task<TableWrite> CommitAsync(
-        string type, string id, StoredState? previous, string stateJson, long version, DateTimeOffset? deadline, string? dueETag,
+        string type, string id, StoredState? previous, string stateJson, long version, DateTimeOffset? deadline,
         IReadOnlyList<OutboxEntry> outbox, DateTimeOffset now, CancellationToken ct)
     {
         var properties = new Dictionary<string, object?>
@@ -32,7 +31,6 @@ public sealed class InstanceStore(ITableStore tables)
             ["Version"] = version,
             ["UpdatedAt"] = now,
             ["DeadlineTicks"] = deadline?.UtcTicks,
-            ["DueETag"] = dueETag,
         };
         SplitState(stateJson, properties);
         var stateRow = new TableRow(LifecycleKeys.Partition(type, id), LifecycleKeys.StateRow, properties);
@@ -88,6 +86,5 @@ public sealed class InstanceStore(ITableStore tables)
     }
 }
 
-/// <summary>The state row as stored: the state's JSON, how many transitions made it, and its pending deadline with
-/// the ETag its due row got (so a later transition can remove that row, and only if nobody wrote it since).</summary>
-public sealed record StoredState(string Json, long Version, DateTimeOffset? Deadline, DateTimeOffset? UpdatedAt, string ETag, string? DueETag = null);
+/// <summary>The state row as stored: the state's JSON, how many transitions made it, and its pending deadline.</summary>
+public sealed record StoredState(string Json, long Version, DateTimeOffset? Deadline, DateTimeOffset? UpdatedAt, string ETag);

@@ -7,15 +7,15 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Lifecycles;
 
-/// <summary>The runtime's own functions: the timer scan, and one queue function per effect queue (each queue's
+/// <summary>The runtime's own functions: the relay scan, and one queue function per effect queue (each queue's
 /// effects are carried out by <see cref="EffectDispatcher"/>). Queue names carry the storage name prefix.</summary>
 public static class LifecycleFunctions
 {
     /// <summary>Before every queue name in a trigger: the <c>Storage:NamePrefix</c> setting.</summary>
     public const string Prefix = "%" + AtlasServices.NamePrefixSetting + "%";
 
-    [Function("TimerScan")]
-    public static Task ScanAsync([TimerTrigger("%Lifecycles:TimerScanSchedule%")] TimerInfo timer, TimerScan scan, CancellationToken ct) =>
+    [Function("RelayScan")]
+    public static Task ScanAsync([TimerTrigger("%Lifecycles:RelayScanSchedule%")] TimerInfo timer, RelayScan scan, CancellationToken ct) =>
         scan.RunOnceAsync(ct);
 
     [Function("Effects")]

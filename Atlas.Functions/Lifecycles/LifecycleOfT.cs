@@ -5,13 +5,14 @@ using Microsoft.Extensions.Options;
 namespace Atlas.Functions.Lifecycles;
 
 /// <summary>
-/// Drives one decider on storage: load the state, decide, write the due rows the decision needs, commit the
-/// new state with its outbox in one batch (retrying on a lost ETag race), then relay the outbox.
+/// Drives one decider on storage: load the state, decide, commit the new state with its outbox in one batch (retrying
+/// on a lost ETag race), then relay the outbox. A new deadline is an outbox entry too: relayed to the deadlines queue, it
+/// arms the durable timer that sends the decider its timeout (<see cref="DeadlineFlow"/>).
 /// </summary>
 public sealed class Lifecycle<TState, TCommand>(
     Decider<TState, TCommand> decider,
     InstanceStore store,
-    DueIndex due,
+    RelayIndex relays,
     OutboxRelay relay,
     EffectRoutes routes,
     InstanceLocks locks,
@@ -26,11 +27,7 @@ public sealed class Lifecycle<TState, TCommand>(
 
     /// <param name="isNew">The id was just generated, so there is nothing to read: the first attempt decides on the
     /// initial state and inserts; an insert that finds a row falls back to reading it.</param>
-    public Task<CommandResult<TState>> ExecuteAsync(string id, TCommand command, CancellationToken ct, bool isNew = false) =>
-        ExecuteAsync(id, command, isNew, firing: null, ct);
-
-    /// <param name="firing">The deadline whose due row the scan is handling (and will remove itself), if any.</param>
-    private async Task<CommandResult<TState>> ExecuteAsync(string id, TCommand command, bool isNew, DateTimeOffset? firing, CancellationToken ct)
+    public async Task<CommandResult<TState>> ExecuteAsync(string id, TCommand command, CancellationToken ct, bool isNew = false)
     {
         var partition = LifecycleKeys.Partition(Type, id);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Lifecycle"] = Type, ["InstanceId"] = id });
@@ -69,29 +66,22 @@ public sealed class Lifecycle<TState, TCommand>(
 
             var next = version + 1;
             var outbox = accepted.Effects.Select((effect, index) => ToOutbox(id, next, index, effect)).ToList();
-
-            // The due rows go first: a crash after them leaves a harmless stale row, never a lost timer.
-            var dueETag = accepted.Deadline == stored?.Deadline ? stored?.DueETag : null;
             if (accepted.Deadline is { } deadline && deadline != stored?.Deadline)
             {
-                dueETag = (await due.ScheduleTimerAsync(Type, id, deadline, ct)).ETag;
+                outbox.Add(DeadlineFlow.Arm(Type, id, next, outbox.Count, deadline));
             }
 
-            var relayDue = outbox.Count > 0 ? await due.ScheduleRelayAsync(Type, id, now + options.Value.RelayGrace, ct) : null;
+            // The relay row goes first: a crash after it leaves a row that relays an empty outbox, never a lost effect.
+            var relayDue = outbox.Count > 0 ? await relays.ScheduleAsync(Type, id, now + options.Value.RelayGrace, ct) : null;
             var json = JsonSerializer.Serialize(accepted.State, LifecycleJson.Options);
-            var commit = await store.CommitAsync(Type, id, stored, json, next, accepted.Deadline, dueETag, outbox, now, ct);
+            var commit = await store.CommitAsync(Type, id, stored, json, next, accepted.Deadline, outbox, now, ct);
             if (commit.Succeeded)
             {
-                cache.Set(partition, new StoredState(json, next, accepted.Deadline, now, commit.ETag!, dueETag));
+                cache.Set(partition, new StoredState(json, next, accepted.Deadline, now, commit.ETag!));
                 logger.LogDebug("{Command} applied: version {Version}", command.GetType().Name, next);
                 if (relayDue is not null)
                 {
                     await RelayNowAsync(outbox, relayDue, ct);
-                }
-
-                if (stored is { Deadline: { } superseded, DueETag: { } supersededETag } && superseded != accepted.Deadline && superseded != firing)
-                {
-                    await CancelTimerAsync(id, superseded, supersededETag, ct);
                 }
 
                 return new CommandResult<TState>(CommandStatus.Applied, accepted.State, next);
@@ -120,7 +110,7 @@ public sealed class Lifecycle<TState, TCommand>(
             : throw new ArgumentException($"{command.GetType().Name} is not a command of lifecycle '{Type}'.", nameof(command));
 
     public override async Task<CommandStatus> TimeoutAsync(string id, DateTimeOffset deadline, CancellationToken ct) =>
-        (await ExecuteAsync(id, decider.Timeout(deadline), isNew: false, firing: deadline, ct)).Status;
+        (await ExecuteAsync(id, decider.Timeout(deadline), ct)).Status;
 
     /// <param name="cachedIsEnough">The caller only needs what never changes once set (who rides with whom), or a hint
     /// that a command decides again on fresh state: the state this process last wrote will do, even if another
@@ -151,20 +141,7 @@ public sealed class Lifecycle<TState, TCommand>(
             outbox.Select(r => new PendingEffectView(r.GetString("EffectId")!, r.GetString("Kind")!, r.GetString("Queue")!, r.GetTime("CreatedAt"))).ToList());
     }
 
-    private async Task CancelTimerAsync(string id, DateTimeOffset superseded, string etag, CancellationToken ct)
-    {
-        try
-        {
-            await due.CancelTimerAsync(Type, id, superseded, etag, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Only a saving: left in place, the row fires a timeout the decider ignores.
-            logger.LogDebug(e, "Removing the superseded timer row for {Deadline} failed", superseded);
-        }
-    }
-
-    private async Task RelayNowAsync(IReadOnlyList<OutboxEntry> outbox, DueEntry relayDue, CancellationToken ct)
+    private async Task RelayNowAsync(IReadOnlyList<OutboxEntry> outbox, RelayEntry relayDue, CancellationToken ct)
     {
         try
         {
@@ -172,8 +149,8 @@ public sealed class Lifecycle<TState, TCommand>(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Committed is committed: the due row makes the timer scan relay these later.
-            logger.LogWarning(e, "Relaying {Count} effects failed; the timer scan will retry", outbox.Count);
+            // Committed is committed: the relay row makes the relay scan send these later.
+            logger.LogWarning(e, "Relaying {Count} effects failed; the relay scan will retry", outbox.Count);
         }
     }
 

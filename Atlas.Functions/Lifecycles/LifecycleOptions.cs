@@ -5,8 +5,11 @@ public sealed class LifecycleOptions
 {
     public const string Section = "Lifecycles";
 
-    /// <summary>How often the timer function scans the due index, as its NCRONTAB schedule (every second by default).</summary>
-    public string TimerScanSchedule { get; set; } = "*/1 * * * * *";
+    /// <summary>How often the relay function looks for outboxes a crash left behind, as its NCRONTAB schedule.</summary>
+    public string RelayScanSchedule { get; set; } = "*/5 * * * * *";
+
+    /// <summary>How deadlines fire: on durable timers, or (tests and benchmarks that move a manual clock) when woken.</summary>
+    public TimerMode Timers { get; set; } = TimerMode.Durable;
 
     /// <summary>How many times a command is decided again after losing an optimistic-concurrency race.</summary>
     public int MaxAttempts { get; set; } = 8;
@@ -14,11 +17,21 @@ public sealed class LifecycleOptions
     /// <summary>How many instances' last-written state rows this process keeps to skip a read (0: none).</summary>
     public int StateCacheSize { get; set; } = 10_000;
 
-    /// <summary>How long after a commit the timer scan takes over relaying its effects, should the fast path not
+    /// <summary>How long after a commit the relay scan takes over relaying its effects, should the fast path not
     /// have finished by then. Shorter means a crashed relay is retried sooner; it also means the scan relays
     /// again what a slow fast path is still relaying (harmless, but wasted work).</summary>
     public TimeSpan RelayGrace { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How many due rows the timer scan works on at once.</summary>
+    /// <summary>How many overdue outboxes the relay scan works on at once.</summary>
     public int ScanConcurrency { get; set; } = 32;
+}
+
+/// <summary>How a <see cref="DeadlineFlow"/> waits for its deadline.</summary>
+public enum TimerMode
+{
+    /// <summary>A durable timer: what runs in Azure and under <c>./atlas run</c>.</summary>
+    Durable,
+
+    /// <summary>A <see cref="DeadlineFlow.WakeEvent"/>, raised by whoever moves the app's clock (tests, benchmarks).</summary>
+    Manual,
 }

@@ -8,13 +8,13 @@ namespace Atlas.Functions.Lifecycles;
 /// Moves outbox rows to their queues, then deletes them. A crash between the two sends them again on the next
 /// relay: delivery is at least once, and receivers dedupe by effect id.
 /// </summary>
-public sealed class OutboxRelay(ITableStore tables, InstanceStore instances, IQueueClient queues, DueIndex due)
+public sealed class OutboxRelay(ITableStore tables, InstanceStore instances, IQueueClient queues, RelayIndex index)
 {
     /// <summary>The fast path, right after a commit: the entries are known, no read needed.</summary>
-    public async Task RelayAsync(IReadOnlyList<OutboxEntry> entries, DueEntry dueEntry, CancellationToken ct)
+    public async Task RelayAsync(IReadOnlyList<OutboxEntry> entries, RelayEntry relayEntry, CancellationToken ct)
     {
         await SendAndDeleteAsync(entries, ct);
-        await due.CompleteAsync(dueEntry, ct);
+        await index.CompleteAsync(relayEntry, ct);
     }
 
     /// <summary>The scan's path: whatever an instance's outbox still holds.</summary>

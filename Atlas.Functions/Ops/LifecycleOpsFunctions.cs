@@ -3,12 +3,14 @@ using Atlas.Functions.Auth;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace Atlas.Functions.Ops;
 
 /// <summary>
-/// GET /api/ops/lifecycles/{type}/{id}: an instance's state, pending deadline and outbox, so a stuck ride can
-/// be diagnosed without a debugger. Platform admins only.
+/// GET /api/ops/lifecycles/{type}/{id}: an instance's state, pending deadline, outbox and deadline flows (their
+/// Durable runtime status and the timer each waits on), so a stuck ride can be diagnosed without a debugger. The flows'
+/// histories are the task hub's (Durable's own tools read them). Platform admins only.
 /// </summary>
 public static class LifecycleOpsFunctions
 {
@@ -17,7 +19,7 @@ public static class LifecycleOpsFunctions
     [Responds(StatusCodes.Status200OK, typeof(InstanceView))]
     public static async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/lifecycles/{type}/{id}")] HttpRequest http,
-        string type, string id, LifecycleRegistry lifecycles, CancellationToken ct)
+        string type, string id, [DurableClient] DurableTaskClient durable, LifecycleRegistry lifecycles, CancellationToken ct)
     {
         if (!LifecycleKeys.IsValidId(id))
         {
@@ -30,7 +32,36 @@ public static class LifecycleOpsFunctions
         }
 
         return await lifecycle.ReadAsync(id, ct) is { } view
-            ? Results.Ok(view)
+            ? Results.Ok(view with { Flows = await FlowsAsync(durable, type, id, ct) })
             : Problems.NotFound($"Instance '{id}' of '{type}'");
+    }
+
+    private static async Task<IReadOnlyList<DeadlineFlowView>> FlowsAsync(DurableTaskClient durable, string type, string id, CancellationToken ct)
+    {
+        var prefix = DeadlineFlow.InstanceId(type, id, DateTimeOffset.MinValue)[..^19];
+        var flows = new List<DeadlineFlowView>();
+        var query = new OrchestrationQuery { InstanceIdPrefix = prefix, FetchInputsAndOutputs = true };
+        await foreach (var flow in durable.GetAllInstancesAsync(query).WithCancellation(ct))
+        {
+            // The prefix also matches a longer id that begins with this one; a flow's id is the prefix and 19 digits.
+            if (flow.InstanceId.Length != prefix.Length + 19)
+            {
+                continue;
+            }
+
+            var input = flow.ReadInputAs<DeadlineFlow.Input>();
+            var running = flow.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending;
+            flows.Add(new DeadlineFlowView(
+                flow.InstanceId,
+                flow.Name,
+                flow.RuntimeStatus.ToString(),
+                DeadlineFlow.DeadlineOf(flow.InstanceId),
+                running ? input?.RetryAt ?? DeadlineFlow.DeadlineOf(flow.InstanceId) : null,
+                flow.CreatedAt,
+                flow.LastUpdatedAt,
+                flow.FailureDetails?.ErrorMessage));
+        }
+
+        return [.. flows.OrderBy(f => f.Deadline)];
     }
 }

@@ -127,9 +127,9 @@ public sealed class BiddingTests(AtlasAppFactory app) : IClassFixture<AtlasAppFa
             // The cheaper bid and the close, at the same moment.
             var bid = BidAsync(racer, Id(booking), QuoteTotal(booking) - 50);
             app.Clock.Advance(TimeSpan.FromMilliseconds(round % 2));
-            var scan = Triggers.ScanAsync(app.Services);
+            var close = app.FireDeadlinesAsync();
             var response = await bid;
-            await scan;
+            await close;
             await app.DrainAsync();
 
             var winner = (await GetBookingAsync(rider, Id(booking))).GetProperty("assignment").GetProperty("driverId").GetString();
@@ -165,7 +165,7 @@ public sealed class BiddingTests(AtlasAppFactory app) : IClassFixture<AtlasAppFa
         var closesAt = (await bookings.GetAsync(Id(booking), CancellationToken.None)).State.Window!.ClosesAt;
 
         var closes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => bookings.TimeoutAsync(Id(booking), closesAt, CancellationToken.None))));
-        await Task.WhenAll(Triggers.ScanAsync(app.Services), Triggers.ScanAsync(app.Services));
+        await Task.WhenAll(app.FireDeadlinesAsync(), app.FireDeadlinesAsync());
         await app.DrainAsync();
 
         Assert.Equal(1, closes.Count(s => s == CommandStatus.Applied));

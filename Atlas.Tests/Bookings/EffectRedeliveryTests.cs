@@ -23,7 +23,7 @@ public sealed class EffectRedeliveryTests(AtlasAppFactory app) : IClassFixture<A
         var bookingId = booking.GetProperty("id").GetString()!;
         await HttpAssert.JsonAsync(await BidAsync(company.Driver, bookingId, QuoteTotal(booking)));
         app.Clock.Advance(TimeSpan.FromSeconds(61));
-        await Triggers.ScanAsync(app.Services);
+        await app.FireDeadlinesAsync();
 
         await DeliverTwiceMoreAsync("booking.award-ride");
         await app.DrainAsync();

@@ -1,13 +1,14 @@
 using System.Net;
+using System.Text.Json;
 using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Http;
 
-/// <summary>GET /api/ops/lifecycles/{type}/{id}: state, pending deadline and outbox, for platform admins.</summary>
+/// <summary>GET /api/ops/lifecycles/{type}/{id}: state, pending deadline, outbox and deadline flows, for platform admins.</summary>
 public sealed class OpsEndpointTests(AtlasAppFactory app) : IClassFixture<AtlasAppFactory>
 {
     [Fact]
-    public async Task It_shows_an_instances_state_version_and_pending_deadline()
+    public async Task It_shows_an_instances_state_version_and_outbox()
     {
         var admin = await Accounts.PlatformAdminAsync(app);
         var challengeId = await Accounts.StartAsync(app.CreateClient(), Accounts.NewPhone());
@@ -17,8 +18,41 @@ public sealed class OpsEndpointTests(AtlasAppFactory app) : IClassFixture<AtlasA
         Assert.Equal("signin", view.GetProperty("lifecycle").GetString());
         Assert.Equal(1, view.GetProperty("version").GetInt64());
         Assert.Equal("pending", view.GetProperty("state").GetProperty("status").GetString());
-        Assert.Equal(app.Clock.GetUtcNow().AddMinutes(5), view.GetProperty("deadline").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("deadline").ValueKind);
         Assert.Equal(0, view.GetProperty("outbox").GetArrayLength());
+        Assert.Equal(0, view.GetProperty("flows").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task It_shows_the_deadline_flow_its_deadline_armed_waiting_then_completed()
+    {
+        var admin = await Accounts.PlatformAdminAsync(app);
+        var rider = await Accounts.SignInAsync(app);
+        var booking = await Marketplace.BookAsync(app, rider);
+        var id = booking.GetProperty("id").GetString()!;
+        var closesAt = booking.GetProperty("bidding").GetProperty("closesAt").GetDateTimeOffset();
+        await app.DrainAsync();
+
+        var waiting = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/ops/lifecycles/booking/{id}"));
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        await app.DrainAsync();
+        var fired = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/ops/lifecycles/booking/{id}"));
+
+        Assert.Equal(closesAt, waiting.GetProperty("deadline").GetDateTimeOffset());
+        var flow = Assert.Single(waiting.GetProperty("flows").EnumerateArray());
+        Assert.Equal($"deadline-booking-{id}-{closesAt.UtcTicks:D19}", flow.GetProperty("instanceId").GetString());
+        Assert.Equal("DeadlineV1", flow.GetProperty("name").GetString());
+        Assert.Equal("Running", flow.GetProperty("runtimeStatus").GetString());
+        Assert.Equal(closesAt, flow.GetProperty("pendingTimer").GetDateTimeOffset());
+
+        // No bid came, so the close extended the window once: the first flow is done, the extension's waits.
+        var flows = fired.GetProperty("flows").EnumerateArray().ToList();
+        Assert.Equal(2, flows.Count);
+        Assert.Equal("Completed", flows[0].GetProperty("runtimeStatus").GetString());
+        Assert.Equal(JsonValueKind.Null, flows[0].GetProperty("pendingTimer").ValueKind);
+        Assert.Equal("Running", flows[1].GetProperty("runtimeStatus").GetString());
+        Assert.Equal(fired.GetProperty("deadline").GetDateTimeOffset(), flows[1].GetProperty("pendingTimer").GetDateTimeOffset());
+        Assert.True(flows[1].GetProperty("deadline").GetDateTimeOffset() > closesAt);
     }
 
     [Fact]

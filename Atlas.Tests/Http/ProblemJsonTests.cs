@@ -141,17 +141,4 @@ public sealed class ProblemJsonTests : IClassFixture<AtlasAppFactory>
         Assert.Equal("challenge-expired", problem.GetProperty("code").GetString());
         Assert.Equal("This code has expired; start again.", problem.GetProperty("detail").GetString());
     }
-
-    [Fact]
-    public async Task The_hosts_timer_trigger_runs_the_lifecycles_timers_when_the_clock_moves()
-    {
-        var admin = await Accounts.PlatformAdminAsync(_app);
-        var challengeId = await Accounts.StartAsync(_client, Accounts.NewPhone());
-        _app.Clock.Advance(TimeSpan.FromMinutes(5));
-
-        await _app.App.Host.FireTimerAsync("TimerScan");
-
-        var view = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/ops/lifecycles/signin/{challengeId}"));
-        Assert.Equal("expired", view.GetProperty("state").GetProperty("status").GetString());
-    }
 }

@@ -1,12 +1,16 @@
 using Atlas.FakeStripe;
+using Atlas.Functions.Lifecycles;
 using Atlas.Testing;
+using Microsoft.DurableTask.Client;
 
 namespace Atlas.Tests.Infrastructure;
 
 /// <summary>
 /// The whole app as Azure runs it: Atlas.Functions' worker under the local Functions host, HTTP over loopback, on the
-/// test Azurite under its own prefix, with a manual clock and a fake Stripe of its own. Queue triggers and the timer
-/// scan run when the test says (<see cref="PumpAsync"/>, <see cref="DrainAsync"/>). Development environment unless told.
+/// test Azurite under its own prefix and its own Durable task hub, with a manual clock and a fake Stripe of its own.
+/// Queue triggers, the relay scan and deadlines run when the test says (<see cref="PumpAsync"/>,
+/// <see cref="DrainAsync"/>): a deadline flow waits for a wake event, raised once the test has moved the clock past it.
+/// Development environment unless told.
 /// </summary>
 public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
 {
@@ -15,6 +19,7 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
     private readonly Action<IServiceCollection>? _services;
     private readonly StringWriter _log = new();
     private LocalApp? _app;
+    private DurableTaskClient? _durable;
 
     // xunit's class fixtures need exactly one public constructor; the other is for tests that vary the app.
     public AtlasAppFactory()
@@ -54,12 +59,21 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
     /// <summary>Runs every queue trigger once over its queue, through the host; returns messages taken.</summary>
     public Task<int> PumpAsync() => App.Host.PumpQueuesAsync();
 
-    /// <summary>Runs the timer scan and the queue triggers until neither finds work.</summary>
+    /// <summary>A client of the host's Durable API, as a <c>[DurableClient]</c> binding gets.</summary>
+    public DurableTaskClient Durable => _durable ??= App.Host.CreateDurableClient();
+
+    /// <summary>Relays what a crash left in an outbox (the relay scan); returns how many outboxes.</summary>
+    public Task<int> RelayAsync() => Services.GetRequiredService<RelayScan>().RunOnceAsync(CancellationToken.None);
+
+    /// <summary>Fires the deadlines the clock has passed (their flows, woken and waited for); returns how many.</summary>
+    public Task<int> FireDeadlinesAsync() => DueDeadlines.WakeAsync(Durable, Clock.GetUtcNow());
+
+    /// <summary>Runs the relay scan, the queue triggers and the due deadlines until none finds work.</summary>
     public async Task DrainAsync()
     {
         for (var round = 0; round < 50; round++)
         {
-            if (await Triggers.ScanAsync(Services) + await PumpAsync() == 0)
+            if (await RelayAsync() + await PumpAsync() + await FireDeadlinesAsync() == 0)
             {
                 return;
             }
@@ -74,6 +88,11 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
 
     async ValueTask IAsyncDisposable.DisposeAsync()
     {
+        if (_durable is not null)
+        {
+            await _durable.DisposeAsync();
+        }
+
         if (_app is not null)
         {
             await _app.DisposeAsync();

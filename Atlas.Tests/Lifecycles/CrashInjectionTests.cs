@@ -12,7 +12,9 @@ namespace Atlas.Tests.Lifecycles;
 /// Kills the process at every storage and queue call of a whole lifecycle — from the first load of the instance
 /// to the deletion of the last queue message, before the call and after it — restarts it, and checks that
 /// nothing was lost or done twice: every transition applied exactly once, the timer fired, every effect
-/// delivered at least once and applied once by its idempotent receiver, and nothing left pending.
+/// delivered at least once and applied once by its idempotent receiver, and nothing left pending. The deadline is
+/// armed through the outbox and fired by the flow's activity (<see cref="ManualDeadlines"/> stands in for the engine
+/// here; the engine's own restarts are Atlas.LocalHost.Tests' DurableRestartTests).
 /// </summary>
 public sealed class CrashInjectionTests(ITestOutputHelper output)
 {
@@ -169,13 +171,17 @@ public sealed class CrashInjectionTests(ITestOutputHelper output)
         Assert.Equal(effects, await runtime.Announcer.AppliedAsync());
         Assert.All(effects, id => Assert.True(runtime.Deliveries.Count(id) >= 1, $"{id} was never delivered"));
 
-        // Nothing left behind: no outbox, no due timer, no message on any queue or poison queue.
+        // Nothing left behind: no outbox, no relay row, no deadline armed, no message on any queue or poison queue.
         var view = await runtime.Jobs.ReadAsync(JobId, default);
         Assert.Empty(view!.Outbox);
         Assert.Null(view.Deadline);
-        Assert.Empty(await runtime.Services.GetRequiredService<DueIndex>().ListDueAsync(DateTimeOffset.MaxValue.AddYears(-1), default));
+        Assert.Empty(await runtime.Services.GetRequiredService<RelayIndex>().ListDueAsync(DateTimeOffset.MaxValue.AddYears(-1), default));
+        Assert.Empty(await runtime.Services.GetRequiredService<ManualDeadlines>().ArmedAsync(default));
         var queues = runtime.Services.GetRequiredService<IQueueClient>();
-        Assert.Equal(0, await queues.ApproximateCountAsync(EffectRoutes.DefaultQueue, default));
-        Assert.Equal(0, await queues.ApproximateCountAsync(QueueNames.Poison(EffectRoutes.DefaultQueue), default));
+        foreach (var queue in new[] { EffectRoutes.DefaultQueue, DeadlineFlow.Queue })
+        {
+            Assert.Equal(0, await queues.ApproximateCountAsync(queue, default));
+            Assert.Equal(0, await queues.ApproximateCountAsync(QueueNames.Poison(queue), default));
+        }
     }
 }

@@ -96,8 +96,8 @@ public sealed class LifecycleRuntimeTests : IAsyncLifetime
         await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
         _runtime.Clock.Advance(TimeSpan.FromMinutes(5));
 
-        var fired = await _runtime.ScanAsync();
-        var again = await _runtime.ScanAsync();
+        var fired = await _runtime.FireDeadlinesAsync();
+        var again = await _runtime.FireDeadlinesAsync();
 
         var (state, version) = await _runtime.Jobs.GetAsync("a", default);
         Assert.Equal(_runtime.Clock.GetUtcNow(), Assert.IsType<Closed>(state).ClosedAt);
@@ -132,38 +132,37 @@ public sealed class LifecycleRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_deadline_the_lifecycle_no_longer_waits_on_leaves_the_due_index()
+    public async Task A_new_deadline_is_armed_through_the_outbox_with_the_transition_that_set_it()
     {
-        await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
-        Assert.Single(await DueTimersAsync("a"));
+        var opened = await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
 
-        await Send("a", new CloseJob());
-
-        Assert.Empty(await DueTimersAsync("a"));
+        // After the transition's own effect (the announcement, index 0), under the same version.
+        var arm = Assert.Single(await DeadlineMessagesAsync());
+        Assert.Equal(DeadlineFlow.Kind, arm.Kind);
+        Assert.Equal("job:a:1:1", arm.EffectId);
+        Assert.Equal(Assert.IsType<Open>(opened.State).ClosesAt, DeadlineFlow.DeadlineIn(arm));
+        Assert.Empty((await _runtime.Jobs.ReadAsync("a", default))!.Outbox);
     }
 
     [Fact]
-    public async Task A_due_row_written_again_since_is_not_removed_with_the_deadline_it_replaced()
+    public async Task A_transition_that_keeps_its_deadline_arms_nothing_new()
     {
-        var opened = await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
-        var closesAt = Assert.IsType<Open>(opened.State).ClosesAt;
-
-        // Someone else (another transition, another process) wrote the same row meanwhile: its ETag moved on.
-        await _runtime.Services.GetRequiredService<DueIndex>().ScheduleTimerAsync(JobDecider.Name, "a", closesAt, default);
+        await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
+        await Send("a", new AddWork("r1", 3));
         await Send("a", new CloseJob());
 
-        Assert.Single(await DueTimersAsync("a"));
+        Assert.Single(await DeadlineMessagesAsync());
     }
 
-    private async Task<List<DueEntry>> DueTimersAsync(string id) =>
-        (await _runtime.Services.GetRequiredService<DueIndex>().ListDueAsync(_runtime.Clock.GetUtcNow().AddDays(1), default))
-            .Where(e => e.Kind == DueKind.Timer && e.InstanceId == id)
+    private async Task<List<EffectEnvelope>> DeadlineMessagesAsync() =>
+        (await _runtime.Services.GetRequiredService<IQueueClient>().ReceiveAsync(DeadlineFlow.Queue, 32, TimeSpan.FromMinutes(1), default))
+            .Select(m => System.Text.Json.JsonSerializer.Deserialize<EffectEnvelope>(m.Text, LifecycleJson.Options)!)
             .ToList();
 
     [Fact]
     public async Task The_scan_relays_an_outbox_that_the_fast_path_never_sent()
     {
-        var faults = new Faults(crashAtCall: 5); // the queue send right after the commit
+        var faults = new Faults(crashAtCall: 4); // the first queue send right after the commit: load, relay row, commit, send
         await using (var crashing = await TestRuntime.StartAsync(_runtime.Prefix, _runtime.Clock, FaultInjection.With(faults)))
         {
             await crashing.Jobs.ExecuteAsync("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)), default);
@@ -174,14 +173,16 @@ public sealed class LifecycleRuntimeTests : IAsyncLifetime
 
         // Within the grace the fast path may still be at it, so the scan leaves the outbox alone.
         await _runtime.ScanAsync();
-        Assert.Single((await _runtime.Jobs.ReadAsync("a", default))!.Outbox);
+        Assert.Equal(2, (await _runtime.Jobs.ReadAsync("a", default))!.Outbox.Count);
 
         _runtime.Clock.Advance(_runtime.Services.GetRequiredService<IOptions<LifecycleOptions>>().Value.RelayGrace);
-        await _runtime.ScanAsync();
+        await _runtime.Services.GetRequiredService<RelayScan>().RunOnceAsync(default);
 
-        Assert.Equal("job:a:1:0", Assert.Single(pending).EffectId);
+        // The announcement and the arming of the job's deadline.
+        Assert.Equal(["job:a:1:0", "job:a:1:1"], pending.Select(p => p.EffectId));
         Assert.Empty((await _runtime.Jobs.ReadAsync("a", default))!.Outbox);
         Assert.Equal(1, await QueueLength(EffectRoutes.DefaultQueue));
+        Assert.Equal(1, await QueueLength(DeadlineFlow.Queue));
     }
 
     [Fact]

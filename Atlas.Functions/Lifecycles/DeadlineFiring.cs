@@ -1,0 +1,41 @@
+namespace Atlas.Functions.Lifecycles;
+
+/// <summary>A due deadline's timeout, sent to its lifecycle: the body of <see cref="DeadlineFlow"/>'s activity.</summary>
+public sealed class DeadlineFiring(LifecycleRegistry lifecycles, TimeProvider clock, ILogger<DeadlineFiring> logger)
+{
+    /// <summary>The most a timer that fired early is waited out here rather than set again (the Azure Storage
+    /// provider's timers fire up to a second early: queue visibility is in whole seconds).</summary>
+    private static readonly TimeSpan WaitOut = TimeSpan.FromSeconds(2);
+
+    /// <returns>False if the deadline is further away than <see cref="WaitOut"/>: the caller waits again.</returns>
+    /// <exception cref="InvalidOperationException">The instance stayed contended: the caller retries.</exception>
+    public async Task<bool> FireAsync(string type, string id, DateTimeOffset deadline, CancellationToken ct)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Lifecycle"] = type, ["InstanceId"] = id });
+        var early = deadline - clock.GetUtcNow();
+        if (early > WaitOut)
+        {
+            return false;
+        }
+
+        if (early > TimeSpan.Zero)
+        {
+            await Task.Delay(early, clock, ct);
+        }
+
+        if (lifecycles.Find(type) is not { } lifecycle)
+        {
+            logger.LogError("Deadline {Deadline:O} of unknown lifecycle {Lifecycle} dropped", deadline, type);
+            return true;
+        }
+
+        var status = await lifecycle.TimeoutAsync(id, deadline, ct);
+        if (status == CommandStatus.Contended)
+        {
+            throw new InvalidOperationException($"The timeout of {type} {id} lost every concurrent write; it is tried again.");
+        }
+
+        logger.LogDebug("Deadline {Deadline:O} fired: {Status}", deadline, status);
+        return true;
+    }
+}
