@@ -42,6 +42,7 @@ if (only is null or "rides")
     Report("complete rides/s", ridesPerSecond, "≥ 8");
     Console.WriteLine($"  storage calls per ride: {rides.Calls.PerOperation(count)}");
     Console.WriteLine($"  Durable per ride: {PerOperation(engine, rides.Engine, count)}");
+    Console.WriteLine($"  engine storage calls per ride: {PerOrchestration(engine, rides.Engine, (int)count)}");
     Console.WriteLine($"  CPU per ride: {cpu.Since().PerOperation(count)}");
     Console.WriteLine($"  POST /api/bookings, {bookingLatencies.Count} requests under that load (all riders book at once each round): p50 {Measure.Percentile(bookingLatencies, 50):F1} ms, p99 {Measure.Percentile(bookingLatencies, 99):F1} ms, max {bookingLatencies.LastOrDefault():F1} ms");
     var steady = await rides.SteadyBookingsAsync(10, duration);
