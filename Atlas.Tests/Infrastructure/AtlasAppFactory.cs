@@ -19,6 +19,7 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
     private readonly Action<IServiceCollection>? _services;
     private readonly StringWriter _log = new();
     private LocalApp? _app;
+    private readonly bool _durableTimers;
     private DurableTaskClient? _durable;
 
     // xunit's class fixtures need exactly one public constructor; the other is for tests that vary the app.
@@ -27,12 +28,15 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
     {
     }
 
-    internal AtlasAppFactory(IDictionary<string, string?> settings, string environment = "Development", Action<IServiceCollection>? services = null)
+    /// <param name="durableTimers">The app and its Stripe on the system clock, and deadlines on durable timers
+    /// (<c>Lifecycles:Timers = Durable</c>), as in Azure: for the few tests of real timers, with short durations.</param>
+    internal AtlasAppFactory(IDictionary<string, string?> settings, string environment = "Development", Action<IServiceCollection>? services = null, bool durableTimers = false)
     {
         _settings = settings;
         _environment = environment;
         _services = services;
-        Stripe = FakeStripeServer.StartAsync(new FakeStripeOptions(), Clock).GetAwaiter().GetResult();
+        _durableTimers = durableTimers;
+        Stripe = FakeStripeServer.StartAsync(new FakeStripeOptions(), durableTimers ? TimeProvider.System : Clock).GetAwaiter().GetResult();
         Stripe.WebhookTarget = () => _app is { } app ? new Uri(app.BaseAddress, "api/webhooks/stripe").ToString() : null;
     }
 
@@ -65,8 +69,9 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
     /// <summary>Relays what a crash left in an outbox (the relay scan); returns how many outboxes.</summary>
     public Task<int> RelayAsync() => Services.GetRequiredService<RelayScan>().RunOnceAsync(CancellationToken.None);
 
-    /// <summary>Fires the deadlines the clock has passed (their flows, woken and waited for); returns how many.</summary>
-    public Task<int> FireDeadlinesAsync() => DueDeadlines.WakeAsync(Durable, Clock.GetUtcNow());
+    /// <summary>Fires the deadlines the clock has passed (their flows, woken and waited for); returns how many. On
+    /// durable timers there is nothing to wake: they fire by themselves.</summary>
+    public Task<int> FireDeadlinesAsync() => _durableTimers ? Task.FromResult(0) : DueDeadlines.WakeAsync(Durable, Clock.GetUtcNow());
 
     /// <summary>Runs the relay scan, the queue triggers and the due deadlines until none finds work.</summary>
     public async Task DrainAsync()
@@ -105,13 +110,14 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
     {
         var settings = TestSettings.For(Prefix)
             .Append(new("Stripe:BaseUrl", Stripe.BaseUrl.ToString()))
+            .Append(new("Lifecycles:Timers", _durableTimers ? "Durable" : "Manual"))
             .Concat(_settings);
         return LocalApp.StartAsync(
             settings,
             _environment,
             services =>
             {
-                services.AddSingleton<TimeProvider>(Clock);
+                services.AddSingleton(_durableTimers ? TimeProvider.System : Clock);
                 _services?.Invoke(services);
             },
             log: TextWriter.Synchronized(_log));

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Atlas.Tests.Infrastructure;
+using Microsoft.DurableTask.Client;
+using static Atlas.Tests.Infrastructure.Marketplace;
+
+namespace Atlas.Tests.Lifecycles;
+
+/// <summary>
+/// Deadlines on real durable timers, as in Azure: the app and its Stripe on the system clock, the engine's timers
+/// firing by themselves, durations from settings (a 10 s bid window, the shortest allowed; 2 s to set off). Every other
+/// test moves a manual clock and wakes its deadline flows; these wait on the thing itself, with a deadline.
+/// </summary>
+public sealed class DurableTimerTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private readonly AtlasAppFactory _app = new(
+        new Dictionary<string, string?>
+        {
+            ["Bookings:BidWindow"] = "00:00:10",
+            ["Rides:SetOffWithin"] = "00:00:02",
+        },
+        durableTimers: true);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task The_window_closes_on_its_timer_and_a_driver_who_never_sets_off_loses_the_ride_on_the_next()
+    {
+        var rider = await Accounts.SignInAsync(_app);
+        var company = await TestCompany.CreateAsync(_app);
+        await ReadyAsync(company.Driver, company.VehicleId);
+        var booking = await BookAsync(_app, rider);
+        var bookingId = booking.GetProperty("id").GetString()!;
+        var closesAt = booking.GetProperty("bidding").GetProperty("closesAt").GetDateTimeOffset();
+        await HttpAssert.JsonAsync(await BidAsync(company.Driver, bookingId, QuoteTotal(booking)));
+
+        var assigned = await UntilAsync(() => GetBookingAsync(rider, bookingId), b => b.GetProperty("status").GetString() == "assigned");
+        Assert.True(DateTimeOffset.UtcNow >= closesAt, "the window closed before its deadline");
+        var rideId = assigned.GetProperty("assignment").GetProperty("rideId").GetString()!;
+
+        var ride = await UntilAsync(() => GetRideAsync(rider, rideId), r => r.GetProperty("status").GetString() == "cancelled");
+        Assert.Equal("driver-did-not-set-off", ride.GetProperty("ending").GetProperty("reason").GetString());
+
+        // Each deadline was its own flow, and each ran to completion on its timer, nobody waking it.
+        var flows = new List<OrchestrationMetadata>();
+        await foreach (var flow in _app.Durable.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "deadline-", FetchInputsAndOutputs = true }))
+        {
+            flows.Add(flow);
+        }
+
+        Assert.Contains(flows, f => f.InstanceId == $"deadline-booking-{bookingId}-{closesAt.UtcTicks:D19}" && f.RuntimeStatus == OrchestrationRuntimeStatus.Completed);
+        Assert.Contains(flows, f => f.InstanceId.StartsWith($"deadline-ride-{rideId}-", StringComparison.Ordinal) && f.RuntimeStatus == OrchestrationRuntimeStatus.Completed);
+        Assert.All(flows, f => Assert.False(f.ReadInputAs<Atlas.Functions.Lifecycles.DeadlineFlow.Input>()!.Manual));
+    }
+
+    /// <summary>Runs the queue triggers (the host's polling is off in tests) and reads, until the condition holds.</summary>
+    private async Task<JsonElement> UntilAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> condition)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            await _app.PumpAsync();
+            var value = await read();
+            if (condition(value))
+            {
+                return value;
+            }
+
+            Assert.True(waited.Elapsed < Patience, $"Still waiting after {Patience}: {value}");
+            await Task.Delay(100);
+        }
+    }
+}
