@@ -19,6 +19,8 @@ public sealed class FakeStripeServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Replay> _replays = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+    private static readonly object SlowBy = new();
     private readonly ConcurrentQueue<Fault> _faults = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly HttpClient _webhooks = new() { Timeout = TimeSpan.FromSeconds(10) };
@@ -67,12 +69,13 @@ public sealed class FakeStripeServer : IAsyncDisposable
     }
 
     /// <summary>The next <paramref name="count"/> API requests (to paths starting with <paramref name="path"/>) fail with
-    /// <paramref name="status"/> before they do anything; status 0 means they are carried out but answered too late.</summary>
-    public void Inject(int status, int count = 1, string path = "/v1/", TimeSpan? delay = null)
+    /// <paramref name="status"/> before they do anything; status 0 means they are carried out but answered too late,
+    /// or with <paramref name="slow"/> take <paramref name="delay"/> to carry out (their key in use all that time).</summary>
+    public void Inject(int status, int count = 1, string path = "/v1/", TimeSpan? delay = null, bool slow = false)
     {
         for (var i = 0; i < count; i++)
         {
-            _faults.Enqueue(new Fault(status, path, delay ?? TimeSpan.FromSeconds(5)));
+            _faults.Enqueue(new Fault(status, path, delay ?? TimeSpan.FromSeconds(5), slow));
         }
     }
 
@@ -149,6 +152,13 @@ public sealed class FakeStripeServer : IAsyncDisposable
                 return;
             }
 
+            if (fault.Slow)
+            {
+                context.Items[SlowBy] = fault.Delay;
+                await next();
+                return;
+            }
+
             // Carried out, then answered too late: the client gives up and must retry with the same key.
             await next();
             await Task.Delay(fault.Delay, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -183,15 +193,38 @@ public sealed class FakeStripeServer : IAsyncDisposable
             return;
         }
 
-        var (status, body) = await RunAsync(() => action(form));
-        body = status == 200 ? Expanded(body, form.Array("expand")) : body;
-        if (key.Length > 0)
+        // As Stripe does: a second request with a key whose first is still being carried out is refused, not run.
+        if (key.Length > 0 && !_inFlight.TryAdd(key, 0))
         {
-            _replays.TryAdd(key, new Replay(fingerprint, status, body));
+            await WriteAsync(context, 409, new StripeError(
+                409, "idempotency_error", "There is currently another in-progress request using this Stripe API key (or connected account) and idempotency key.", "idempotency_key_in_use").ToJson());
+            return;
         }
 
-        Save();
-        await WriteAsync(context, status, body);
+        try
+        {
+            if (context.Items[SlowBy] is TimeSpan slow)
+            {
+                await Task.Delay(slow);
+            }
+
+            var (status, body) = await RunAsync(() => action(form));
+            body = status == 200 ? Expanded(body, form.Array("expand")) : body;
+            if (key.Length > 0)
+            {
+                _replays.TryAdd(key, new Replay(fingerprint, status, body));
+            }
+
+            Save();
+            await WriteAsync(context, status, body);
+        }
+        finally
+        {
+            if (key.Length > 0)
+            {
+                _inFlight.TryRemove(key, out _);
+            }
+        }
     }
 
     private async Task Retrieve(HttpContext context, string id, string type)
@@ -306,7 +339,7 @@ public sealed class FakeStripeServer : IAsyncDisposable
 
     private sealed record Replay(string Fingerprint, int Status, JsonObject Body);
 
-    private sealed record Fault(int Status, string Path, TimeSpan Delay);
+    private sealed record Fault(int Status, string Path, TimeSpan Delay, bool Slow);
 }
 
 /// <param name="Port">0 picks a free port.</param>

@@ -34,18 +34,20 @@ public sealed class LocalApp : IAsyncDisposable
 
     /// <param name="runTriggers">Whether queues are polled and timers fire on their own; off, the caller runs them
     /// (<see cref="FunctionsHost.PumpQueuesAsync"/>, <see cref="FunctionsHost.FireTimerAsync"/>).</param>
+    /// <param name="httpPort">0 for any free port; a port to come back on after a restart.</param>
     public static async Task<LocalApp> StartAsync(
         IEnumerable<KeyValuePair<string, string?>> settings,
         string environment = "Development",
         Action<IServiceCollection>? services = null,
         bool runTriggers = false,
-        TextWriter? log = null)
+        TextWriter? log = null,
+        int httpPort = 0)
     {
         var runner = new InProcessWorkerRunner(builder => builder.ConfigureServices(s => services?.Invoke(s)));
         var host = await FunctionsHost.StartAsync(new FunctionsHostOptions
         {
             AppDirectory = AppDirectory,
-            HttpPort = 0,
+            HttpPort = httpPort,
             Settings = settings.Where(s => s.Value is not null).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value!),
             EnvironmentName = environment,
             WorkerRunner = runner,
@@ -53,6 +55,23 @@ public sealed class LocalApp : IAsyncDisposable
             Log = log ?? TextWriter.Null,
         });
         return new LocalApp(host, runner);
+    }
+
+    /// <summary>Stops the worker abruptly, as a crash would (its invocations fail, its Durable work items are not
+    /// completed), and waits for the host to start the next one.</summary>
+    public async Task KillWorkerAsync()
+    {
+        var restarted = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _host.WorkerRestarted += restarted.SetResult;
+        try
+        {
+            (_runner.Current ?? throw new InvalidOperationException("No worker is running.")).Kill();
+            await restarted.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            _host.WorkerRestarted -= restarted.SetResult;
+        }
     }
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();

@@ -87,6 +87,23 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
         throw new InvalidOperationException("The app did not go quiet after 50 rounds.");
     }
 
+    /// <summary>Stops the host and its worker and starts them again over the same storage, task hub, Stripe and
+    /// clock: a redeployment, or a host that went away between two steps.</summary>
+    public async Task RestartHostAsync()
+    {
+        var port = App.BaseAddress.Port;
+        await App.DisposeAsync();
+
+        // On the same port: the callers' clients keep their address, as an app's keep its host name.
+        _app = await StartAsync(port);
+
+        // A client of the old host's Durable API (made before, or by work the stop cut short) is no use now.
+        if (Interlocked.Exchange(ref _durable, null) is { } stale)
+        {
+            await stale.DisposeAsync();
+        }
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await ((IAsyncDisposable)this).DisposeAsync();
@@ -106,7 +123,7 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
         await Stripe.DisposeAsync();
     }
 
-    private Task<LocalApp> StartAsync()
+    private Task<LocalApp> StartAsync(int httpPort = 0)
     {
         var settings = TestSettings.For(Prefix)
             .Append(new("Stripe:BaseUrl", Stripe.BaseUrl.ToString()))
@@ -120,6 +137,7 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
                 services.AddSingleton(_durableTimers ? TimeProvider.System : Clock);
                 _services?.Invoke(services);
             },
-            log: TextWriter.Synchronized(_log));
+            log: TextWriter.Synchronized(_log),
+            httpPort: httpPort);
     }
 }

@@ -22,6 +22,46 @@ public sealed partial class FakeStripeStateTests : IDisposable
         }
     }
 
+    /// <summary>As Stripe: a request whose key another request is still using is refused 409 idempotency_key_in_use,
+    /// so two processes carrying out the same step (one of them a worker that was thought dead) pay once.</summary>
+    [Fact]
+    public async Task A_request_whose_key_is_still_in_use_is_refused_and_once_done_is_replayed()
+    {
+        await using var fake = await FakeStripeServer.StartAsync(new FakeStripeOptions());
+        using var http = new HttpClient { BaseAddress = fake.BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", fake.Options.ApiKey);
+        fake.Inject(status: 0, path: "/v1/transfers", delay: TimeSpan.FromSeconds(1), slow: true);
+
+        var first = TransferAsync(http);
+        while (!fake.Requests.Any(r => r.Path == "/v1/transfers"))
+        {
+            await Task.Delay(10);
+        }
+
+        var racing = await TransferAsync(http);
+        var done = await first;
+        var after = await TransferAsync(http);
+
+        Assert.Equal(409, racing.Status);
+        Assert.Contains("idempotency_key_in_use", racing.Body, StringComparison.Ordinal);
+        Assert.Equal((200, 200), (done.Status, after.Status));
+        Assert.Equal(Id(done.Body), Id(after.Body));
+        Assert.Single(fake.State.Events, e => (string?)e["type"] == "transfer.created");
+
+        static string? Id(string body) => System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetString();
+    }
+
+    private static async Task<(int Status, string Body)> TransferAsync(HttpClient http)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/transfers")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["amount"] = "500", ["currency"] = "gbp", ["destination"] = "acct_race1" }),
+        };
+        request.Headers.Add("Idempotency-Key", "payout-race");
+        using var response = await http.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task A_restarted_fake_with_a_data_folder_still_has_the_customers_cards_and_replays_it_made()
     {
