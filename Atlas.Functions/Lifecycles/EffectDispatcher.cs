@@ -4,8 +4,9 @@ using Atlas.Functions.Queues;
 namespace Atlas.Functions.Lifecycles;
 
 /// <summary>
-/// The body of every effect queue function: read the envelope, run the handler registered for its kind, and feed
-/// the handler's result back to the instance that asked. Throws on failure so the message is retried.
+/// The body of every effect queue function (and of the Stripe step activity): read the envelope, run the handler
+/// registered for its kind, and feed the handler's result back to the instance that asked. Throws on failure so the
+/// message (or the activity) is retried.
 /// </summary>
 public sealed class EffectDispatcher(
     EffectRoutes routes, LifecycleRegistry lifecycles, IServiceProvider services, ILogger<EffectDispatcher> logger)
@@ -14,6 +15,12 @@ public sealed class EffectDispatcher(
     {
         var envelope = JsonSerializer.Deserialize<EffectEnvelope>(message.Text, LifecycleJson.Options)
             ?? throw new InvalidOperationException($"Queue message {message.Id} is not an effect envelope.");
+        await HandleAsync(envelope, message.DequeueCount, ct);
+    }
+
+    /// <param name="attempt">How many times this effect has been tried, this time included.</param>
+    public async Task HandleAsync(EffectEnvelope envelope, int attempt, CancellationToken ct)
+    {
         using var scope = logger.BeginScope(new Dictionary<string, object>
         {
             ["Lifecycle"] = envelope.Lifecycle,
@@ -23,7 +30,7 @@ public sealed class EffectDispatcher(
 
         var route = routes.ForKind(envelope.Kind)
             ?? throw new InvalidOperationException($"No handler is registered for effect kind '{envelope.Kind}'.");
-        var context = new EffectContext(envelope.EffectId, envelope.Lifecycle, envelope.InstanceId, message.DequeueCount);
+        var context = new EffectContext(envelope.EffectId, envelope.Lifecycle, envelope.InstanceId, attempt);
         var feedback = await route.Handle(services, envelope.Payload, context, ct);
         if (feedback is null)
         {

@@ -11,7 +11,8 @@ public interface IEffectHandler<in TEffect>
     Task<object?> HandleAsync(TEffect effect, EffectContext context, CancellationToken ct);
 }
 
-public sealed record EffectContext(string EffectId, string Lifecycle, string InstanceId, int DequeueCount);
+/// <param name="Attempt">How many times the effect has been tried, this time included (a queue message's dequeue count).</param>
+public sealed record EffectContext(string EffectId, string Lifecycle, string InstanceId, int Attempt);
 
 /// <summary>Where an effect type goes: its stable kind name (stored in outboxes), its queue, and its handler.</summary>
 public sealed record EffectRoute(

@@ -14,7 +14,8 @@ namespace Atlas.Functions.Payments;
 /// <summary>Money: cards, the escrow of each ride and its Stripe calls, the ledger, Stripe's webhooks, settlement.</summary>
 public static class PaymentServices
 {
-    /// <summary>Effects that call Stripe have a queue of their own: a slow Stripe does not hold up notifications.</summary>
+    /// <summary>The ledger's postings have a queue of their own: a busy ledger does not hold up notifications. Effects
+    /// that call Stripe go to <see cref="StripeSteps.Queue"/>, each carried out by an orchestration.</summary>
     public const string Queue = "payments";
 
     public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
@@ -40,11 +41,11 @@ public static class PaymentServices
         services.AddSingleton<StripeEventApplier>();
 
         services.AddEffect<HoldPayment, EscrowOpening>("payment.hold");
-        services.AddEffect<AuthorisePayment, Authorisations>("payment.authorise", Queue);
-        services.AddEffect<CapturePayment, Captures>("payment.capture", Queue);
-        services.AddEffect<CancelPayment, Cancellations>("payment.cancel", Queue);
-        services.AddEffect<RefundPayment, Refunds>("payment.refund", Queue);
-        services.AddEffect<ChargeTip, TipCharges>("payment.tip", Queue);
+        services.AddEffect<AuthorisePayment, Authorisations>("payment.authorise", StripeSteps.Queue);
+        services.AddEffect<CapturePayment, Captures>("payment.capture", StripeSteps.Queue);
+        services.AddEffect<CancelPayment, Cancellations>("payment.cancel", StripeSteps.Queue);
+        services.AddEffect<RefundPayment, Refunds>("payment.refund", StripeSteps.Queue);
+        services.AddEffect<ChargeTip, TipCharges>("payment.tip", StripeSteps.Queue);
         services.AddEffect<PaymentFailed, PaymentFailures>("payment.failed");
         services.AddEffect<RecordLedger, LedgerRecording>("ledger.record", Queue);
 

@@ -1,5 +1,6 @@
 using Atlas.FakeStripe;
 using Atlas.Functions.Lifecycles;
+using Atlas.Functions.Payments;
 using Atlas.Testing;
 using Microsoft.DurableTask.Client;
 
@@ -73,12 +74,15 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
     /// durable timers there is nothing to wake: they fire by themselves.</summary>
     public Task<int> FireDeadlinesAsync() => _durableTimers ? Task.FromResult(0) : DueDeadlines.WakeAsync(Durable, Clock.GetUtcNow());
 
-    /// <summary>Runs the relay scan, the queue triggers and the due deadlines until none finds work.</summary>
+    /// <summary>Waits for the Stripe steps under way (orchestrations that run on their own); returns how many.</summary>
+    public Task<int> FinishStripeStepsAsync() => RunningFlows.FinishAsync(Durable, StripeSteps.InstancePrefix);
+
+    /// <summary>Runs the relay scan, the queue triggers, the due deadlines and the Stripe steps until none finds work.</summary>
     public async Task DrainAsync()
     {
         for (var round = 0; round < 50; round++)
         {
-            if (await RelayAsync() + await PumpAsync() + await FireDeadlinesAsync() == 0)
+            if (await RelayAsync() + await PumpAsync() + await FireDeadlinesAsync() + await FinishStripeStepsAsync() == 0)
             {
                 return;
             }
