@@ -69,14 +69,15 @@ public sealed class RideBench : IAsyncDisposable
         {
             // Each round another of the crew's drivers wins, as a driver back from a ride would not be first to bid.
             var winner = (int)(_rounds++ % 3);
+            var roundStarted = DateTimeOffset.UtcNow;
             var booked = await Task.WhenAll(_crews.Select(crew => BookAndBidAsync(crew, winner, latencies)));
             _clock.Advance(TimeSpan.FromSeconds(61));
             var rides = Task.WhenAll(_crews.Zip(booked, (crew, bookingId) => RideAsync(crew, crew.Drivers[winner], bookingId)));
             while (!rides.IsCompleted)
             {
-                // The windows' deadlines are armed a queue hop after their bookings: wake what has been armed by now (each
-                // look is a query of every running deadline flow, so not too often).
-                await DueDeadlines.WakeAsync(_durable, _clock.GetUtcNow());
+                // The windows' deadlines are armed a queue hop after their bookings: wake what this round has armed by now
+                // (earlier rounds' set-off, wait and renewal deadlines lie ahead of the clock; a look is a query).
+                await DueDeadlines.WakeAsync(_durable, _clock.GetUtcNow(), armedSince: roundStarted);
                 await Task.WhenAny(rides, Task.Delay(TimeSpan.FromSeconds(1)));
             }
 
