@@ -79,15 +79,8 @@ public static class DeadlineFlow
             ?? throw new InvalidOperationException("A deadline message is empty.");
         var deadline = DeadlineIn(envelope);
         var input = new Input(envelope.Lifecycle, envelope.InstanceId, deadline, options.Value.Timers == TimerMode.Manual);
-        try
-        {
-            await durable.ScheduleNewOrchestrationInstanceAsync(
-                Name, input, new StartOrchestrationOptions(InstanceId(input.Lifecycle, input.Id, deadline)), ct);
-        }
-        catch (DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException)
-        {
-            // A redelivered message: this deadline is armed already.
-        }
+        // False for a redelivered message: this deadline is armed already.
+        await durable.StartOnceAsync(Name, input, InstanceId(input.Lifecycle, input.Id, deadline), ct);
     }
 
     [Function(Name)]

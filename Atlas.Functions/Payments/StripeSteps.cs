@@ -41,14 +41,8 @@ public static class StripeSteps
     {
         var effect = JsonSerializer.Deserialize<EffectEnvelope>(message, LifecycleJson.Options)
             ?? throw new InvalidOperationException("A Stripe step message is empty.");
-        try
-        {
-            await durable.ScheduleNewOrchestrationInstanceAsync(Name, new Step(effect), new StartOrchestrationOptions(InstanceId(effect.EffectId)), ct);
-        }
-        catch (DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException)
-        {
-            // A redelivered message: this step is under way.
-        }
+        // False for a redelivered message: this step is under way.
+        await durable.StartOnceAsync(Name, new Step(effect), InstanceId(effect.EffectId), ct);
     }
 
     [Function(Name)]

@@ -2,7 +2,7 @@ using Atlas.Core.Auth;
 using Atlas.Core.Settlement;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Http;
-using DurableTask.Core.Exceptions;
+using Atlas.Functions.Lifecycles;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
@@ -86,17 +86,9 @@ public static class SettlementFunctions
     /// replaced, and pays only what it left unpaid.</summary>
     private static async Task<string> StartAsync(DurableTaskClient durable, SettlementPeriod period, IOptions<SettlementOptions> options, CancellationToken ct)
     {
+        // Running already: this caller waits for the same run.
         var instanceId = SettlementFlow.InstanceId(period.Id);
-        try
-        {
-            await durable.ScheduleNewOrchestrationInstanceAsync(
-                SettlementFlow.Name, SettlementFlow.Start(period.Id, options), new Microsoft.DurableTask.StartOrchestrationOptions(instanceId), ct);
-        }
-        catch (OrchestrationAlreadyExistsException)
-        {
-            // Running: this caller waits for the same run.
-        }
-
+        await durable.StartOnceAsync(SettlementFlow.Name, SettlementFlow.Start(period.Id, options), instanceId, ct);
         return instanceId;
     }
 
