@@ -75,6 +75,7 @@ public static class AtlasServices
         services.AddSingleton<EffectRoutes>();
         services.AddSingleton<LifecycleRegistry>();
         services.AddSingleton<RelayScan>();
+        services.AddSingleton<Ops.FlowHistory>();
         services.AddSingleton<DeadlineFiring>();
         services.AddSingleton<EffectDispatcher>();
         services.AddSingleton<ClientAddress>();

@@ -18,5 +18,14 @@ public sealed record PendingEffectView(string EffectId, string Kind, string Queu
 
 /// <summary>One deadline flow: its orchestration's runtime status, and the timer it waits on while it runs.</summary>
 /// <param name="PendingTimer">The deadline (or, after a failed try, the retry) a running flow waits for.</param>
+/// <param name="RecentHistory">The flow's last events, oldest first.</param>
 public sealed record DeadlineFlowView(
-    string InstanceId, string Name, string RuntimeStatus, DateTimeOffset Deadline, DateTimeOffset? PendingTimer, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, string? Failure);
+    string InstanceId,
+    string Name,
+    string RuntimeStatus,
+    DateTimeOffset Deadline,
+    DateTimeOffset? PendingTimer,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastUpdatedAt,
+    string? Failure,
+    IReadOnlyList<Ops.FlowEventView> RecentHistory);

@@ -9,17 +9,19 @@ namespace Atlas.Functions.Ops;
 
 /// <summary>
 /// GET /api/ops/lifecycles/{type}/{id}: an instance's state, pending deadline, outbox and deadline flows (their
-/// Durable runtime status and the timer each waits on), so a stuck ride can be diagnosed without a debugger. The flows'
-/// histories are the task hub's (Durable's own tools read them). Platform admins only.
+/// Durable runtime status, the timer each waits on and its last events), so a stuck ride can be diagnosed without a
+/// debugger. Platform admins only.
 /// </summary>
 public static class LifecycleOpsFunctions
 {
+    private const int RecentEvents = 20;
+
     [Function("GetLifecycle")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(InstanceView))]
     public static async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/lifecycles/{type}/{id}")] HttpRequest http,
-        string type, string id, [DurableClient] DurableTaskClient durable, LifecycleRegistry lifecycles, CancellationToken ct)
+        string type, string id, [DurableClient] DurableTaskClient durable, LifecycleRegistry lifecycles, FlowHistory history, CancellationToken ct)
     {
         if (!LifecycleKeys.IsValidId(id))
         {
@@ -32,11 +34,12 @@ public static class LifecycleOpsFunctions
         }
 
         return await lifecycle.ReadAsync(id, ct) is { } view
-            ? Results.Ok(view with { Flows = await FlowsAsync(durable, type, id, ct) })
+            ? Results.Ok(view with { Flows = await FlowsAsync(durable, history, type, id, ct) })
             : Problems.NotFound($"Instance '{id}' of '{type}'");
     }
 
-    private static async Task<IReadOnlyList<DeadlineFlowView>> FlowsAsync(DurableTaskClient durable, string type, string id, CancellationToken ct)
+    private static async Task<IReadOnlyList<DeadlineFlowView>> FlowsAsync(
+        DurableTaskClient durable, FlowHistory history, string type, string id, CancellationToken ct)
     {
         var prefix = DeadlineFlow.InstanceId(type, id, DateTimeOffset.MinValue)[..^19];
         var flows = new List<DeadlineFlowView>();
@@ -59,7 +62,8 @@ public static class LifecycleOpsFunctions
                 running ? input?.RetryAt ?? DeadlineFlow.DeadlineOf(flow.InstanceId) : null,
                 flow.CreatedAt,
                 flow.LastUpdatedAt,
-                flow.FailureDetails?.ErrorMessage));
+                flow.FailureDetails?.ErrorMessage,
+                await history.RecentAsync(flow.InstanceId, RecentEvents, ct)));
         }
 
         return [.. flows.OrderBy(f => f.Deadline)];

@@ -33,7 +33,14 @@ public sealed class OpsEndpointTests(AtlasAppFactory app) : IClassFixture<AtlasA
         var closesAt = booking.GetProperty("bidding").GetProperty("closesAt").GetDateTimeOffset();
         await app.DrainAsync();
 
+        // Started by the drain; its first episode (which sets its timer) may still be on its way.
         var waiting = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/ops/lifecycles/booking/{id}"));
+        for (var look = 0; look < 100 && waiting.GetProperty("flows")[0].GetProperty("runtimeStatus").GetString() == "Pending"; look++)
+        {
+            await Task.Delay(50);
+            waiting = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/ops/lifecycles/booking/{id}"));
+        }
+
         app.Clock.Advance(TimeSpan.FromSeconds(61));
         await app.DrainAsync();
         var fired = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/ops/lifecycles/booking/{id}"));
@@ -44,16 +51,25 @@ public sealed class OpsEndpointTests(AtlasAppFactory app) : IClassFixture<AtlasA
         Assert.Equal("DeadlineV1", flow.GetProperty("name").GetString());
         Assert.Equal("Running", flow.GetProperty("runtimeStatus").GetString());
         Assert.Equal(closesAt, flow.GetProperty("pendingTimer").GetDateTimeOffset());
+        Assert.Contains("ExecutionStarted", EventTypes(flow));
 
         // No bid came, so the close extended the window once: the first flow is done, the extension's waits.
         var flows = fired.GetProperty("flows").EnumerateArray().ToList();
         Assert.Equal(2, flows.Count);
         Assert.Equal("Completed", flows[0].GetProperty("runtimeStatus").GetString());
+
+        // Woken (as the tests' clock does it), then its activity sent the timeout, then it ended.
+        var history = EventTypes(flows[0]);
+        Assert.Equal(["EventRaised", "TaskScheduled", "TaskCompleted", "ExecutionCompleted"], history.Where(t => t is "EventRaised" or "TaskScheduled" or "TaskCompleted" or "ExecutionCompleted"));
+        Assert.Contains(flows[0].GetProperty("recentHistory").EnumerateArray(), e => e.GetProperty("name").GetString() == "FireDeadlineAsync");
         Assert.Equal(JsonValueKind.Null, flows[0].GetProperty("pendingTimer").ValueKind);
         Assert.Equal("Running", flows[1].GetProperty("runtimeStatus").GetString());
         Assert.Equal(fired.GetProperty("deadline").GetDateTimeOffset(), flows[1].GetProperty("pendingTimer").GetDateTimeOffset());
         Assert.True(flows[1].GetProperty("deadline").GetDateTimeOffset() > closesAt);
     }
+
+    private static List<string> EventTypes(JsonElement flow) =>
+        [.. flow.GetProperty("recentHistory").EnumerateArray().Select(e => e.GetProperty("eventType").GetString()!)];
 
     [Fact]
     public async Task Without_a_token_it_is_401_and_for_other_roles_403()
