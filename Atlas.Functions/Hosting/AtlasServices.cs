@@ -63,6 +63,12 @@ public static class AtlasServices
         services.TryAddSingleton<IQueueClient>(sp => new AzureStorageQueues(StorageClients.Queues(StorageConnectionString(sp)), NamePrefix(sp)));
         services.Configure<LifecycleOptions>(configuration.GetSection(LifecycleOptions.Section));
         services.AddOptions<FlowOptions>().Bind(configuration.GetSection(FlowOptions.Section)).ValidateOnStart();
+        if (!environment.IsDevelopment())
+        {
+            services.AddOptions<PublishedSecrets.Check>().ValidateOnStart();
+            services.AddSingleton<IValidateOptions<PublishedSecrets.Check>>(new OptionsProblems<PublishedSecrets.Check>(_ => PublishedSecrets.Problems(configuration)));
+        }
+
         services.AddSingleton<IValidateOptions<FlowOptions>>(new OptionsProblems<FlowOptions>(o => o.Problems()));
 
         services.TryAddSingleton<RandomSource>();
