@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Atlas.Core.Auth;
+using Atlas.Core.Common;
 using Atlas.Core.Rides;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Http;
@@ -133,9 +134,9 @@ public static class RideFunctions
             errors["stars"] = ["stars is a whole number from 1 to 5."];
         }
 
-        if (request.Comment is { Length: > RideRules.MaxCommentLength })
+        if (request.Comment is { Length: > RideRules.MaxCommentLength } || (request.Comment is { } comment && FreeText.HasHiddenCharacters(comment)))
         {
-            errors["comment"] = [$"comment is at most {RideRules.MaxCommentLength} characters."];
+            errors["comment"] = [$"comment is at most {RideRules.MaxCommentLength} characters, without control, bidirectional-override or line-separator characters."];
         }
 
         if (errors.Count > 0)
