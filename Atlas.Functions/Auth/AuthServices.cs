@@ -14,6 +14,7 @@ public static class AuthServices
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<SignInCodes>();
         services.AddSingleton<SessionIssuer>();
+        services.AddSingleton<PlatformAdmins>();
 
         services.AddLifecycle(new ChallengeDecider());
         services.AddLifecycle(new AccountDecider());

@@ -1,18 +1,12 @@
 using Atlas.Core.Auth;
 using Atlas.Functions.Lifecycles;
-using Microsoft.Extensions.Options;
 
 namespace Atlas.Functions.Auth;
 
 /// <summary>Turns a session generation into what the app receives: an access token carrying the account's
 /// current role and company, and the refresh token for the next rotation.</summary>
-public sealed class SessionIssuer(AccessTokens tokens, Lifecycle<Account, AccountCommand> accounts, IOptions<AuthOptions> options)
+public sealed class SessionIssuer(AccessTokens tokens, Lifecycle<Account, AccountCommand> accounts, PlatformAdmins platformAdmins)
 {
-    private readonly HashSet<string> _platformAdmins = options.Value.PlatformAdmins
-        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Select(p => PhoneNumber.TryParse(p, out var phone) ? phone.Value : throw new InvalidOperationException($"Auth:PlatformAdmins has '{p}', which is not an E.164 phone."))
-        .ToHashSet(StringComparer.Ordinal);
-
     public async Task<SessionResponse> IssueAsync(string userId, PhoneNumber phone, RefreshToken refresh, CancellationToken ct)
     {
         var (account, _) = await accounts.GetAsync(phone.Digits, ct);
@@ -28,7 +22,7 @@ public sealed class SessionIssuer(AccessTokens tokens, Lifecycle<Account, Accoun
 
     /// <summary>Platform admins come from configuration; everyone else is what their membership says, or a rider.</summary>
     public Caller CallerFor(string userId, string sessionId, PhoneNumber phone, Account account) =>
-        _platformAdmins.Contains(phone.Value)
+        platformAdmins.Contains(phone)
             ? new Caller(userId, sessionId, phone.Value, Role.PlatformAdmin, null, null)
             : account.Membership is { } m
                 ? new Caller(userId, sessionId, phone.Value, m.Role, m.CompanyId, m.MemberId)

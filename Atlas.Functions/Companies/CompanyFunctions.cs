@@ -29,6 +29,7 @@ public static class CompanyFunctions
         Caller caller,
         CompanyStore companies,
         Lifecycle<Account, AccountCommand> accounts,
+        PlatformAdmins platformAdmins,
         IdempotencyKeys keys,
         RandomSource random,
         TimeProvider clock,
@@ -44,6 +45,10 @@ public static class CompanyFunctions
         if (!PhoneNumber.TryParse(request.AdminPhone, out var adminPhone))
         {
             errors["adminPhone"] = [PhoneNumber.Rule];
+        }
+        else if (platformAdmins.Contains(adminPhone))
+        {
+            errors["adminPhone"] = [PlatformAdmins.MemberRule];
         }
 
         if (errors.Count > 0)

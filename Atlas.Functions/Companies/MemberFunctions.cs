@@ -40,6 +40,7 @@ public static class MemberFunctions
         Caller caller,
         CompanyStore companies,
         Lifecycle<Account, AccountCommand> accounts,
+        PlatformAdmins platformAdmins,
         IdempotencyKeys keys,
         RandomSource random,
         TimeProvider clock,
@@ -54,6 +55,10 @@ public static class MemberFunctions
         if (!PhoneNumber.TryParse(request.Phone, out var phone))
         {
             errors["phone"] = [PhoneNumber.Rule];
+        }
+        else if (platformAdmins.Contains(phone))
+        {
+            errors["phone"] = [PlatformAdmins.MemberRule];
         }
 
         if (request.Role is not { } role || !Roles.IsCompanyRole(role))

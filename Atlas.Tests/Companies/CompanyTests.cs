@@ -1,3 +1,4 @@
+using Atlas.Testing;
 using System.Net;
 using Atlas.Tests.Infrastructure;
 
@@ -82,6 +83,28 @@ public sealed class CompanyTests(AtlasAppFactory app) : IClassFixture<AtlasAppFa
         var taken = await HttpAssert.ProblemAsync(
             await b.Admin.Client.PostAsJsonAsync($"/api/companies/{b.Id}/members", new { phone = a.Driver.Phone, role = "driver" }), HttpStatusCode.Conflict);
         Assert.Equal("member-of-another-company", taken.GetProperty("code").GetString());
+    }
+
+    /// <summary>A platform admin's phone is the platform's: no company may take it on, in any role, nor be made with it
+    /// as its admin; and the platform admin signs in as before.</summary>
+    [Theory]
+    [InlineData("driver")]
+    [InlineData("dispatcher")]
+    [InlineData("companyAdmin")]
+    public async Task A_platform_admins_phone_cannot_join_a_company(string role)
+    {
+        var company = await TestCompany.CreateAsync(app);
+        var platform = await Accounts.PlatformAdminAsync(app);
+
+        var added = await company.Admin.Client.PostAsJsonAsync($"/api/companies/{company.Id}/members", new { phone = TestSettings.PlatformAdminPhone, role });
+        var created = await platform.Client.PostAsJsonAsync("/api/companies", new { name = "Staff Cabs", adminPhone = TestSettings.PlatformAdminPhone });
+
+        Assert.Equal(Atlas.Functions.Auth.PlatformAdmins.MemberRule, await HttpAssert.ValidationProblemAsync(added, "phone"));
+        Assert.Equal(Atlas.Functions.Auth.PlatformAdmins.MemberRule, await HttpAssert.ValidationProblemAsync(created, "adminPhone"));
+        var members = await HttpAssert.JsonAsync(await company.Admin.Client.GetAsync($"/api/companies/{company.Id}/members"));
+        Assert.DoesNotContain(members.GetProperty("items").EnumerateArray(), m => m.GetProperty("phone").GetString() == TestSettings.PlatformAdminPhone);
+        var again = await Accounts.SignInAsync(app, TestSettings.PlatformAdminPhone, withCard: false);
+        Assert.Equal("platformAdmin", again.Role);
     }
 
     [Theory]
