@@ -59,8 +59,8 @@ public static class AtlasServices
     public static IServiceCollection AddAtlasServices(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ITableStore>(sp => new AzureTableStore(StorageClients.Tables(StorageConnectionString(sp)), NamePrefix(sp)));
-        services.TryAddSingleton<IQueueClient>(sp => new AzureStorageQueues(StorageClients.Queues(StorageConnectionString(sp)), NamePrefix(sp)));
+        services.TryAddSingleton<ITableStore>(sp => new AzureTableStore(StorageClients.Tables(Storage(sp, "table")), NamePrefix(sp)));
+        services.TryAddSingleton<IQueueClient>(sp => new AzureStorageQueues(StorageClients.Queues(Storage(sp, "queue")), NamePrefix(sp)));
         services.Configure<LifecycleOptions>(configuration.GetSection(LifecycleOptions.Section));
         services.AddOptions<FlowOptions>().Bind(configuration.GetSection(FlowOptions.Section)).ValidateOnStart();
         if (!environment.IsDevelopment())
@@ -133,10 +133,8 @@ public static class AtlasServices
         return services;
     }
 
-    private static string StorageConnectionString(IServiceProvider services) =>
-        services.GetRequiredService<IConfiguration>()[StorageSetting] is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException($"The setting {StorageSetting} is missing (see local.settings.sample.json).");
+    private static StorageConnection Storage(IServiceProvider services, string service) =>
+        StorageConnection.For(services.GetRequiredService<IConfiguration>(), StorageSetting, service);
 
     private static string NamePrefix(IServiceProvider services) =>
         services.GetRequiredService<IConfiguration>()[NamePrefixSetting] ?? "";

@@ -1,6 +1,5 @@
 using Atlas.Core.Integration;
 using Atlas.Functions.Hosting;
-using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -36,7 +35,7 @@ public static class IntegrationServices
     {
         var clientOptions = new ServiceBusClientOptions { RetryOptions = new ServiceBusRetryOptions { MaxRetries = 0, TryTimeout = TimeSpan.FromSeconds(30) } };
         return !string.IsNullOrWhiteSpace(options.FullyQualifiedNamespace)
-            ? new ServiceBusClient(options.FullyQualifiedNamespace, new DefaultAzureCredential(), clientOptions)
+            ? new ServiceBusClient(options.FullyQualifiedNamespace, AppIdentity.For(options.Credential, options.ClientId), clientOptions)
             : new ServiceBusClient(options.ConnectionString, clientOptions);
     }
 }

@@ -9,6 +9,12 @@ public sealed class ServiceBusOptions
     /// <summary>e.g. atlas-prod.servicebus.windows.net, reached with DefaultAzureCredential (the managed identity).</summary>
     public string? FullyQualifiedNamespace { get; set; }
 
+    /// <summary><c>managedidentity</c>: the managed identity only (with <see cref="ClientId"/> for a user-assigned one);
+    /// otherwise DefaultAzureCredential. As a Functions connection names it.</summary>
+    public string? Credential { get; set; }
+
+    public string? ClientId { get; set; }
+
     /// <summary>A connection string instead (a namespace without identity access, or an emulator).</summary>
     public string? ConnectionString { get; set; }
 

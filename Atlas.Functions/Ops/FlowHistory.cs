@@ -14,19 +14,19 @@ public sealed class FlowHistory(IConfiguration configuration)
     /// <summary>The setting host.json names the task hub by.</summary>
     public const string HubSetting = "DurableTaskHub";
 
-    private readonly Lazy<TableServiceClient?> _tables = new(() =>
-        configuration[AtlasServices.StorageSetting] is { Length: > 0 } connection ? StorageClients.Tables(connection) : null);
+    private readonly Lazy<TableServiceClient> _tables = new(() =>
+        StorageClients.Tables(StorageConnection.For(configuration, AtlasServices.StorageSetting, "table")));
 
     /// <summary>The last <paramref name="take"/> events, oldest first; empty if the hub or the instance is unknown.</summary>
     public async Task<IReadOnlyList<FlowEventView>> RecentAsync(string instanceId, int take, CancellationToken ct)
     {
-        if (_tables.Value is not { } tables || configuration[HubSetting] is not { Length: > 0 } hub)
+        if (configuration[HubSetting] is not { Length: > 0 } hub)
         {
             return [];
         }
 
         var events = new List<FlowEventView>();
-        var table = tables.GetTableClient(hub + "History");
+        var table = _tables.Value.GetTableClient(hub + "History");
         await foreach (var row in table.QueryAsync<TableEntity>(
             e => e.PartitionKey == instanceId, select: ["EventType", "Timestamp", "_Timestamp", "Name", "FireAt"], cancellationToken: ct))
         {

@@ -1,5 +1,5 @@
-using Atlas.Testing;
 using System.Net;
+using Atlas.Testing;
 using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Companies;
