@@ -1,0 +1,79 @@
+// Atlas in Azure: `azd up` (or `az deployment sub create -f infra/main.bicep -p infra/main.parameters.json`).
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(20)
+@description('Names the environment (dev, prod…): every resource name is derived from it.')
+param environmentName string
+
+@description('Where the resources live.')
+param location string
+
+@description('Instances kept warm for HTTP on Flex Consumption (0: scale from zero).')
+param alwaysReadyInstances int = 0
+
+@description('Phones (E.164, comma-separated) that sign in as platform admins.')
+param platformAdmins string
+
+@description('The id of the access-token signing key whose secret is in Key Vault as auth-signing-key-0.')
+param signingKeyId string = 'key-1'
+
+@description('The SMS and push providers (Sms__Sender, Push__Sender). None is built yet: empty makes the app refuse to start, naming the setting.')
+param smsSender string = ''
+param pushSender string = ''
+
+var tags = { 'azd-env-name': environmentName, app: 'atlas' }
+var token = toLower(uniqueString(subscription().id, environmentName, location))
+
+resource group 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-atlas-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  scope: group
+  params: { name: 'atlas-${environmentName}', location: location, tags: tags }
+}
+
+module storage 'modules/storage.bicep' = {
+  scope: group
+  params: { name: 'statlas${take(token, 16)}', location: location, tags: tags, deploymentContainer: 'app-package' }
+}
+
+module vault 'modules/keyvault.bicep' = {
+  scope: group
+  params: { name: 'kv-atlas-${take(token, 12)}', location: location, tags: tags, workspaceId: monitoring.outputs.workspaceId }
+}
+
+module events 'modules/servicebus.bicep' = {
+  scope: group
+  params: { name: 'sb-atlas-${token}', location: location, tags: tags, workspaceId: monitoring.outputs.workspaceId }
+}
+
+module app 'modules/functionapp.bicep' = {
+  scope: group
+  params: {
+    name: 'func-atlas-${token}'
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainer: 'app-package'
+    keyVaultName: vault.outputs.name
+    insightsName: monitoring.outputs.insightsName
+    insightsConnectionString: monitoring.outputs.connectionString
+    serviceBusName: events.outputs.name
+    serviceBusNamespace: events.outputs.fullyQualifiedNamespace
+    workspaceId: monitoring.outputs.workspaceId
+    alwaysReadyInstances: alwaysReadyInstances
+    platformAdmins: platformAdmins
+    signingKeyId: signingKeyId
+    smsSender: smsSender
+    pushSender: pushSender
+  }
+}
+
+output AZURE_RESOURCE_GROUP string = group.name
+output AZURE_KEY_VAULT_NAME string = vault.outputs.name
+output API_URL string = 'https://${app.outputs.hostName}/api'
