@@ -45,7 +45,9 @@ public sealed class DurableTimerTests : IAsyncLifetime
         var ride = await UntilAsync(() => GetRideAsync(rider, rideId), r => r.GetProperty("status").GetString() == "cancelled");
         Assert.Equal("driver-did-not-set-off", ride.GetProperty("ending").GetProperty("reason").GetString());
 
-        // Each deadline was its own flow, and each ran to completion on its timer, nobody waking it.
+        // Each deadline was its own flow, and each ran to completion on its timer, nobody waking it (the ride's flow
+        // ends an episode after its activity cancelled the ride).
+        await Atlas.Testing.RunningFlows.FinishAsync(_app.Durable, $"deadline-ride-{rideId}-");
         var flows = new List<OrchestrationMetadata>();
         await foreach (var flow in _app.Durable.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "deadline-", FetchInputsAndOutputs = true }))
         {
@@ -70,7 +72,17 @@ public sealed class DurableTimerTests : IAsyncLifetime
                 return value;
             }
 
-            Assert.True(waited.Elapsed < Patience, $"Still waiting after {Patience}: {value}");
+            if (waited.Elapsed > Patience)
+            {
+                var flows = new List<string>();
+                await foreach (var flow in _app.Durable.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "deadline-" }))
+                {
+                    flows.Add($"{flow.InstanceId} {flow.RuntimeStatus} {flow.LastUpdatedAt:O}");
+                }
+
+                Assert.Fail($"Still waiting after {Patience}: {value}\nflows at {DateTimeOffset.UtcNow:O}:\n{string.Join("\n", flows)}\nhost:\n{_app.HostLog[^Math.Min(_app.HostLog.Length, 6000)..]}");
+            }
+
             await Task.Delay(100);
         }
     }
