@@ -83,7 +83,7 @@ public sealed class DurableTimerTests : IAsyncLifetime
                 Assert.Fail($"Still waiting after {Patience}: {value}\nflows at {DateTimeOffset.UtcNow:O}:\n{string.Join("\n", flows)}\nhost:\n{_app.HostLog[^Math.Min(_app.HostLog.Length, 6000)..]}");
             }
 
-            await Task.Delay(100);
+            await Task.Delay(50);
         }
     }
 }
