@@ -5,11 +5,12 @@ using Microsoft.Extensions.Logging;
 
 namespace SampleWorker;
 
-/// <summary>No route: served at the function's name. Answers with the worker's process id and the forwarded host.</summary>
+/// <summary>No route: served at the function's name. Answers with the worker's process id, the forwarded host and the
+/// trace the invocation continues.</summary>
 public sealed class Ping(ILogger<Ping> logger)
 {
     [Function(nameof(Ping))]
-    public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequest request)
+    public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequest request, FunctionContext context)
     {
         using (logger.BeginScope(new Dictionary<string, object> { ["RequestKind"] = "ping" }))
         {
@@ -21,6 +22,7 @@ public sealed class Ping(ILogger<Ping> logger)
             processId = Environment.ProcessId,
             host = request.Host.Value,
             scheme = request.Scheme,
+            traceParent = context.TraceContext.TraceParent,
         });
     }
 }

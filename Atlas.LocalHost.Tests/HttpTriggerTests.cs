@@ -53,6 +53,19 @@ public sealed class HttpTriggerTests(HostFixture fixture)
     }
 
     [Fact]
+    public async Task An_invocation_continues_the_trace_of_the_callers_traceparent()
+    {
+        const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/Ping");
+        request.Headers.Add("traceparent", $"00-{TraceId}-00f067aa0ba902b7-01");
+
+        using var response = await _http.SendAsync(request);
+
+        var ping = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(TraceId, ping.GetProperty("traceParent").GetString()!.Split('-')[1]);
+    }
+
+    [Fact]
     public async Task A_function_that_throws_answers_500_problem_json()
     {
         using var response = await _http.GetAsync("api/boom");

@@ -40,7 +40,7 @@ public sealed class ManualDeadlines(ITableStore tables, DeadlineFiring firing, T
             var page = await tables.QueryPartitionAsync(Table, Partition, "", continuation, 1000, ct);
             foreach (var row in page.Rows.Where(r => DeadlineFlow.DeadlineOf(r.RowKey) <= now))
             {
-                await firing.FireAsync(row.GetString("Lifecycle")!, row.GetString("InstanceId")!, DeadlineFlow.DeadlineOf(row.RowKey), ct);
+                await firing.FireAsync(row.GetString("Lifecycle")!, row.GetString("InstanceId")!, DeadlineFlow.DeadlineOf(row.RowKey), trace: null, ct);
                 await tables.WriteAsync(Table, TableOperation.Delete(Partition, row.RowKey), ct);
                 fired++;
             }

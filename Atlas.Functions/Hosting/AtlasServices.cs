@@ -16,6 +16,7 @@ using Atlas.Functions.Queues;
 using Atlas.Functions.Quotes;
 using Atlas.Functions.Rides;
 using Atlas.Functions.Storage;
+using Atlas.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,10 +38,11 @@ public static class AtlasServices
     {
         builder.Services.AddAtlasServices(builder.Configuration, builder.Environment);
 
-        // Outermost first: problem+json for whatever escapes, then log scopes, the size limit, who may call, how often,
+        // Outermost first: problem+json for whatever escapes, then log scopes, the count of poisoned messages, the size limit, who may call, how often,
         // and the parameters read before the function runs.
         builder.UseMiddleware<ProblemResponses>();
         builder.UseMiddleware<InvocationScopes>();
+        builder.UseMiddleware<PoisonedMessages>();
         builder.UseMiddleware<RequestSizeLimit>();
         builder.UseMiddleware<AccessControl>();
         builder.UseMiddleware<RateLimits>();
@@ -59,6 +61,7 @@ public static class AtlasServices
     public static IServiceCollection AddAtlasServices(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddAtlasTelemetry(configuration);
         services.TryAddSingleton<ITableStore>(sp => new AzureTableStore(StorageClients.Tables(Storage(sp, "table")), NamePrefix(sp)));
         services.TryAddSingleton<IQueueClient>(sp => new AzureStorageQueues(StorageClients.Queues(Storage(sp, "queue")), NamePrefix(sp)));
         services.Configure<LifecycleOptions>(configuration.GetSection(LifecycleOptions.Section));

@@ -1,7 +1,9 @@
+using Atlas.Functions.Telemetry;
+
 namespace Atlas.Functions.Lifecycles;
 
 /// <summary>A due deadline's timeout, sent to its lifecycle: the body of <see cref="DeadlineFlow"/>'s activity.</summary>
-public sealed class DeadlineFiring(LifecycleRegistry lifecycles, TimeProvider clock, ILogger<DeadlineFiring> logger)
+public sealed class DeadlineFiring(LifecycleRegistry lifecycles, AtlasMetrics metrics, TimeProvider clock, ILogger<DeadlineFiring> logger)
 {
     /// <summary>The most a timer that fired early is waited out here rather than set again (the Azure Storage
     /// provider's timers fire up to a second early: queue visibility is in whole seconds).</summary>
@@ -9,8 +11,10 @@ public sealed class DeadlineFiring(LifecycleRegistry lifecycles, TimeProvider cl
 
     /// <returns>False if the deadline is further away than <see cref="WaitOut"/>: the caller waits again.</returns>
     /// <exception cref="InvalidOperationException">The instance stayed contended: the caller retries.</exception>
-    public async Task<bool> FireAsync(string type, string id, DateTimeOffset deadline, CancellationToken ct)
+    /// <param name="trace">The traceparent of the command that set the deadline.</param>
+    public async Task<bool> FireAsync(string type, string id, DateTimeOffset deadline, string? trace, CancellationToken ct)
     {
+        using var span = AtlasTelemetry.Continue($"deadline {type}", trace);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Lifecycle"] = type, ["InstanceId"] = id });
         // Until the clock says the deadline has come: the decider ignores a timeout that is early by even a tick, and a
         // timer can end a hair before the wall clock reads its due time.
@@ -30,6 +34,7 @@ public sealed class DeadlineFiring(LifecycleRegistry lifecycles, TimeProvider cl
             return true;
         }
 
+        metrics.DeadlineLag(type, clock.GetUtcNow() - deadline);
         var status = await lifecycle.TimeoutAsync(id, deadline, ct);
         if (status == CommandStatus.Contended)
         {

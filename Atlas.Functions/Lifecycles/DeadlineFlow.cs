@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Atlas.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -39,7 +40,8 @@ public static class DeadlineFlow
     /// <param name="Manual">Whether the flow waits for a <see cref="WakeEvent"/> rather than a durable timer: captured
     /// from <c>Lifecycles:Timers</c> when it is armed, so a replay takes the same path.</param>
     /// <param name="RetryAt">When to try again after a failed try (see <see cref="Park"/>).</param>
-    public sealed record Input(string Lifecycle, string Id, DateTimeOffset Deadline, bool Manual, DateTimeOffset? RetryAt = null);
+    /// <param name="Trace">The traceparent of the command that set the deadline: its firing continues that trace.</param>
+    public sealed record Input(string Lifecycle, string Id, DateTimeOffset Deadline, bool Manual, DateTimeOffset? RetryAt = null, string? Trace = null);
 
     private sealed record Arming(DateTimeOffset Deadline);
 
@@ -60,7 +62,8 @@ public static class DeadlineFlow
             Kind,
             lifecycle,
             id,
-            JsonSerializer.SerializeToElement(new Arming(deadline), LifecycleJson.Options)),
+            JsonSerializer.SerializeToElement(new Arming(deadline), LifecycleJson.Options),
+            AtlasTelemetry.Current),
         Queue);
 
     /// <summary>The deadline an arm entry carries.</summary>
@@ -78,7 +81,7 @@ public static class DeadlineFlow
         var envelope = JsonSerializer.Deserialize<EffectEnvelope>(message, LifecycleJson.Options)
             ?? throw new InvalidOperationException("A deadline message is empty.");
         var deadline = DeadlineIn(envelope);
-        var input = new Input(envelope.Lifecycle, envelope.InstanceId, deadline, options.Value.Timers == TimerMode.Manual);
+        var input = new Input(envelope.Lifecycle, envelope.InstanceId, deadline, options.Value.Timers == TimerMode.Manual, Trace: envelope.Trace);
         // False for a redelivered message: this deadline is armed already.
         await durable.StartOnceAsync(Name, input, InstanceId(input.Lifecycle, input.Id, deadline), ct);
     }
@@ -121,5 +124,5 @@ public static class DeadlineFlow
     /// <summary>Sends the deadline's timeout; false if it is not due yet.</summary>
     [Function(nameof(FireDeadlineAsync))]
     public static Task<bool> FireDeadlineAsync([ActivityTrigger] Input input, DeadlineFiring firing, CancellationToken ct) =>
-        firing.FireAsync(input.Lifecycle, input.Id, input.Deadline, ct);
+        firing.FireAsync(input.Lifecycle, input.Id, input.Deadline, input.Trace, ct);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Atlas.Functions.Queues;
+using Atlas.Functions.Telemetry;
 
 namespace Atlas.Functions.Lifecycles;
 
@@ -21,6 +22,9 @@ public sealed class EffectDispatcher(
     /// <param name="attempt">How many times this effect has been tried, this time included.</param>
     public async Task HandleAsync(EffectEnvelope envelope, int attempt, CancellationToken ct)
     {
+        using var span = AtlasTelemetry.Continue($"effect {envelope.Kind}", envelope.Trace);
+        span?.SetTag("atlas.lifecycle", envelope.Lifecycle);
+        span?.SetTag("atlas.effect.attempt", attempt);
         using var scope = logger.BeginScope(new Dictionary<string, object>
         {
             ["Lifecycle"] = envelope.Lifecycle,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Atlas.Core.Common;
+using Atlas.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Atlas.Functions.Lifecycles;
@@ -17,6 +18,7 @@ public sealed class Lifecycle<TState, TCommand>(
     EffectRoutes routes,
     InstanceLocks locks,
     StateCache cache,
+    AtlasMetrics metrics,
     TimeProvider clock,
     IOptions<LifecycleOptions> options,
     ILogger<Lifecycle<TState, TCommand>> logger) : Lifecycle
@@ -78,6 +80,7 @@ public sealed class Lifecycle<TState, TCommand>(
             if (commit.Succeeded)
             {
                 cache.Set(partition, new StoredState(json, next, accepted.Deadline, now, commit.ETag!));
+                metrics.Changed(state, accepted.State, command);
                 logger.LogDebug("{Command} applied: version {Version}", command.GetType().Name, next);
                 if (relayDue is not null)
                 {
@@ -162,7 +165,8 @@ public sealed class Lifecycle<TState, TCommand>(
             route.Kind,
             Type,
             id,
-            JsonSerializer.SerializeToElement(effect, effect.GetType(), LifecycleJson.Options));
+            JsonSerializer.SerializeToElement(effect, effect.GetType(), LifecycleJson.Options),
+            AtlasTelemetry.Current);
         return new OutboxEntry(Type, id, LifecycleKeys.OutboxRow(version, index), envelope, route.Queue);
     }
 

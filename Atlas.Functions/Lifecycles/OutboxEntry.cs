@@ -16,16 +16,18 @@ public sealed record OutboxEntry(string Lifecycle, string InstanceId, string Row
             ["Queue"] = Queue,
             ["Payload"] = Envelope.Payload.GetRawText(),
             ["CreatedAt"] = now,
+            ["Trace"] = Envelope.Trace,
         });
 
     public static OutboxEntry FromRow(string lifecycle, string instanceId, TableRow row)
     {
         using var payload = JsonDocument.Parse(row.GetString("Payload")!);
         var envelope = new EffectEnvelope(
-            row.GetString("EffectId")!, row.GetString("Kind")!, lifecycle, instanceId, payload.RootElement.Clone());
+            row.GetString("EffectId")!, row.GetString("Kind")!, lifecycle, instanceId, payload.RootElement.Clone(), row.GetString("Trace"));
         return new OutboxEntry(lifecycle, instanceId, row.RowKey, envelope, row.GetString("Queue")!);
     }
 }
 
 /// <summary>What goes on a queue for an effect: who asked for it, its stable id, and its payload.</summary>
-public sealed record EffectEnvelope(string EffectId, string Kind, string Lifecycle, string InstanceId, JsonElement Payload);
+/// <param name="Trace">The traceparent of the command that asked for it: the effect's span continues that trace.</param>
+public sealed record EffectEnvelope(string EffectId, string Kind, string Lifecycle, string InstanceId, JsonElement Payload, string? Trace = null);

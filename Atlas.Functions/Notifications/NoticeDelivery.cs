@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Atlas.Core.Notifications;
 using Atlas.Functions.Lifecycles;
 
@@ -13,6 +14,7 @@ public sealed class NoticeDelivery(IPushSender push) : IEffectHandler<Notify>
         {
             var notice = effect.Notices[i];
             var message = new PushMessage(notice.UserId, notice.Topic, notice.BookingId, notice.RideId, NoticeTexts.For(notice));
+            Activity.Current?.AddEvent(new ActivityEvent("notice", tags: new ActivityTagsCollection { ["atlas.notice.topic"] = notice.Topic }));
             await push.SendAsync(message, $"{context.EffectId}#{i}", ct);
         }
 

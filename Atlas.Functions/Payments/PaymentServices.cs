@@ -5,6 +5,7 @@ using Atlas.Functions.Hosting;
 using Atlas.Functions.Ledger;
 using Atlas.Functions.Settlement;
 using Atlas.Functions.Stripe;
+using Atlas.Functions.Telemetry;
 using Atlas.Functions.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,7 @@ public static class PaymentServices
         Bind<SettlementOptions>(services, configuration, SettlementOptions.Section, o => o.Problems());
 
         services.TryAddSingleton<IStripeApi>(sp => ActivatorUtilities.CreateInstance<StripeApi>(
-            sp, new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan }));
+            sp, new HttpClient(new StripeDependencies(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })) { Timeout = Timeout.InfiniteTimeSpan }));
 
         services.AddLifecycle(new EscrowDecider(payments.ToRules()));
         services.AddSingleton<PaymentProfiles>();

@@ -5,6 +5,7 @@ using Atlas.Functions.Companies;
 using Atlas.Functions.Integration;
 using Atlas.Functions.Ledger;
 using Atlas.Functions.Stripe;
+using Atlas.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Atlas.Functions.Settlement;
@@ -23,6 +24,7 @@ public sealed class SettlementRun(
     CompanyStore companies,
     IStripeApi stripe,
     IntegrationPublishing events,
+    AtlasMetrics metrics,
     TimeProvider clock,
     IOptions<SettlementOptions> options,
     ILogger<SettlementRun> logger)
@@ -61,6 +63,10 @@ public sealed class SettlementRun(
             {
                 await PayAsync(period, started, account!, driver.CompanyId, ct);
             }
+            else if (inserted)
+            {
+                metrics.PayoutLine(started.Status, started.Amount, started.Currency);
+            }
             else if (!inserted)
             {
                 logger.LogDebug("Driver {DriverId} was settled for {Period} already: {Status}", driver.DriverId, period.Id, started.Status);
@@ -92,6 +98,7 @@ public sealed class SettlementRun(
         if (result.Value is not { } transfer)
         {
             await store.SaveAsync(period.Id, line with { Status = PayoutStatus.Failed, Error = result.Error!.Code ?? result.Error.Type, UpdatedAt = now }, ct);
+            metrics.PayoutLine(PayoutStatus.Failed, line.Amount, line.Currency);
             return;
         }
 
@@ -101,5 +108,6 @@ public sealed class SettlementRun(
         await events.PublishAsync(new IntegrationMessage(
             key, new BusinessEvent(BusinessEvents.PayoutPaid, now, companyId, DriverId: line.DriverId, Amount: line.Amount, Currency: line.Currency)));
         await store.SaveAsync(period.Id, line with { Status = PayoutStatus.Paid, TransferId = transfer.Id, UpdatedAt = now }, ct);
+        metrics.PayoutLine(PayoutStatus.Paid, line.Amount, line.Currency);
     }
 }

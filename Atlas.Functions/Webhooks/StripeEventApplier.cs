@@ -1,4 +1,5 @@
 using Atlas.Functions.Stripe;
+using Atlas.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 using Stripe;
 
@@ -16,6 +17,7 @@ public sealed class StripeEventApplier(
     StripeEventLog log,
     IStripeApi stripe,
     IOptions<StripeOptions> options,
+    AtlasMetrics metrics,
     TimeProvider clock,
     ILogger<StripeEventApplier> logger)
 {
@@ -29,6 +31,7 @@ public sealed class StripeEventApplier(
             {
                 e = await ReadAsync(item, ct);
                 await processor.ProcessAsync(e, ct);
+                metrics.Webhook("applied", e.Type);
             }
             catch (StripeEventRejected rejected)
             {
@@ -38,6 +41,8 @@ public sealed class StripeEventApplier(
                 {
                     await log.RecordFailureAsync(id, e?.Type, rejected.Message, attempt + 1, clock.GetUtcNow(), ct);
                 }
+
+                metrics.Webhook("failed", e?.Type);
             }
             catch (Exception failure) when (failure is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -61,6 +66,8 @@ public sealed class StripeEventApplier(
         logger.LogError(failure, "Stripe event {EventId} failed {Attempts} times and moved to {PoisonQueue}", id, failures, StripeEventQueue.PoisonQueue);
         await queue.PoisonAsync(item, failures, ct);
         await log.RecordFailureAsync(id, e?.Type, $"Failed {failures} times; last: {failure.Message}", failures, clock.GetUtcNow(), ct);
+        metrics.Webhook("failed", e?.Type);
+        metrics.Poisoned(StripeWebhookFunctions.ApplyFunction);
     }
 
     /// <summary>The event, parsed by Stripe.net (whatever its API version), or fetched from Stripe by id.</summary>

@@ -3,6 +3,7 @@ using Atlas.Core.Auth;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Http;
 using Atlas.Functions.Stripe;
+using Atlas.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 using Stripe;
 using Microsoft.Azure.Functions.Worker;
@@ -22,10 +23,12 @@ public static class StripeWebhookFunctions
     /// <summary>An event recorded this long ago and still not processed was lost before it was queued: queue it again.</summary>
     public static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(1);
 
+    public const string ApplyFunction = "StripeEvents";
+
     public sealed record Acknowledged(string Id, bool Duplicate);
 
     /// <summary>Applies a message's events, each on its own (<see cref="StripeEventApplier"/>).</summary>
-    [Function("StripeEvents")]
+    [Function(ApplyFunction)]
     public static Task ApplyAsync(
         [QueueTrigger(Lifecycles.LifecycleFunctions.Prefix + StripeEventQueue.Queue)] string message, StripeEventApplier events, CancellationToken ct) =>
         events.ApplyAsync(message, ct);
@@ -36,7 +39,7 @@ public static class StripeWebhookFunctions
     [Anyone]
     [Responds(StatusCodes.Status200OK, typeof(Acknowledged))]
     public static async Task<IResult> ReceiveAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/stripe")] HttpRequest request, StripeEventLog log, StripeEventQueue queue, IOptions<StripeOptions> options, TimeProvider clock, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/stripe")] HttpRequest request, StripeEventLog log, StripeEventQueue queue, IOptions<StripeOptions> options, AtlasMetrics metrics, TimeProvider clock, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
@@ -55,6 +58,7 @@ public static class StripeWebhookFunctions
         }
 
         var receipt = await log.ReceiveAsync(e.Id, e.Type, now, StalledAfter, ct);
+        metrics.Webhook(receipt == StripeEventLog.Receipt.Duplicate ? "duplicate" : "received", e.Type);
         if (receipt != StripeEventLog.Receipt.Duplicate)
         {
             await queue.EnqueueAsync(e.Id, json);

@@ -51,7 +51,8 @@ internal sealed class HttpTriggerInvoker(WorkerSupervisor workers, FunctionInvok
             FunctionInvocation.NewId(),
             Reason,
             [new ParameterBinding { Name = trigger.Name, Data = new TypedData { Http = new RpcHttp() } }],
-            HttpTriggerMetadata.From(context.Request));
+            HttpTriggerMetadata.From(context.Request),
+            context.Request.Headers.TraceParent.ToString() is { Length: > 0 } traceParent ? traceParent : null);
 
         // Forward first, then invoke, as the real host does; the worker waits for whichever arrives second.
         using var forward = ForwardedRequest.Create(context, worker.HttpUri, invocation.InvocationId);

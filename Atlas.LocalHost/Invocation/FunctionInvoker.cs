@@ -32,7 +32,7 @@ internal sealed class FunctionInvoker(WorkerSupervisor workers, InFlightInvocati
         {
             InvocationId = invocation.InvocationId,
             FunctionId = function.FunctionId,
-            TraceContext = new RpcTraceContext { TraceParent = Activity.Current?.Id ?? string.Empty },
+            TraceContext = new RpcTraceContext { TraceParent = Activity.Current?.Id ?? invocation.TraceParent ?? string.Empty },
         };
         request.InputData.Add(invocation.Inputs);
         request.InputData.Add(durableClient.InputsFor(function));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Atlas.Functions.Telemetry;
 using Atlas.Testing;
 
 namespace Atlas.Tests.Functions;
@@ -19,6 +20,10 @@ public sealed class HostJsonTests
     }
 
     [Fact]
+    public void The_host_sends_its_telemetry_through_OpenTelemetry_as_the_worker_does() =>
+        Assert.Equal("OpenTelemetry", HostJson.GetProperty("telemetryMode").GetString());
+
+    [Fact]
     public void Its_routes_are_under_api_and_its_queue_triggers_read_base64_and_poison_after_five_failures()
     {
         var extensions = HostJson.GetProperty("extensions");
@@ -26,7 +31,7 @@ public sealed class HostJsonTests
 
         Assert.Equal("api", extensions.GetProperty("http").GetProperty("routePrefix").GetString());
         Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
-        Assert.Equal(5, queues.GetProperty("maxDequeueCount").GetInt32());
+        Assert.Equal(PoisonedMessages.HostJsonMaxDequeueCount, queues.GetProperty("maxDequeueCount").GetInt32());
         Assert.Equal(TimeSpan.FromSeconds(5), TimeSpan.Parse(queues.GetProperty("visibilityTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
     }
 }

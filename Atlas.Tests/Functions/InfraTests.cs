@@ -17,9 +17,9 @@ public sealed partial class InfraTests
     private static readonly string Root = Azurite.RepositoryRoot();
     private static readonly string Bicep = typeof(InfraTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPath").Value!;
 
-    // What the platform reads rather than Atlas: the storage identity for the host, Durable and Atlas alike, and telemetry.
+    // What the platform reads rather than Atlas: the storage identity for the host, Durable and Atlas alike.
     private static readonly string[] PlatformSettings =
-        ["AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential", "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING"];
+        ["AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential"];
 
     [Fact]
     public async Task The_templates_build()
