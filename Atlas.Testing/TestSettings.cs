@@ -34,6 +34,7 @@ public static class TestSettings
         ["Auth:PlatformAdmins"] = PlatformAdminPhone,
         ["Sms:Sender"] = "recorder",
         ["Push:Sender"] = "recorder",
+        ["Email:Sender"] = "recorder",
         ["RateLimits:sign-in:PermitLimit"] = "100000",
         ["RateLimits:location:PermitLimit"] = "100000",
 

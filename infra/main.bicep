@@ -18,9 +18,17 @@ param platformAdmins string
 @description('The id of the access-token signing key whose secret is in Key Vault as auth-signing-key-0.')
 param signingKeyId string = 'key-1'
 
-@description('The SMS and push providers (Sms__Sender, Push__Sender). None is built yet: empty makes the app refuse to start, naming the setting.')
-param smsSender string = ''
-param pushSender string = ''
+@description('The Twilio account texts are sent from (AC…); its auth token is in Key Vault as twilio-auth-token.')
+param twilioAccountSid string
+
+@description('The Twilio Messaging Service (MG…) that picks the sending number.')
+param twilioMessagingServiceSid string
+
+@description('The Firebase project push notices go through; the service account\'s JSON key is in Key Vault as fcm-service-account.')
+param fcmProjectId string
+
+@description('The address receipts come from, verified in SendGrid; the API key is in Key Vault as sendgrid-api-key.')
+param emailFrom string
 
 var tags = { 'azd-env-name': environmentName, app: 'atlas' }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
@@ -69,8 +77,10 @@ module app 'modules/functionapp.bicep' = {
     alwaysReadyInstances: alwaysReadyInstances
     platformAdmins: platformAdmins
     signingKeyId: signingKeyId
-    smsSender: smsSender
-    pushSender: pushSender
+    twilioAccountSid: twilioAccountSid
+    twilioMessagingServiceSid: twilioMessagingServiceSid
+    fcmProjectId: fcmProjectId
+    emailFrom: emailFrom
   }
 }
 

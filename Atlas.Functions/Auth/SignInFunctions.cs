@@ -3,6 +3,7 @@ using Atlas.Core.Auth;
 using Atlas.Functions.Common;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
+using Atlas.Functions.Notifications;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Auth;
@@ -101,6 +102,7 @@ public static class SignInFunctions
         SessionIssuer issuer,
         SignInCodes codes,
         RandomSource random,
+        UserProfiles profiles,
         CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -139,6 +141,12 @@ public static class SignInFunctions
         if (account.State.UserId is not { } userId)
         {
             return Problems.Contended();
+        }
+
+        if (account.Status == CommandStatus.Applied)
+        {
+            // A new user: their profile holds the phone notices are texted to.
+            await profiles.CreateAsync(userId, phone.Value, ct);
         }
 
         var refresh = RefreshToken.New(random, random.NewId("ses"), 1);

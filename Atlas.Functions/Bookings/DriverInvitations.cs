@@ -9,7 +9,7 @@ namespace Atlas.Functions.Bookings;
 
 /// <summary>Carries out <see cref="InviteDrivers"/>: the nearest available drivers with a fitting vehicle and a
 /// recent position hear that the booking takes bids. Each push is keyed by the effect and the driver.</summary>
-public sealed class DriverInvitations(DriverLocator locator, IPushSender push, IOptions<BookingOptions> options, TimeProvider clock)
+public sealed class DriverInvitations(DriverLocator locator, NoticeSending notices, IOptions<BookingOptions> options, TimeProvider clock)
     : IEffectHandler<InviteDrivers>
 {
     public async Task<object?> HandleAsync(InviteDrivers effect, EffectContext context, CancellationToken ct)
@@ -22,9 +22,7 @@ public sealed class DriverInvitations(DriverLocator locator, IPushSender push, I
             .Take(settings.MaxInvites);
         foreach (var spot in invited)
         {
-            var notice = new Notice(spot.UserId, "booking.open", context.InstanceId, effect.QuoteTotal);
-            await push.SendAsync(
-                new PushMessage(spot.UserId, notice.Topic, notice.BookingId, null, NoticeTexts.For(notice)), $"{context.EffectId}#{spot.DriverId}", ct);
+            await notices.SendAsync(new Notice(spot.UserId, "booking.open", context.InstanceId, effect.QuoteTotal), $"{context.EffectId}#{spot.DriverId}", ct);
         }
 
         return null;

@@ -16,6 +16,7 @@ public static class PublishedSecrets
     public static readonly string[] Settings =
     [
         "Auth:SigningKeys:*:Secret", "Auth:CodeKey", "Stripe:SecretKey", "Stripe:WebhookSecrets:*",
+        "Sms:Twilio:AuthToken", "Sms:Twilio:ApiKeySecret", "Push:Fcm:ServiceAccountJson", "Email:SendGrid:ApiKey",
     ];
 
     private static readonly Lazy<HashSet<string>> Published = new(ReadSample);

@@ -10,13 +10,24 @@ namespace Atlas.Functions.Lifecycles;
 /// message (or the activity) is retried.
 /// </summary>
 public sealed class EffectDispatcher(
-    EffectRoutes routes, LifecycleRegistry lifecycles, IServiceProvider services, ILogger<EffectDispatcher> logger)
+    EffectRoutes routes, LifecycleRegistry lifecycles, IQueueClient queues, IServiceProvider services, ILogger<EffectDispatcher> logger)
 {
+    /// <summary>An effect from its queue. A handler's <see cref="RetryLaterException"/> puts the message back on the
+    /// queue with its delay, as a new message: waiting for a provider does not spend the message's deliveries.</summary>
     public async Task HandleAsync(QueueMessage message, CancellationToken ct)
     {
         var envelope = JsonSerializer.Deserialize<EffectEnvelope>(message.Text, LifecycleJson.Options)
             ?? throw new InvalidOperationException($"Queue message {message.Id} is not an effect envelope.");
-        await HandleAsync(envelope, message.DequeueCount, ct);
+        try
+        {
+            await HandleAsync(envelope, message.DequeueCount, ct);
+        }
+        catch (RetryLaterException later)
+        {
+            var queue = routes.ForKind(envelope.Kind)!.Queue;
+            logger.LogInformation("Effect {EffectId} tries again in {Delay}: {Reason}", envelope.EffectId, later.Delay, later.Message);
+            await queues.SendAsync(queue, message.Text, later.Delay, ct);
+        }
     }
 
     /// <param name="attempt">How many times this effect has been tried, this time included.</param>

@@ -10,4 +10,6 @@ public interface IPushSender
 /// <param name="Topic">What happened ("ride.driver-arrived"): the app picks its screen by it.</param>
 /// <param name="BookingId">The booking it is about.</param>
 /// <param name="RideId">The ride it is about, once the booking has one.</param>
-public sealed record PushMessage(string UserId, string Topic, string BookingId, string? RideId, string Text);
+/// <param name="Title">What it is about, in the user's language ("Ride").</param>
+/// <param name="Text">What happened, in the user's language.</param>
+public sealed record PushMessage(string UserId, string Topic, string BookingId, string? RideId, string Title, string Text);

@@ -7,4 +7,5 @@ public interface ISmsSender
     Task SendAsync(SmsMessage message, string idempotencyKey, CancellationToken ct);
 }
 
-public sealed record SmsMessage(string To, string Body);
+/// <param name="Kind">What it carries ("sign-in-code", or the notice's topic): shown to operators, never the body.</param>
+public sealed record SmsMessage(string To, string Body, string Kind);

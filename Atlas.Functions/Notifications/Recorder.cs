@@ -35,6 +35,15 @@ public sealed class SmsRecorder(TimeProvider clock) : Recorder<SmsMessage>(clock
     public IReadOnlyList<Recorded<SmsMessage>> SentTo(string phone) => Where(m => m.To == phone);
 }
 
+/// <summary>The development email sender; mail is read at GET /api/dev/email?to= in Development.</summary>
+public sealed class EmailRecorder(TimeProvider clock) : Recorder<EmailMessage>(clock), IEmailSender
+{
+    public Task SendAsync(EmailMessage message, string idempotencyKey, CancellationToken ct) => RecordAsync(message, idempotencyKey);
+
+    /// <summary>The mail sent to an address, newest first.</summary>
+    public IReadOnlyList<Recorded<EmailMessage>> SentTo(string email) => Where(m => string.Equals(m.To, email, StringComparison.OrdinalIgnoreCase));
+}
+
 /// <summary>The development push sender; notices are read at GET /api/dev/push?userId= in Development.</summary>
 public sealed class PushRecorder(TimeProvider clock) : Recorder<PushMessage>(clock), IPushSender
 {

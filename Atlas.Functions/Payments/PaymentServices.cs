@@ -22,9 +22,9 @@ public static class PaymentServices
     public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
     {
         // Checked on start: a missing key or a wrong fee stops the app with the setting to fix, not the first ride.
-        var payments = Bind<PaymentOptions>(services, configuration, PaymentOptions.Section, o => o.Problems());
-        Bind<StripeOptions>(services, configuration, StripeOptions.Section, o => o.Problems());
-        Bind<SettlementOptions>(services, configuration, SettlementOptions.Section, o => o.Problems());
+        var payments = services.AddCheckedOptions<PaymentOptions>(configuration, PaymentOptions.Section, o => o.Problems());
+        services.AddCheckedOptions<StripeOptions>(configuration, StripeOptions.Section, o => o.Problems());
+        services.AddCheckedOptions<SettlementOptions>(configuration, SettlementOptions.Section, o => o.Problems());
 
         services.TryAddSingleton<IStripeApi>(sp => ActivatorUtilities.CreateInstance<StripeApi>(
             sp, new HttpClient(new StripeDependencies(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })) { Timeout = Timeout.InfiniteTimeSpan }));
@@ -51,15 +51,5 @@ public static class PaymentServices
         services.AddEffect<RecordLedger, LedgerRecording>("ledger.record", Queue);
 
         return services;
-    }
-
-    private static T Bind<T>(IServiceCollection services, IConfiguration configuration, string section, Func<T, IEnumerable<string>> problems)
-        where T : class, new()
-    {
-        services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<T>>(new OptionsProblems<T>(problems));
-        var options = new T();
-        configuration.GetSection(section).Bind(options);
-        return options;
     }
 }

@@ -14,7 +14,7 @@ public sealed partial class TenancyTests(AtlasAppFactory app) : IClassFixture<At
     private static readonly string[] NotCompanyScoped =
     [
         "GetLifecycle", "GetFlow", "NoRoute", "PlaceBid", "WithdrawBid", "RefundRide", "GetPlatformFee", "SetPlatformFee", "GetSettlement",
-        "GetStripeEvent",
+        "GetStripeEvent", "PutMyDevice", "DeleteMyDevice",
     ];
 
     [Fact]

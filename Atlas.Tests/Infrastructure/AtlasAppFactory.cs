@@ -45,6 +45,9 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
 
     public ManualClock Clock { get; } = new();
 
+    /// <summary>The newest text to a phone, when texts do not go to the development recorder (a fake provider).</summary>
+    public Func<string, string>? LatestTextTo { get; set; }
+
     /// <summary>This app's own Stripe: it answers the app's calls and posts its webhooks back to this app.</summary>
     public FakeStripeServer Stripe { get; }
 

@@ -22,11 +22,17 @@ param platformAdmins string
 @description('The id of the access-token signing key whose secret is in Key Vault as auth-signing-key-0.')
 param signingKeyId string
 
-@description('The SMS provider (Sms__Sender). None is built yet: empty makes the app refuse to start, naming the setting.')
-param smsSender string
+@description('The Twilio account texts are sent from (AC…).')
+param twilioAccountSid string
 
-@description('The push provider (Push__Sender), as for SMS.')
-param pushSender string
+@description('The Twilio Messaging Service (MG…) that picks the sending number.')
+param twilioMessagingServiceSid string
+
+@description('The Firebase project push notices go through.')
+param fcmProjectId string
+
+@description('The address receipts come from, verified in SendGrid.')
+param emailFrom string
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -79,8 +85,18 @@ var settings = {
   Auth__CurrentKeyId: signingKeyId
   Auth__CodeKey: secret(vault.name, 'auth-code-key')
   Auth__PlatformAdmins: platformAdmins
-  Sms__Sender: smsSender
-  Push__Sender: pushSender
+  Sms__Sender: 'twilio'
+  Sms__Twilio__AccountSid: twilioAccountSid
+  Sms__Twilio__AuthToken: secret(vault.name, 'twilio-auth-token')
+  Sms__Twilio__MessagingServiceSid: twilioMessagingServiceSid
+  Sms__Twilio__From: ''
+  Sms__Twilio__StatusCallbackUrl: 'https://${name}.azurewebsites.net/api/webhooks/twilio/sms-status'
+  Push__Sender: 'fcm'
+  Push__Fcm__ProjectId: fcmProjectId
+  Push__Fcm__ServiceAccountJson: secret(vault.name, 'fcm-service-account')
+  Email__Sender: 'sendgrid'
+  Email__From: emailFrom
+  Email__SendGrid__ApiKey: secret(vault.name, 'sendgrid-api-key')
   Pricing__Currency: 'GBP'
   Pricing__BookingFee: '100'
   Pricing__SurgeZones__0__Name: 'heathrow'

@@ -1,0 +1,71 @@
+using Atlas.Functions.Hosting;
+using Atlas.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Atlas.Tests.Notifications;
+
+/// <summary>A sender named without what it needs stops the app's start, naming the setting to fix.</summary>
+public sealed class SenderSettingsTests
+{
+    [Theory]
+    [InlineData("Sms:Sender", "twilio", "Sms:Twilio:AccountSid is required")]
+    [InlineData("Sms:Sender", "twilio", "Sms:Twilio:StatusCallbackUrl is required")]
+    [InlineData("Sms:Sender", "twilio", "Sms:Twilio:MessagingServiceSid or Sms:Twilio:From is required")]
+    [InlineData("Push:Sender", "fcm", "Push:Fcm:ServiceAccountJson is required")]
+    [InlineData("Push:Sender", "fcm", "Push:Fcm:ProjectId is required")]
+    [InlineData("Email:Sender", "sendgrid", "Email:SendGrid:ApiKey is required")]
+    [InlineData("Email:Sender", "sendgrid", "Email:From is required")]
+    [InlineData("Sms:Sender", "carrier-pigeon", "Sms:Sender is 'twilio' (or 'recorder'")]
+    [InlineData("Push:Sender", "apns", "Push:Sender is 'fcm' (or 'recorder'")]
+    public async Task A_sender_without_its_settings_stops_the_start_naming_them(string setting, string sender, string message)
+    {
+        using var app = Build("Development", new() { [setting] = sender });
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(message, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Outside_development_a_channel_without_a_sender_stops_the_start()
+    {
+        using var app = Build("Production", new() { ["Email:Sender"] = null });
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("Email:Sender is 'sendgrid'", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_every_setting_given_the_providers_start()
+    {
+        using var app = Build("Development", new()
+        {
+            ["Sms:Sender"] = "twilio",
+            ["Sms:Twilio:AccountSid"] = "AC1",
+            ["Sms:Twilio:AuthToken"] = "token",
+            ["Sms:Twilio:MessagingServiceSid"] = "MG1",
+            ["Sms:Twilio:StatusCallbackUrl"] = "https://atlas.example/api/webhooks/twilio/sms-status",
+            ["Push:Sender"] = "fcm",
+            ["Push:Fcm:ProjectId"] = "p",
+            ["Push:Fcm:ServiceAccountJson"] = "{}",
+            ["Email:Sender"] = "sendgrid",
+            ["Email:SendGrid:ApiKey"] = "SG.x",
+            ["Email:From"] = "a@example.com",
+        });
+
+        await app.StartAsync();
+        await app.StopAsync();
+    }
+
+    private static IHost Build(string environment, Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment });
+        builder.Configuration.AddInMemoryCollection(TestSettings.For(Azurite.NewPrefix()));
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddAtlasServices(builder.Configuration, builder.Environment);
+        return builder.Build();
+    }
+}
