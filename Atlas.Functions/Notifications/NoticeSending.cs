@@ -13,7 +13,7 @@ public sealed class NoticeSending(IPushSender push, ISmsSender sms, Receipts rec
     public async Task SendAsync(Notice notice, string key, CancellationToken ct)
     {
         var channels = NoticeCatalogue.ChannelsOf(notice.Topic);
-        var profile = await profiles.FindAsync(notice.UserId, ct);
+        var profile = await profiles.FindRecentAsync(notice.UserId, ct);
         var language = profile?.Language;
         var text = NoticeCatalogue.Text(notice, language);
         Activity.Current?.AddEvent(new ActivityEvent("notice", tags: new ActivityTagsCollection { ["atlas.notice.topic"] = notice.Topic }));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Atlas.Functions.Storage;
 
 namespace Atlas.Functions.Notifications;
@@ -16,10 +17,37 @@ public sealed record UserProfile(
 public sealed record PendingEmail(string Email, string CodeHash, DateTimeOffset ExpiresAt, int FailedAttempts);
 
 /// <summary>A row per user. Written with its ETag, so two changes at once do not lose one.</summary>
-public sealed class UserProfiles(ITableStore tables)
+public sealed class UserProfiles(ITableStore tables, TimeProvider clock)
 {
     public const string Table = "Users";
     private const string Row = "profile";
+
+    /// <summary>How long a profile read for a notice is reused: a ride sends dozens of notices to the same people.</summary>
+    public static readonly TimeSpan ReuseFor = TimeSpan.FromMinutes(1);
+
+    private const int ReuseCapacity = 100_000;
+
+    private readonly ConcurrentDictionary<string, (UserProfile? Profile, DateTimeOffset ReadAt)> _recent = new(StringComparer.Ordinal);
+
+    /// <summary>The profile as read at most <see cref="ReuseFor"/> ago (a change saved by this process shows at once;
+    /// one saved by another within that minute).</summary>
+    public async Task<UserProfile?> FindRecentAsync(string userId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (_recent.TryGetValue(userId, out var recent) && now - recent.ReadAt < ReuseFor)
+        {
+            return recent.Profile;
+        }
+
+        var profile = await FindAsync(userId, ct);
+        if (_recent.Count >= ReuseCapacity)
+        {
+            _recent.Clear();
+        }
+
+        _recent[userId] = (profile, now);
+        return profile;
+    }
 
     public async Task<UserProfile?> FindAsync(string userId, CancellationToken ct)
     {
@@ -35,8 +63,11 @@ public sealed class UserProfiles(ITableStore tables)
     }
 
     /// <summary>A new user's profile (sign-in made the user): its phone. An existing row is left as it is.</summary>
-    public async Task CreateAsync(string userId, string phone, CancellationToken ct) =>
+    public async Task CreateAsync(string userId, string phone, CancellationToken ct)
+    {
+        _recent.TryRemove(userId, out _);
         await tables.WriteAsync(Table, TableOperation.Insert(new TableRow(userId, Row, new Dictionary<string, object?> { ["Phone"] = phone })), ct);
+    }
 
     /// <returns>False when another change was saved since <paramref name="profile"/> was read.</returns>
     public async Task<bool> SaveAsync(UserProfile profile, CancellationToken ct)
@@ -51,6 +82,7 @@ public sealed class UserProfiles(ITableStore tables)
             ["PendingExpiresAt"] = profile.Pending?.ExpiresAt,
             ["PendingFailedAttempts"] = profile.Pending?.FailedAttempts ?? 0,
         });
+        _recent.TryRemove(profile.UserId, out _);
         var write = await tables.WriteAsync(
             Table, profile.ETag is { } etag ? TableOperation.Replace(row, etag) : TableOperation.Insert(row), ct);
         return write.Status switch
