@@ -15,13 +15,15 @@ public sealed class SenderSettingsTests
     [InlineData("Sms:Sender", "twilio", "Sms:Twilio:MessagingServiceSid or Sms:Twilio:From is required")]
     [InlineData("Push:Sender", "fcm", "Push:Fcm:ServiceAccountJson is required")]
     [InlineData("Push:Sender", "fcm", "Push:Fcm:ProjectId is required")]
+    [InlineData("Push:Fcm:ServiceAccountJson", "{\"type\":\"authorized_user\"}", "Push:Fcm:ServiceAccountJson is not a service account's JSON key", "fcm")]
+    [InlineData("Push:Fcm:ServiceAccountJson", "not json", "Push:Fcm:ServiceAccountJson is not a service account's JSON key", "fcm")]
     [InlineData("Email:Sender", "sendgrid", "Email:SendGrid:ApiKey is required")]
     [InlineData("Email:Sender", "sendgrid", "Email:From is required")]
     [InlineData("Sms:Sender", "carrier-pigeon", "Sms:Sender is 'twilio' (or 'recorder'")]
     [InlineData("Push:Sender", "apns", "Push:Sender is 'fcm' (or 'recorder'")]
-    public async Task A_sender_without_its_settings_stops_the_start_naming_them(string setting, string sender, string message)
+    public async Task A_sender_without_its_settings_stops_the_start_naming_them(string setting, string value, string message, string? push = null)
     {
-        using var app = Build("Development", new() { [setting] = sender });
+        using var app = Build("Development", new() { [setting] = value, ["Push:Sender"] = push ?? (setting == "Push:Sender" ? value : "recorder") });
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
@@ -50,7 +52,7 @@ public sealed class SenderSettingsTests
             ["Sms:Twilio:StatusCallbackUrl"] = "https://atlas.example/api/webhooks/twilio/sms-status",
             ["Push:Sender"] = "fcm",
             ["Push:Fcm:ProjectId"] = "p",
-            ["Push:Fcm:ServiceAccountJson"] = "{}",
+            ["Push:Fcm:ServiceAccountJson"] = """{"type":"service_account","client_email":"a@p.iam.gserviceaccount.com","private_key":"-----BEGIN PRIVATE KEY-----","token_uri":"https://oauth2.googleapis.com/token"}""",
             ["Email:Sender"] = "sendgrid",
             ["Email:SendGrid:ApiKey"] = "SG.x",
             ["Email:From"] = "a@example.com",

@@ -67,6 +67,21 @@ public sealed class FcmOptions
 
     public Uri BaseUrl { get; set; } = new("https://fcm.googleapis.com");
 
+    private static bool IsServiceAccountKey(string json)
+    {
+        try
+        {
+            using var key = System.Text.Json.JsonDocument.Parse(json);
+            var root = key.RootElement;
+            string? Field(string name) => root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty(name, out var value) ? value.GetString() : null;
+            return Field("type") == "service_account" && Field("client_email") is { Length: > 0 } && Field("private_key") is { Length: > 0 } && Field("token_uri") is { Length: > 0 };
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     public IEnumerable<string> Problems()
     {
         if (ProjectId is not { Length: > 0 })
@@ -77,6 +92,10 @@ public sealed class FcmOptions
         if (ServiceAccountJson is not { Length: > 0 })
         {
             yield return $"{Section}:ServiceAccountJson is required when Push:Sender is fcm (the service account's JSON key).";
+        }
+        else if (!IsServiceAccountKey(ServiceAccountJson))
+        {
+            yield return $"{Section}:ServiceAccountJson is not a service account's JSON key (type service_account, client_email, private_key, token_uri).";
         }
     }
 }
