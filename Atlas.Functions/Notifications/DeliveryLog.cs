@@ -76,17 +76,22 @@ public sealed class DeliveryLog(ITableStore tables, TimeProvider clock)
     public Task RefusedAsync(string channel, string key, string reason, CancellationToken ct) =>
         CloseAsync(channel, key, "refused", reason, ct);
 
-    /// <summary>Failed for now; the next try may go at once, or after <paramref name="retryAfter"/>.</summary>
-    public async Task FailedAsync(string channel, string key, TimeSpan? retryAfter, CancellationToken ct)
+    /// <summary>Failed for now: the next try waits <paramref name="retryAfter"/> (the provider's word) or backs off,
+    /// 2 s doubling up to 5 minutes (about 18 minutes over <see cref="MaxTries"/> tries).</summary>
+    /// <returns>How long the next try waits.</returns>
+    public async Task<TimeSpan> FailedAsync(string channel, string key, TimeSpan? retryAfter, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var rowKey = Uri.EscapeDataString(key);
+        var tries = (int)((await tables.GetAsync(Table, channel, rowKey, ct))?.GetLong("Tries") ?? 1);
+        var delay = retryAfter ?? Backoff(tries);
         await tables.WriteAsync(
             Table,
-            TableOperation.Merge(
-                new TableRow(channel, Uri.EscapeDataString(key), new Dictionary<string, object?> { ["Status"] = "failed", ["RetryAt"] = now + (retryAfter ?? TimeSpan.Zero) }),
-                "*"),
+            TableOperation.Merge(new TableRow(channel, rowKey, new Dictionary<string, object?> { ["Status"] = "failed", ["RetryAt"] = clock.GetUtcNow() + delay }), "*"),
             ct);
+        return delay;
     }
+
+    public static TimeSpan Backoff(int tries) => TimeSpan.FromSeconds(Math.Min(300, 2 << Math.Clamp(tries - 1, 0, 8)));
 
     private async Task CloseAsync(string channel, string key, string status, string? detail, CancellationToken ct) =>
         await tables.WriteAsync(

@@ -64,11 +64,13 @@ public sealed class TwilioSmsTests(ProviderApp providers) : IClassFixture<Provid
         Twilio.Refuse(status == 429 ? 20429 : 20500, status);
 
         var first = await Record.ExceptionAsync(() => sms.SendAsync(new SmsMessage(phone, "Atlas: test", "bid.won"), key, default));
+        var tooSoon = await Record.ExceptionAsync(() => sms.SendAsync(new SmsMessage(phone, "Atlas: test", "bid.won"), key, default));
         App.Clock.Advance(TimeSpan.FromSeconds(10));
         await sms.SendAsync(new SmsMessage(phone, "Atlas: test", "bid.won"), key, default);
         await sms.SendAsync(new SmsMessage(phone, "Atlas: test", "bid.won"), key, default);
 
-        Assert.IsType(status == 429 ? typeof(RetryLaterException) : typeof(InvalidOperationException), first);
+        Assert.Equal(DeliveryLog.Backoff(1), Assert.IsType<RetryLaterException>(first).Delay);
+        Assert.IsType<RetryLaterException>(tooSoon);
         Assert.Single(Twilio.Texts, t => t.To == phone);
     }
 

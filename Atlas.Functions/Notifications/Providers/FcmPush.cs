@@ -12,14 +12,14 @@ namespace Atlas.Functions.Notifications.Providers;
 /// OAuth2 access token from the service account (Google's credential caches it until it nears expiry). Each device's
 /// send is claimed in the <see cref="DeliveryLog"/>, so a retry reaches only the devices it missed. A dead token
 /// (<c>UNREGISTERED</c>, <c>INVALID_ARGUMENT</c>, a token of another project) removes its device; <c>QUOTA_EXCEEDED</c>,
-/// <c>UNAVAILABLE</c> and 5xx leave the device to a retry after FCM's Retry-After; one device failing stops no other.
+/// <c>UNAVAILABLE</c> and 5xx leave the device to a retry after FCM's Retry-After (or a back-off); one device failing
+/// stops no other.
 /// </summary>
 public sealed class FcmPush(FcmOptions options, HttpClient http, Devices devices, DeliveryLog deliveries, ILogger<FcmPush> logger) : IPushSender
 {
     public const string Channel = "push";
     public const string Scope = "https://www.googleapis.com/auth/firebase.messaging";
 
-    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(10);
     private static readonly string[] DeadToken = ["UNREGISTERED", "INVALID_ARGUMENT", "SENDER_ID_MISMATCH"];
 
     private readonly ITokenAccess _credential =
@@ -61,10 +61,9 @@ public sealed class FcmPush(FcmOptions options, HttpClient http, Devices devices
         {
             response = await http.SendAsync(request, ct);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            await deliveries.FailedAsync(Channel, key, null, ct);
-            throw new RetryLaterException(DefaultRetryAfter, $"FCM could not be reached: {e.Message}");
+            throw new RetryLaterException(await deliveries.FailedAsync(Channel, key, null, ct), $"FCM could not be reached: {e.Message}");
         }
 
         using (response)
@@ -85,9 +84,8 @@ public sealed class FcmPush(FcmOptions options, HttpClient http, Devices devices
                 return;
             }
 
-            var delay = response.Headers.RetryAfter?.Delta ?? DefaultRetryAfter;
+            var delay = await deliveries.FailedAsync(Channel, key, response.Headers.RetryAfter?.Delta, ct);
             logger.LogWarning("FCM answered {Status} ({Error}) for a device of user {UserId}; trying again in {Delay}", (int)response.StatusCode, error, device.UserId, delay);
-            await deliveries.FailedAsync(Channel, key, delay, ct);
             throw new RetryLaterException(delay, $"FCM answered {(int)response.StatusCode} {error}.");
         }
     }

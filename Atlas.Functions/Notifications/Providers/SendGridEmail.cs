@@ -7,14 +7,12 @@ namespace Atlas.Functions.Notifications.Providers;
 /// <summary>
 /// Email through SendGrid's Mail Send API with SendGrid's own client. The effect's key goes with the mail as the
 /// custom arg <c>atlas_key</c> (SendGrid's event webhook reports it back) and each send is claimed in the
-/// <see cref="DeliveryLog"/>, so a redelivered effect mails once. 429 and 5xx go back to the queue; any other refusal
-/// is recorded and not retried.
+/// <see cref="DeliveryLog"/>, so a redelivered effect mails once. 429, 5xx, 401/403 and network failures go back to the
+/// queue (after SendGrid's Retry-After, or backing off); any other refusal is recorded and not retried.
 /// </summary>
 public sealed class SendGridEmail(SendGridOptions options, string from, HttpClient http, DeliveryLog deliveries, ILogger<SendGridEmail> logger) : IEmailSender
 {
     public const string Channel = "email";
-
-    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(10);
 
     private readonly SendGridClient _sendGrid = new(http, new SendGridClientOptions { ApiKey = options.ApiKey, Host = options.BaseUrl.ToString().TrimEnd('/') });
 
@@ -33,10 +31,9 @@ public sealed class SendGridEmail(SendGridOptions options, string from, HttpClie
         {
             response = await _sendGrid.SendEmailAsync(mail, ct);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            await deliveries.FailedAsync(Channel, idempotencyKey, null, ct);
-            throw new RetryLaterException(DefaultRetryAfter, $"SendGrid could not be reached: {e.Message}");
+            throw new RetryLaterException(await deliveries.FailedAsync(Channel, idempotencyKey, null, ct), $"SendGrid could not be reached: {e.Message}");
         }
 
         var status = (int)response.StatusCode;
@@ -47,8 +44,7 @@ public sealed class SendGridEmail(SendGridOptions options, string from, HttpClie
         }
         else if (status is 429 or >= 500 or 401 or 403)
         {
-            var delay = response.Headers.RetryAfter?.Delta ?? DefaultRetryAfter;
-            await deliveries.FailedAsync(Channel, idempotencyKey, delay, ct);
+            var delay = await deliveries.FailedAsync(Channel, idempotencyKey, response.Headers.RetryAfter?.Delta, ct);
             throw new RetryLaterException(delay, $"SendGrid answered {status}.");
         }
         else

@@ -11,7 +11,7 @@ namespace Atlas.Functions.Notifications.Providers;
 /// Texts through Twilio's Messages API with Twilio's own client. Twilio takes no idempotency key, so each send is
 /// claimed in the <see cref="DeliveryLog"/> first: a redelivered effect does not text twice. A refusal for good (an
 /// invalid or unsubscribed number, a landline, a country not enabled) is recorded and not retried; 429, 5xx and
-/// network failures go back to the queue, after Twilio's Retry-After when it gives one.
+/// network failures go back to the queue, backing off (<see cref="DeliveryLog.FailedAsync"/>).
 /// </summary>
 public sealed class TwilioSms(TwilioOptions options, HttpClient http, DeliveryLog deliveries, SmsLog texts, ILogger<TwilioSms> logger) : ISmsSender
 {
@@ -51,9 +51,8 @@ public sealed class TwilioSms(TwilioOptions options, HttpClient http, DeliveryLo
         }
         catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException or ApiConnectionException)
         {
-            var retryAfter = e is ApiException { Status: 429 } ? TimeSpan.FromSeconds(5) : (TimeSpan?)null;
-            await deliveries.FailedAsync(Channel, idempotencyKey, retryAfter, ct);
-            throw retryAfter is { } delay ? new RetryLaterException(delay, $"Twilio is busy: {e.Message}") : new InvalidOperationException($"Twilio did not take a {message.Kind} text: {e.Message}", e);
+            var delay = await deliveries.FailedAsync(Channel, idempotencyKey, null, ct);
+            throw new RetryLaterException(delay, $"Twilio did not take a {message.Kind} text: {e.Message}");
         }
 
         await texts.SentAsync(sent.Sid, message, sent.Status?.ToString(), ct);
