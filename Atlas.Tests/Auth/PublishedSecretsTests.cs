@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Atlas.Functions.Hosting;
 using Atlas.Testing;
-using Microsoft.Extensions.Options;
+using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Auth;
 
@@ -21,7 +20,7 @@ public sealed class PublishedSecretsTests
     [InlineData("Auth:CodeKey", "Auth__CodeKey")]
     public async Task In_production_a_secret_published_in_the_sample_stops_the_start_naming_the_setting(string setting, string sampleName)
     {
-        var failure = await StartFailureAsync("Production", new() { [setting] = Published(sampleName) });
+        var failure = await AppServices.StartFailureAsync("Production", new() { [setting] = Published(sampleName) });
 
         Assert.Contains($"{setting} has the value published in local.settings.sample.json", failure.Message, StringComparison.Ordinal);
     }
@@ -29,7 +28,7 @@ public sealed class PublishedSecretsTests
     [Fact]
     public async Task In_development_the_samples_keys_are_accepted()
     {
-        using var app = Build("Development", new()
+        using var app = AppServices.Build("Development", new()
         {
             ["Auth:SigningKeys:0:Secret"] = Published("Auth__SigningKeys__0__Secret"),
             ["Auth:CodeKey"] = Published("Auth__CodeKey"),
@@ -42,25 +41,11 @@ public sealed class PublishedSecretsTests
     [Fact]
     public async Task In_production_secrets_of_its_own_are_accepted()
     {
-        using var app = Build("Production", []);
+        using var app = AppServices.Build("Production", []);
 
         await app.StartAsync();
         await app.StopAsync();
     }
 
-    private static async Task<OptionsValidationException> StartFailureAsync(string environment, Dictionary<string, string?> settings)
-    {
-        using var app = Build(environment, settings);
-        return await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
-    }
 
-    /// <summary>The app's services as Program registers them, on the test settings (secrets of the tests' own).</summary>
-    private static IHost Build(string environment, Dictionary<string, string?> settings)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment });
-        builder.Configuration.AddInMemoryCollection(TestSettings.For(Azurite.NewPrefix()));
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddAtlasServices(builder.Configuration, builder.Environment);
-        return builder.Build();
-    }
 }

@@ -1,8 +1,5 @@
 using System.Net;
-using Atlas.Functions.Hosting;
-using Atlas.Testing;
 using Atlas.Tests.Infrastructure;
-using Microsoft.Extensions.Options;
 
 namespace Atlas.Tests.Auth;
 
@@ -111,7 +108,7 @@ public sealed class SignInLimitsTests
     [Fact]
     public async Task Outside_Development_the_app_will_not_start_without_an_SMS_sender()
     {
-        var failure = await StartFailureAsync("Production", new() { ["Sms:Sender"] = "" });
+        var failure = await AppServices.StartFailureAsync("Production", new() { ["Sms:Sender"] = "" });
 
         Assert.Contains("Sms:Sender", failure.Message, StringComparison.Ordinal);
     }
@@ -123,21 +120,11 @@ public sealed class SignInLimitsTests
     [InlineData("Auth:CodeKey", "", "Auth:CodeKey")]
     public async Task The_app_will_not_start_with_keys_that_would_fail_at_the_first_sign_in(string setting, string value, string message)
     {
-        var failure = await StartFailureAsync("Development", new() { [setting] = value });
+        var failure = await AppServices.StartFailureAsync("Development", new() { [setting] = value });
 
         Assert.Contains(message, failure.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Starts the app's services as Program registers them and returns why they refused to start.</summary>
-    private static async Task<OptionsValidationException> StartFailureAsync(string environment, Dictionary<string, string?> settings)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment });
-        builder.Configuration.AddInMemoryCollection(TestSettings.For(Azurite.NewPrefix()));
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddAtlasServices(builder.Configuration, builder.Environment);
-        using var app = builder.Build();
-        return await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
-    }
 
     [Fact]
     public async Task The_dev_sms_inbox_wants_an_E164_phone()

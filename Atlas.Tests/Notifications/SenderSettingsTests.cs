@@ -1,7 +1,4 @@
-using Atlas.Functions.Hosting;
-using Atlas.Testing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
+using Atlas.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace Atlas.Tests.Notifications;
@@ -23,7 +20,7 @@ public sealed class SenderSettingsTests
     [InlineData("Push:Sender", "apns", "Push:Sender is 'fcm' (or 'recorder'")]
     public async Task A_sender_without_its_settings_stops_the_start_naming_them(string setting, string value, string message, string? push = null)
     {
-        using var app = Build("Development", new() { [setting] = value, ["Push:Sender"] = push ?? (setting == "Push:Sender" ? value : "recorder") });
+        using var app = AppServices.Build("Development", new() { [setting] = value, ["Push:Sender"] = push ?? (setting == "Push:Sender" ? value : "recorder") });
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
@@ -33,7 +30,7 @@ public sealed class SenderSettingsTests
     [Fact]
     public async Task Outside_development_a_channel_without_a_sender_stops_the_start()
     {
-        using var app = Build("Production", new() { ["Email:Sender"] = null });
+        using var app = AppServices.Build("Production", new() { ["Email:Sender"] = null });
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
@@ -43,7 +40,7 @@ public sealed class SenderSettingsTests
     [Fact]
     public async Task With_every_setting_given_the_providers_start()
     {
-        using var app = Build("Development", new()
+        using var app = AppServices.Build("Development", new()
         {
             ["Sms:Sender"] = "twilio",
             ["Sms:Twilio:AccountSid"] = "AC1",
@@ -60,14 +57,5 @@ public sealed class SenderSettingsTests
 
         await app.StartAsync();
         await app.StopAsync();
-    }
-
-    private static IHost Build(string environment, Dictionary<string, string?> settings)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment });
-        builder.Configuration.AddInMemoryCollection(TestSettings.For(Azurite.NewPrefix()));
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddAtlasServices(builder.Configuration, builder.Environment);
-        return builder.Build();
     }
 }

@@ -1,6 +1,7 @@
 using Atlas.Functions.Hosting;
 using Atlas.Functions.Integration;
 using Atlas.Functions.Storage;
+using Atlas.Tests.Infrastructure;
 using Azure.Identity;
 
 namespace Atlas.Tests.Storage;
@@ -60,11 +61,7 @@ public sealed class StorageConnectionTests
     [Fact]
     public void The_apps_table_and_queue_clients_are_made_from_an_account_name_without_touching_the_network()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development" });
-        builder.Configuration.AddInMemoryCollection(Atlas.Testing.TestSettings.For("x"));
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "", ["AzureWebJobsStorage:accountName"] = "atlasprod" });
-        builder.Services.AddAtlasServices(builder.Configuration, builder.Environment);
-        using var app = builder.Build();
+        using var app = AppServices.Build("Development", new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "", ["AzureWebJobsStorage:accountName"] = "atlasprod" });
 
         Assert.IsType<AzureTableStore>(app.Services.GetRequiredService<ITableStore>());
         Assert.IsType<Atlas.Functions.Queues.AzureStorageQueues>(app.Services.GetRequiredService<Atlas.Functions.Queues.IQueueClient>());
