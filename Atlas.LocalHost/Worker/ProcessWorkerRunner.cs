@@ -2,9 +2,19 @@ using System.Diagnostics;
 
 namespace Atlas.LocalHost.Worker;
 
-/// <summary>Runs the worker as Azure does: <c>dotnet &lt;App&gt;.dll --functions-...</c> in the app's folder.</summary>
+/// <summary>
+/// Runs the worker as Azure does: <c>dotnet &lt;App&gt;.dll --functions-...</c> in the app's folder. The worker dies with
+/// this host as it dies with its sandbox in Azure: it is started with the lifeline startup hook
+/// (Atlas.LocalHost.Lifeline), which kills it when the pipe on its stdin, held open by this process alone, closes.
+/// </summary>
 public sealed class ProcessWorkerRunner : WorkerRunner
 {
+    private const string StartupHooksVariable = "DOTNET_STARTUP_HOOKS";
+
+    // Copied beside this assembly by the project reference.
+    private static readonly string LifelineHook =
+        Path.Combine(Path.GetDirectoryName(typeof(ProcessWorkerRunner).Assembly.Location)!, "Atlas.LocalHost.Lifeline.dll");
+
     public override RunningWorker Start(WorkerLaunch launch, WorkerOutput output)
     {
         ArgumentNullException.ThrowIfNull(launch);
@@ -15,6 +25,9 @@ public sealed class ProcessWorkerRunner : WorkerRunner
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+
+            // The lifeline: never written to, closed by the OS when this process goes, however it goes.
+            RedirectStandardInput = true,
         };
 
         start.ArgumentList.Add(launch.AssemblyPath);
@@ -27,6 +40,11 @@ public sealed class ProcessWorkerRunner : WorkerRunner
         {
             start.Environment[name] = value;
         }
+
+        // After the app's own hooks, if it has any.
+        start.Environment[StartupHooksVariable] = start.Environment.TryGetValue(StartupHooksVariable, out var hooks) && !string.IsNullOrEmpty(hooks)
+            ? $"{hooks}{Path.PathSeparator}{LifelineHook}"
+            : LifelineHook;
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var worker = new ChildProcess(process);
