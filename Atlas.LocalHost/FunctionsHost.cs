@@ -30,6 +30,7 @@ public sealed class FunctionsHost : IAsyncDisposable
     private readonly HttpMessageInvoker _proxyClient;
     private readonly TriggerListeners _listeners;
     private readonly DurableEngine? _durable;
+    private readonly HostReadiness _readiness;
     private readonly HostLog _log;
 
     private FunctionsHost(
@@ -39,6 +40,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         HttpMessageInvoker proxyClient,
         TriggerListeners listeners,
         DurableEngine? durable,
+        HostReadiness readiness,
         HostLog log,
         WorkerStartTimings firstWorkerStart)
     {
@@ -48,6 +50,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         _proxyClient = proxyClient;
         _listeners = listeners;
         _durable = durable;
+        _readiness = readiness;
         _log = log;
         FirstWorkerStart = firstWorkerStart;
     }
@@ -121,11 +124,13 @@ public sealed class FunctionsHost : IAsyncDisposable
         var endpoints = new HttpFunctionEndpoints(app.HostJson.RoutePrefix, httpInvoker.HandlerFor);
         endpoints.Publish(worker.Functions);
 
+        // The port is taken first (the client binding names it), but nothing is served until everything is up.
+        var readiness = new HostReadiness();
         HttpFrontEnd? frontEnd = null;
         DurableEngine? durable = null;
         try
         {
-            frontEnd = await HttpFrontEnd.StartAsync(options.HttpPort, endpoints, cancellationToken).ConfigureAwait(false);
+            frontEnd = await HttpFrontEnd.StartAsync(options.HttpPort, endpoints, readiness, cancellationToken).ConfigureAwait(false);
 
             // Before the listeners: a timer or queue function may start orchestrations through [DurableClient].
             if (DurableFunctions.AreUsedBy(worker.Functions))
@@ -144,7 +149,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         }
 
         var listeners = TriggerListeners.Create(worker.Functions, app, settings, options.TimeProvider, invoker, log, options.RunTriggers);
-        var host = new FunctionsHost(rpcServer, workers, frontEnd, proxyClient, listeners, durable, log, worker.Timings);
+        var host = new FunctionsHost(rpcServer, workers, frontEnd, proxyClient, listeners, durable, readiness, log, worker.Timings);
 
         workers.Restarted += session =>
         {
@@ -154,6 +159,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         };
 
         host.PrintFunctions(worker.Functions, app.HostJson.RoutePrefix, settings);
+        readiness.Ready();
         return host;
     }
 
@@ -176,6 +182,7 @@ public sealed class FunctionsHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _log.Info(Category, "Stopping.");
+        _readiness.Stopping();
         await _listeners.DisposeAsync().ConfigureAwait(false);
 
         // While the worker still runs: the engine lets the steps in flight finish.

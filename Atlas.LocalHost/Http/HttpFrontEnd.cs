@@ -26,7 +26,7 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<HttpFrontEnd> StartAsync(int port, HttpFunctionEndpoints endpoints, CancellationToken cancellationToken)
+    public static async Task<HttpFrontEnd> StartAsync(int port, HttpFunctionEndpoints endpoints, HostReadiness readiness, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -42,6 +42,7 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
         var app = builder.Build();
         app.UseRouting();
         app.Use(NotFoundUnlessFunction);
+        app.Use((context, next) => readiness.NotServingBecause is { } reason ? NotServingAsync(context, reason) : next(context));
         ((IEndpointRouteBuilder)app).DataSources.Add(endpoints);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
@@ -67,5 +68,12 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
         }
 
         return next(context);
+    }
+
+    // /api/health included: it is a function, and the app is not healthy until its triggers can run.
+    private static Task NotServingAsync(HttpContext context, HostReadiness.NotServing reason)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return ProblemResponse.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, reason.Title, reason.Detail);
     }
 }
