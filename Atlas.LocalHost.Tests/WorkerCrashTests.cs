@@ -47,6 +47,25 @@ public sealed class WorkerCrashTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_worker_killed_under_a_forwarded_request_is_logged_as_lost_and_the_caller_is_not_blamed()
+    {
+        var inFlight = _fixture.Http.GetAsync("api/slow/20000");
+        await _fixture.Log.WaitForAsync(line => line.Contains("Sleeping 20000 ms", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        var worker = _fixture.Host.WorkerProcessId!.Value;
+        using (var process = Process.GetProcessById(worker))
+        {
+            process.Kill();
+        }
+
+        // The caller is still there, and gets its 500; the log says the worker went, not the caller.
+        using var failed = await inFlight;
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        var executed = Assert.Single(_fixture.Log.Lines, line => line.Contains("Executed 'Functions.Slow' (Failed", StringComparison.Ordinal));
+        Assert.Contains("): Worker ", executed, StringComparison.Ordinal);
+        Assert.DoesNotContain(_fixture.Log.Lines, line => line.Contains("caller went away", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task A_queue_message_in_flight_when_the_worker_dies_is_retried_by_the_next_worker()
     {
         var text = $"slow {Guid.NewGuid():N}";

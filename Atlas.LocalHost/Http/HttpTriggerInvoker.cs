@@ -57,8 +57,9 @@ internal sealed class HttpTriggerInvoker(WorkerSupervisor workers, FunctionInvok
         // Forward first, then invoke, as the real host does; the worker waits for whichever arrives second.
         using var forward = ForwardedRequest.Create(context, worker.HttpUri, invocation.InvocationId);
         using var invocationCancel = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        string? refused = null;
         var responding = client.SendAsync(forward, aborted);
-        var invoking = invoker.InvokeAsync(worker, invocation, invocationCancel.Token);
+        var invoking = invoker.InvokeAsync(worker, invocation, invocationCancel.Token, () => refused ?? "The caller went away.");
 
         HttpResponseMessage response;
         try
@@ -67,14 +68,18 @@ internal sealed class HttpTriggerInvoker(WorkerSupervisor workers, FunctionInvok
         }
         catch (HttpRequestException exception)
         {
-            // The worker's Kestrel is gone (the worker crashed, and the invocation says so) or refused the request
-            // (then the worker would wait 15 s for it: cancel the invocation instead).
-            await invocationCancel.CancelAsync().ConfigureAwait(false);
-            var result = await invoking.ConfigureAwait(false);
-
-            // A worker that dropped the connection is usually dying: answer once its exit is seen, so the next
-            // request waits for the replacement instead of being sent to it too.
+            // The worker's Kestrel dropped the request. Almost always the worker is dying under it: wait for its exit,
+            // after which the invocation fails as lost (cancelling at once logged "the caller went away" for a caller
+            // about to get a 500), and the next request waits for the replacement instead of being sent here too. A
+            // worker still running after that refused the request, and would wait 15 s for it: cancel the invocation.
             await Task.WhenAny(worker.Instance.Exited, Task.Delay(TimeSpan.FromSeconds(1), aborted)).ConfigureAwait(false);
+            if (!worker.Instance.HasExited && !aborted.IsCancellationRequested)
+            {
+                refused = $"The worker did not take the forwarded request: {exception.Message}";
+                await invocationCancel.CancelAsync().ConfigureAwait(false);
+            }
+
+            var result = await invoking.ConfigureAwait(false);
             var why = result.Outcome == InvocationOutcome.WorkerLost ? result.Error! : $"The worker did not take the request: {exception.Message}";
             await WriteFailureAsync(context, invocation, why).ConfigureAwait(false);
             return;

@@ -13,14 +13,22 @@ namespace Atlas.LocalHost.Invocation;
 /// </summary>
 internal sealed class FunctionInvoker(WorkerSupervisor workers, InFlightInvocations inFlight, DurableClientBinding durableClient, HostLog log)
 {
-    public async Task<InvocationResult> InvokeAsync(FunctionInvocation invocation, CancellationToken cancellationToken)
+    /// <summary>Invokes on the running worker, waiting for one; <paramref name="stopping"/> is the host's, and cancels the
+    /// invocation only when the host stops.</summary>
+    public async Task<InvocationResult> InvokeAsync(FunctionInvocation invocation, CancellationToken stopping)
     {
-        var worker = await workers.GetWorkerAsync(cancellationToken).ConfigureAwait(false);
-        return await InvokeAsync(worker, invocation, cancellationToken).ConfigureAwait(false);
+        var worker = await workers.GetWorkerAsync(stopping).ConfigureAwait(false);
+        return await InvokeAsync(worker, invocation, stopping, static () => "The host is stopping.").ConfigureAwait(false);
     }
 
     /// <summary>Invokes on a given worker: HTTP needs the same worker for the proxied request and the invocation.</summary>
-    public async Task<InvocationResult> InvokeAsync(WorkerSession worker, FunctionInvocation invocation, CancellationToken cancellationToken)
+    /// <param name="cancelledBecause">Says, once <paramref name="cancellationToken"/> has fired, who gave up on the invocation
+    /// and why: its failure is logged with that.</param>
+    public async Task<InvocationResult> InvokeAsync(
+        WorkerSession worker,
+        FunctionInvocation invocation,
+        CancellationToken cancellationToken,
+        Func<string> cancelledBecause)
     {
         var category = $"Function.{invocation.FunctionName}";
         if (worker.Find(invocation.FunctionName) is not { } function)
@@ -44,7 +52,7 @@ internal sealed class FunctionInvoker(WorkerSupervisor workers, InFlightInvocati
         log.Info(category, $"Executing 'Functions.{invocation.FunctionName}' (Reason='{invocation.Reason}', Id={invocation.InvocationId})");
         inFlight.Add(invocation.InvocationId, invocation.FunctionName);
         var started = Stopwatch.GetTimestamp();
-        var result = await SendAsync(worker, request, cancellationToken).ConfigureAwait(false);
+        var result = await SendAsync(worker, request, cancellationToken, cancelledBecause).ConfigureAwait(false);
         inFlight.Remove(invocation.InvocationId);
 
         var duration = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -81,7 +89,11 @@ internal sealed class FunctionInvoker(WorkerSupervisor workers, InFlightInvocati
         }
     }
 
-    private static async Task<InvocationResult> SendAsync(WorkerSession worker, InvocationRequest request, CancellationToken cancellationToken)
+    private static async Task<InvocationResult> SendAsync(
+        WorkerSession worker,
+        InvocationRequest request,
+        CancellationToken cancellationToken,
+        Func<string> cancelledBecause)
     {
         try
         {
@@ -101,7 +113,7 @@ internal sealed class FunctionInvoker(WorkerSupervisor workers, InFlightInvocati
         {
             // The worker offers HandlesInvocationCancelMessage: tell it, and stop waiting.
             TryCancel(worker, request.InvocationId);
-            return new InvocationResult(InvocationOutcome.Cancelled, null, "The caller went away.");
+            return new InvocationResult(InvocationOutcome.Cancelled, null, cancelledBecause());
         }
     }
 
