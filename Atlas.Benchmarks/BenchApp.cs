@@ -56,9 +56,11 @@ public sealed class BenchApp : IAsyncDisposable
                 ["Stripe:Timeout"] = "00:00:20",
             })
             .Concat(settings ?? new Dictionary<string, string?>());
+        // Development: outside it the app refuses to run on the fake Stripe and the recorders (DevelopmentParts). The
+        // bench puts its own senders in anyway.
         var app = await LocalApp.StartAsync(
             configured,
-            "Production",
+            "Development",
             s =>
             {
                 s.AddSingleton<ISmsSender>(sms);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Atlas.Core.Auth;
 using Atlas.Functions.Common;
@@ -14,7 +15,7 @@ namespace Atlas.Functions.Auth;
 /// </summary>
 public static class SignInFunctions
 {
-    public sealed record StartRequest([property: Required] string? Phone);
+    public sealed record StartRequest([property: Required, Description(PhoneNumber.Rule)] string? Phone);
 
     public sealed record ResendRequest([property: Required] string? ChallengeId);
 

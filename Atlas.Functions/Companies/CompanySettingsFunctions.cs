@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using System.ComponentModel;
 using Atlas.Core.Auth;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Bookings;
@@ -11,7 +11,8 @@ namespace Atlas.Functions.Companies;
 /// <summary>A company's own settings: so far, how long the bookings its dispatchers make stay open for bids.</summary>
 public static class CompanySettingsFunctions
 {
-    public sealed record SettingsRequest([property: Required] int? BidWindowSeconds);
+    public sealed record SettingsRequest(
+        [property: Description("Seconds the company's bookings stay open for bids, 10 to 600; left out or null goes back to the default.")] int? BidWindowSeconds);
 
     /// <param name="BidWindowSeconds">The window in force (the company's, or the default).</param>
     public sealed record SettingsResponse(int BidWindowSeconds, bool IsDefault);

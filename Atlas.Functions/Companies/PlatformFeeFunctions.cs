@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using System.ComponentModel;
 using Atlas.Core.Auth;
 using Atlas.Core.Ledger;
 using Atlas.Functions.Auth;
@@ -13,9 +13,10 @@ namespace Atlas.Functions.Companies;
 /// keeps the fee in force when it was assigned.</summary>
 public static class PlatformFeeFunctions
 {
-    /// <param name="Percent">0 to 100, two decimals at most; null (with fixed null) goes back to the default.</param>
-    /// <param name="Fixed">Minor units added per ride.</param>
-    public sealed record FeeRequest([property: Required] decimal? Percent, [property: Required] long? Fixed);
+    /// <summary>Both fields, or neither (left out or null) to go back to the default: not marked required, as null is an answer.</summary>
+    public sealed record FeeRequest(
+        [property: Description("0 to 100, two decimals at most; with fixed, or both left out (or null) to go back to the default.")] decimal? Percent,
+        [property: Description("Minor units added per ride, 0 to 100000; with percent.")] long? Fixed);
 
     public sealed record FeeView(decimal Percent, long Fixed, bool IsDefault);
 

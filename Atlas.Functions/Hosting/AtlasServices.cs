@@ -70,6 +70,8 @@ public static class AtlasServices
         {
             services.AddOptions<PublishedSecrets.Check>().ValidateOnStart();
             services.AddSingleton<IValidateOptions<PublishedSecrets.Check>>(new OptionsProblems<PublishedSecrets.Check>(_ => PublishedSecrets.Problems(configuration)));
+            services.AddOptions<DevelopmentParts.Check>().ValidateOnStart();
+            services.AddSingleton<IValidateOptions<DevelopmentParts.Check>>(new OptionsProblems<DevelopmentParts.Check>(_ => DevelopmentParts.Problems(configuration)));
         }
 
         services.AddSingleton<IValidateOptions<FlowOptions>>(new OptionsProblems<FlowOptions>(o => o.Problems()));

@@ -5,8 +5,9 @@ using Microsoft.Azure.Functions.Worker.Converters;
 namespace Atlas.Functions.Http;
 
 /// <summary>The parameter is the request body, read as JSON by <see cref="AtlasJson"/>'s rules. A body that is not JSON,
-/// has a field of the wrong type or one the endpoint does not know, or is too large, is the caller's 400 (or 413)
-/// naming the field, answered by <see cref="ProblemResponses"/>; the function does not run.</summary>
+/// has a field of the wrong type or one the endpoint does not know, leaves out a field its record marks required
+/// (<see cref="RequiredFields"/>), or is too large, is the caller's 400 (or 413) naming the field, answered by
+/// <see cref="RequestInputs"/>; the function does not run.</summary>
 [AttributeUsage(AttributeTargets.Parameter)]
 public sealed class BodyAttribute() : InputConverterAttribute(typeof(JsonBodyConverter));
 
@@ -42,9 +43,13 @@ internal sealed class JsonBodyConverter : IInputConverter
 
             buffer.Position = 0;
             var body = await JsonSerializer.DeserializeAsync(buffer, context.TargetType, AtlasJson.Options, context.FunctionContext.CancellationToken);
-            return body is null
-                ? BadInput.Fail(context.FunctionContext, "body", "A JSON object is required, not null.")
-                : ConversionResult.Success(body);
+            if (body is null)
+            {
+                return BadInput.Fail(context.FunctionContext, "body", "A JSON object is required, not null.");
+            }
+
+            var missing = RequiredFields.Missing(body, AtlasJson.Options);
+            return missing.Count > 0 ? BadInput.Fail(context.FunctionContext, missing) : ConversionResult.Success(body);
         }
         catch (JsonException e)
         {

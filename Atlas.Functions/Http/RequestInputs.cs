@@ -19,8 +19,8 @@ public sealed class RequestInputs : IFunctionsWorkerMiddleware
             if (BadInput.Of(context) is { } bad)
             {
                 context.Answer(bad.Status == StatusCodes.Status413PayloadTooLarge
-                    ? Results.Problem(statusCode: bad.Status, title: "The request is too large.", detail: bad.Rule)
-                    : Problems.Validation(bad.Field, bad.Rule));
+                    ? Results.Problem(statusCode: bad.Status, title: "The request is too large.", detail: bad.Errors.Values.First()[0])
+                    : Problems.Validation(bad.Errors.ToDictionary()));
                 return;
             }
         }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Atlas.Functions.Auth;
@@ -10,7 +11,9 @@ namespace Atlas.Functions.Notifications;
 /// it a token), DELETE forgets it (sign-out). Tokens go in and never come out.</summary>
 public static partial class DeviceFunctions
 {
-    public sealed record DeviceRequest([property: Required] DevicePlatform? Platform, [property: Required] string? Token);
+    public sealed record DeviceRequest(
+        [property: Required, Description("The device's platform: android or ios.")] DevicePlatform? Platform,
+        [property: Required, Description("The FCM registration token the app was given.")] string? Token);
 
     public sealed record DeviceView(string DeviceId, DevicePlatform Platform, DateTimeOffset UpdatedAt);
 

@@ -66,13 +66,19 @@ public static class NotificationServices
         return services;
     }
 
-    /// <summary>The channel's sender as configured (the recorder by default in Development), checked on start.</summary>
+    /// <summary>The channel's sender as configured (the recorder by default in Development), checked on start: outside
+    /// Development only the provider, as the recorder keeps messages where nobody reads them (sign-in codes included).</summary>
     private static string? Sender(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, string channel, string provider)
     {
-        var sender = configuration[$"{channel}:Sender"] is { Length: > 0 } named ? named : environment.IsDevelopment() ? SenderOptions.Recorder : null;
+        var development = environment.IsDevelopment();
+        var sender = configuration[$"{channel}:Sender"] is { Length: > 0 } named ? named : development ? SenderOptions.Recorder : null;
         services.AddOptions<SenderOptions>(channel)
             .Configure(o => o.Sender = sender)
-            .Validate(o => o.Sender is SenderOptions.Recorder || o.Sender == provider, $"{channel}:Sender is '{provider}' (or '{SenderOptions.Recorder}' to keep messages in memory, for development).")
+            .Validate(
+                o => o.Sender == provider || (development && o.Sender is SenderOptions.Recorder),
+                development
+                    ? $"{channel}:Sender is '{provider}' (or '{SenderOptions.Recorder}' to keep messages in memory, for development)."
+                    : $"{channel}:Sender is '{provider}' outside Development, with its settings ('{SenderOptions.Recorder}' keeps messages in memory, where nobody reads them).")
             .ValidateOnStart();
         return sender;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Atlas.Core.Auth;
@@ -34,7 +35,7 @@ public sealed class AtlasMetrics
         _bids = meter.CreateCounter<long>("atlas.bids", "{bid}", "Bids placed (a changed bid counts again).");
         _rides = meter.CreateCounter<long>("atlas.rides.ended", "{ride}", "Rides ended, by outcome: completed, cancelled, noshow.");
         _escrow = meter.CreateCounter<long>("atlas.escrow", "{payment}", "Escrow payments reaching a state: authorised, captured, released, declined.");
-        _webhooks = meter.CreateCounter<long>("atlas.webhooks", "{event}", "Stripe webhook events by outcome: received, duplicate, applied, failed.");
+        _webhooks = meter.CreateCounter<long>("atlas.webhooks", "{event}", "Stripe webhook events by outcome: received, duplicate, applied, ignored (with its reason), failed.");
         _payoutLines = meter.CreateCounter<long>("atlas.settlement.lines", "{line}", "Settlement payout lines by status: paid, failed, noAccount.");
         _paidOut = meter.CreateCounter<long>("atlas.settlement.paid", "{minor unit}", "Money paid out to drivers, in minor units, by currency.");
         _poisoned = meter.CreateCounter<long>("atlas.poisoned", "{message}", "Messages given up on and moved to a poison queue, by the function that gave up.");
@@ -70,8 +71,17 @@ public sealed class AtlasMetrics
         }
     }
 
-    public void Webhook(string outcome, string? eventType) =>
-        _webhooks.Add(1, new("outcome", outcome), new("type", eventType ?? "unknown"));
+    /// <param name="reason">Why an ignored event was left (notOurs, unknownRide, refused, notUsed); null otherwise.</param>
+    public void Webhook(string outcome, string? eventType, string? reason = null)
+    {
+        var tags = new TagList { { "outcome", outcome }, { "type", eventType ?? "unknown" } };
+        if (reason is not null)
+        {
+            tags.Add("reason", reason);
+        }
+
+        _webhooks.Add(1, tags);
+    }
 
     public void PayoutLine(PayoutStatus status, long amount, string currency)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Atlas.Functions.Stripe;
 using Atlas.Functions.Telemetry;
 using Microsoft.Extensions.Options;
@@ -6,8 +7,9 @@ using Stripe;
 namespace Atlas.Functions.Webhooks;
 
 /// <summary>
-/// Applies the events of one queue message, each on its own: an event that can never apply is recorded as failed
-/// (the operators' list has it, with its reason); one that fails for a reason that may pass (Stripe or storage out of
+/// Applies the events of one queue message, each on its own: an event read and left (not Atlas's, naming no payment,
+/// refused, of a type Atlas does not act on) is recorded as ignored with why, and one that can never apply as failed
+/// (the operators' list has both, with their reasons); one that fails for a reason that may pass (Stripe or storage out of
 /// reach, a lost race) goes back on the queue alone, after a delay that doubles each time, for hours; one that keeps
 /// failing ends in the poison queue, recorded as failed. The other events of the message are applied either way.
 /// </summary>
@@ -30,8 +32,16 @@ public sealed class StripeEventApplier(
             try
             {
                 e = await ReadAsync(item, ct);
-                await processor.ProcessAsync(e, ct);
-                metrics.Webhook("applied", e.Type);
+                if (await processor.ProcessAsync(e, ct) is { } ignored)
+                {
+                    logger.LogInformation("Stripe event {EventId} ({Type}) ignored, {Reason}: {Detail}", e.Id, e.Type, ignored.Reason, ignored.Detail);
+                    await log.RecordIgnoredAsync(e.Id, e.Type, ignored, clock.GetUtcNow(), ct);
+                    metrics.Webhook("ignored", e.Type, JsonNamingPolicy.CamelCase.ConvertName(ignored.Reason.ToString()));
+                }
+                else
+                {
+                    metrics.Webhook("applied", e.Type);
+                }
             }
             catch (StripeEventRejected rejected)
             {

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Text.Json;
 using Atlas.Functions.Storage;
 
 namespace Atlas.Functions.Webhooks;
@@ -6,14 +8,17 @@ namespace Atlas.Functions.Webhooks;
 /// Every Stripe event received, by id: the durable insert that deduplicates deliveries. Stripe redelivers an event
 /// only when it got no 2xx, which is when this process died between the insert and queuing it: a delivery of an
 /// event first received a while ago is queued again (applying an event twice changes nothing), while one arriving
-/// with the first (two at once, or Stripe's own duplicate) is dropped. An event that could not be applied is marked
-/// failed with its reason, and listed in the "failed" partition for operators.
+/// with the first (two at once, or Stripe's own duplicate) is dropped. An event that was not applied is marked failed
+/// or ignored, with why, and listed for operators.
 /// </summary>
 public sealed class StripeEventLog(ITableStore tables)
 {
     public const string Table = "StripeEvents";
     private const string Row = "event";
-    private const string FailedPartition = "failed";
+
+    /// <summary>The events not applied, failed and ignored, by id. Named when failures were the only ones; kept, so
+    /// the rows already there stay listed.</summary>
+    private const string UnappliedPartition = "failed";
 
     public enum Receipt
     {
@@ -45,39 +50,98 @@ public sealed class StripeEventLog(ITableStore tables)
     }
 
     /// <summary>Marks the event failed: it will not be tried again by Atlas.</summary>
-    public async Task RecordFailureAsync(string eventId, string? type, string reason, int attempts, DateTimeOffset now, CancellationToken ct)
-    {
-        var failure = new Dictionary<string, object?>
+    public Task RecordFailureAsync(string eventId, string? type, string reason, int attempts, DateTimeOffset now, CancellationToken ct) =>
+        RecordUnappliedAsync(eventId, new Dictionary<string, object?>
         {
             ["Type"] = type,
-            ["Status"] = "failed",
-            ["Error"] = reason.Length > 1_000 ? reason[..1_000] : reason,
+            ["Status"] = Name(StripeEventStatus.Failed),
+            ["Error"] = Clip(reason),
             ["Attempts"] = attempts,
             ["FailedAt"] = now,
-        };
-        await tables.WriteAsync(Table, TableOperation.Upsert(new TableRow(FailedPartition, eventId, failure)), ct);
+        }, ct);
 
-        // A merge, so the receipt stays; an event without a receipt row here is still in the failed list.
-        await tables.WriteAsync(Table, TableOperation.Merge(new TableRow(eventId, Row, failure), "*"), ct);
-    }
+    /// <summary>Marks the event ignored, with why: Atlas read it and left it.</summary>
+    public Task RecordIgnoredAsync(string eventId, string type, StripeEventIgnored ignored, DateTimeOffset now, CancellationToken ct) =>
+        RecordUnappliedAsync(eventId, new Dictionary<string, object?>
+        {
+            ["Type"] = type,
+            ["Status"] = Name(StripeEventStatus.Ignored),
+            ["Reason"] = Name(ignored.Reason),
+            ["Detail"] = Clip(ignored.Detail),
+            ["IgnoredAt"] = now,
+        }, ct);
 
     public async Task<StripeEventRecord?> FindAsync(string eventId, CancellationToken ct) =>
         await tables.GetAsync(Table, eventId, Row, ct) is { } row ? Record(eventId, row) : null;
 
-    /// <summary>A page of the events that failed, by id.</summary>
-    public async Task<IReadOnlyList<StripeEventRecord>> FailedAsync(string? after, int take, CancellationToken ct) =>
-        [.. (await tables.QueryPageAsync(Table, FailedPartition, "evt_", after, take, ct)).Select(r => Record(r.RowKey, r))];
+    /// <summary>A page of the events not applied (those with <paramref name="status"/> only, when one is given), by id,
+    /// and the cursor of the next page (null at the end).</summary>
+    public async Task<(IReadOnlyList<StripeEventRecord> Items, string? Next)> UnappliedAsync(StripeEventStatus? status, string? after, int take, CancellationToken ct)
+    {
+        var items = new List<StripeEventRecord>();
+        var cursor = after;
+        while (true)
+        {
+            var rows = await tables.QueryPageAsync(Table, UnappliedPartition, "evt_", cursor, 200, ct);
+            foreach (var row in rows)
+            {
+                cursor = row.RowKey;
+                var record = Record(row.RowKey, row);
+                if (status is null || record.Status == status)
+                {
+                    items.Add(record);
+                    if (items.Count == take)
+                    {
+                        return (items, cursor);
+                    }
+                }
+            }
+
+            if (rows.Count < 200)
+            {
+                return (items, null);
+            }
+        }
+    }
+
+    private async Task RecordUnappliedAsync(string eventId, Dictionary<string, object?> outcome, CancellationToken ct)
+    {
+        await tables.WriteAsync(Table, TableOperation.Upsert(new TableRow(UnappliedPartition, eventId, outcome)), ct);
+
+        // A merge, so the receipt stays; an event without a receipt row here is still listed.
+        await tables.WriteAsync(Table, TableOperation.Merge(new TableRow(eventId, Row, outcome), "*"), ct);
+    }
 
     private static StripeEventRecord Record(string eventId, TableRow row) => new(
         eventId,
         row.GetString("Type"),
         row.GetTime("ReceivedAt"),
-        row.GetString("Status") ?? "received",
+        Parse<StripeEventStatus>(row.GetString("Status")) ?? StripeEventStatus.Received,
         row.GetString("Error"),
         (int)row.GetLong("Attempts"),
-        row.GetTime("FailedAt"));
+        row.GetTime("FailedAt"),
+        Parse<StripeEventIgnoredReason>(row.GetString("Reason")),
+        row.GetString("Detail"),
+        row.GetTime("IgnoredAt"));
+
+    private static string Name<T>(T value)
+        where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+
+    private static T? Parse<T>(string? name)
+        where T : struct, Enum => Enum.GetValues<T>().Select(v => (T?)v).FirstOrDefault(v => Name(v!.Value) == name);
+
+    private static string Clip(string text) => text.Length > 1_000 ? text[..1_000] : text;
 }
 
 /// <summary>What operators see of one Stripe event.</summary>
 public sealed record StripeEventRecord(
-    string Id, string? Type, DateTimeOffset? ReceivedAt, string Status, string? Error, int Attempts, DateTimeOffset? FailedAt);
+    string Id,
+    string? Type,
+    DateTimeOffset? ReceivedAt,
+    [property: Description("received (on its way, or applied), failed (could not be applied) or ignored (read and left: see reason).")] StripeEventStatus Status,
+    [property: Description("Why a failed event could not be applied.")] string? Error,
+    [property: Description("How often a failed event was tried.")] int Attempts,
+    DateTimeOffset? FailedAt,
+    [property: Description("Why an ignored event was left: notOurs (names no Atlas ride: another system's payment), unknownRide (an Atlas-shaped ride id with no payment), refused (the ride's payment refused it), notUsed (a type or dispute outcome Atlas does not act on).")] StripeEventIgnoredReason? Reason,
+    [property: Description("What the ignored event named, and why it was left.")] string? Detail,
+    DateTimeOffset? IgnoredAt);

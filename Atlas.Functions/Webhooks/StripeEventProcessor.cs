@@ -11,13 +11,16 @@ namespace Atlas.Functions.Webhooks;
 /// the intent, which is read back for it. The escrow only moves forward: an event older than what it knows is
 /// refused as stale, and then the intent is read fresh from Stripe and applied instead. An event in another API
 /// version than the pinned one (Stripe sends them in the account's version) is not trusted for its object's shape:
-/// the object is read fresh, in the pinned version, and that is applied. Events about what Atlas did itself (refunds,
-/// transfers) and types Atlas does not use are acknowledged and left. An event that can never apply throws
-/// <see cref="StripeEventRejected"/>; anything else that throws is worth retrying.
+/// the object is read fresh, in the pinned version, and that is applied. An event Atlas reads and leaves comes back as
+/// <see cref="StripeEventIgnored"/> with why: not Atlas's, naming a ride without a payment, refused by the payment, or
+/// of a type Atlas does not act on (refunds and transfers it made itself among them). Events about a tip (which Atlas
+/// charged itself) confirm what it knows. An event that can never apply throws <see cref="StripeEventRejected"/>;
+/// anything else that throws is worth retrying.
 /// </summary>
 public sealed class StripeEventProcessor(Lifecycle<Escrow, EscrowCommand> escrows, IStripeApi stripe, TimeProvider clock, ILogger<StripeEventProcessor> logger)
 {
-    public async Task ProcessAsync(Event e, CancellationToken ct)
+    /// <returns>Null when the event was applied (or confirmed what the payment knew); why it was left otherwise.</returns>
+    public async Task<StripeEventIgnored?> ProcessAsync(Event e, CancellationToken ct)
     {
         var current = e.ApiVersion == StripeApi.ApiVersion;
         if (!current)
@@ -32,30 +35,31 @@ public sealed class StripeEventProcessor(Lifecycle<Escrow, EscrowCommand> escrow
             case EventTypes.PaymentIntentAmountCapturableUpdated or EventTypes.PaymentIntentSucceeded
                 or EventTypes.PaymentIntentPaymentFailed or EventTypes.PaymentIntentCanceled:
                 var intent = current ? Object<PaymentIntent>(e) : await FreshAsync(ObjectId(e), ct);
-                await ApplyIntentAsync(intent, new DateTimeOffset(DateTime.SpecifyKind(e.Created, DateTimeKind.Utc)), ct);
-                break;
+                return await ApplyIntentAsync(intent, new DateTimeOffset(DateTime.SpecifyKind(e.Created, DateTimeKind.Utc)), ct);
             case EventTypes.ChargeDisputeCreated:
-                await ApplyDisputeAsync(e, current, d => new DisputeOpened(d.Id, d.Amount), ct);
-                break;
+                return await ApplyDisputeAsync(e, current, d => new DisputeOpened(d.Id, d.Amount), ct);
             case EventTypes.ChargeDisputeClosed:
-                await ApplyDisputeAsync(e, current, d => d.Status switch
+                return await ApplyDisputeAsync(e, current, d => d.Status switch
                 {
                     "won" or "warning_closed" => new DisputeClosed(d.Id, Won: true),
                     "lost" => new DisputeClosed(d.Id, Won: false),
                     _ => null,
                 }, ct);
-                break;
             default:
-                logger.LogDebug("Stripe event {Type} acknowledged; nothing to do", e.Type);
-                break;
+                return new(StripeEventIgnoredReason.NotUsed, $"Atlas does not act on {e.Type} events.");
         }
     }
 
-    private async Task ApplyIntentAsync(PaymentIntent intent, DateTimeOffset observedAt, CancellationToken ct)
+    private async Task<StripeEventIgnored?> ApplyIntentAsync(PaymentIntent intent, DateTimeOffset observedAt, CancellationToken ct)
     {
+        if (intent.Metadata("tip_id") is not null)
+        {
+            return null;
+        }
+
         if (RideOf(intent) is not { } rideId)
         {
-            return;
+            return NotOurs(intent, $"Payment intent {intent.Id}");
         }
 
         if (string.IsNullOrEmpty(intent.Status) || intent.Amount <= 0)
@@ -68,7 +72,7 @@ public sealed class StripeEventProcessor(Lifecycle<Escrow, EscrowCommand> escrow
         var (known, _) = await escrows.GetAsync(rideId, ct, cachedIsEnough: true);
         if (EscrowDecider.IsPastAuthorisation(known, intent.Status))
         {
-            return;
+            return null;
         }
 
         // An authorisation's deadline is on its charge, which events do not expand: read it.
@@ -84,16 +88,16 @@ public sealed class StripeEventProcessor(Lifecycle<Escrow, EscrowCommand> escrow
             result = await escrows.ExecuteAsync(rideId, new IntentObserved(fresh.ToSnapshot(), clock.GetUtcNow()), ct);
         }
 
-        Check(result.Status, result.Rejection, rideId);
+        return Check(result.Status, result.Rejection, rideId, $"Payment intent {intent.Id}");
     }
 
-    private async Task ApplyDisputeAsync(Event e, bool current, Func<Dispute, EscrowCommand?> command, CancellationToken ct)
+    private async Task<StripeEventIgnored?> ApplyDisputeAsync(Event e, bool current, Func<Dispute, EscrowCommand?> command, CancellationToken ct)
     {
         // In another API version the dispute's fields are not trusted; a later version's dispute is read back in ours.
         var dispute = current ? Object<Dispute>(e) : Fresh(await stripe.GetDisputeAsync(ObjectId(e), ct), "dispute", ObjectId(e));
         if (command(dispute) is not { } cmd)
         {
-            return;
+            return new(StripeEventIgnoredReason.NotUsed, $"Dispute {dispute.Id} closed as '{dispute.Status}', which Atlas does not act on.");
         }
 
         if (dispute.PaymentIntentId is not { Length: > 0 } intentId)
@@ -101,33 +105,31 @@ public sealed class StripeEventProcessor(Lifecycle<Escrow, EscrowCommand> escrow
             throw new StripeEventRejected($"Dispute {dispute.Id} names no payment intent.");
         }
 
-        if (RideOf(await FreshAsync(intentId, ct)) is not { } rideId)
+        var disputed = await FreshAsync(intentId, ct);
+        if (disputed.Metadata("tip_id") is not null)
         {
-            logger.LogWarning("Dispute {DisputeId} is on intent {IntentId}, which is not a ride's", dispute.Id, intentId);
-            return;
+            return new(StripeEventIgnoredReason.NotUsed, $"Dispute {dispute.Id} is on a tip's payment intent {intentId}: Atlas does not act on disputes of tips.");
+        }
+
+        if (RideOf(disputed) is not { } rideId)
+        {
+            return NotOurs(disputed, $"Dispute {dispute.Id} is on payment intent {intentId}, which");
         }
 
         var result = await escrows.ExecuteAsync(rideId, cmd, ct);
-        Check(result.Status, result.Rejection, rideId);
+        return Check(result.Status, result.Rejection, rideId, $"Dispute {dispute.Id}");
     }
 
-    /// <summary>The ride an intent pays for, or null for an intent that is not a ride's hold: a tip, or another
-    /// system's payment on the same Stripe account (its ride_id, if any, is not an Atlas id).</summary>
-    private string? RideOf(PaymentIntent intent)
-    {
-        if (intent.Metadata("tip_id") is not null || intent.Metadata("ride_id") is not { } rideId)
-        {
-            return null;
-        }
+    /// <summary>The ride a (non-tip) intent pays for, or null for an intent that is not a ride's hold: another system's
+    /// payment on the same Stripe account (its ride_id, if any, is not an Atlas id).</summary>
+    private static string? RideOf(PaymentIntent intent) =>
+        intent.Metadata("ride_id") is { } rideId && LifecycleKeys.IsValidId(rideId) && rideId.StartsWith("rd_", StringComparison.Ordinal) ? rideId : null;
 
-        if (!LifecycleKeys.IsValidId(rideId) || !rideId.StartsWith("rd_", StringComparison.Ordinal))
-        {
-            logger.LogInformation("Payment intent {IntentId} names ride '{RideId}', which is not an Atlas ride: ignored", intent.Id, rideId);
-            return null;
-        }
-
-        return rideId;
-    }
+    /// <summary>Why an intent is not Atlas's, with what its metadata names (cut short: another system wrote it).</summary>
+    private static StripeEventIgnored NotOurs(PaymentIntent intent, string subject) =>
+        new(StripeEventIgnoredReason.NotOurs, intent.Metadata("ride_id") is { } named
+            ? $"{subject} names ride '{(named.Length > 64 ? named[..64] + "…" : named)}', which is not an Atlas ride id."
+            : $"{subject} names no ride (no ride_id in its metadata).");
 
     private async Task<PaymentIntent> FreshAsync(string intentId, CancellationToken ct) =>
         Fresh(await stripe.GetIntentAsync(intentId, ct), "payment intent", intentId);
@@ -147,17 +149,19 @@ public sealed class StripeEventProcessor(Lifecycle<Escrow, EscrowCommand> escrow
             ? id
             : throw new StripeEventRejected($"Event {e.Id} ({e.Type}) carries an object without an id.");
 
-    private void Check(CommandStatus status, Rejection? rejection, string rideId)
+    private static StripeEventIgnored? Check(CommandStatus status, Rejection? rejection, string rideId, string subject)
     {
         if (status == CommandStatus.Contended)
         {
             throw new InvalidOperationException($"Applying a Stripe event to the escrow of {rideId} lost every race; retrying.");
         }
 
-        if (rejection is not null)
+        return rejection switch
         {
-            logger.LogInformation("Stripe event for ride {RideId} not applied: {Code}", rideId, rejection.Code);
-        }
+            null => null,
+            _ when rejection.Code == EscrowDecider.NotFound.Code => new(StripeEventIgnoredReason.UnknownRide, $"{subject} names ride {rideId}, which has no payment in Atlas."),
+            _ => new(StripeEventIgnoredReason.Refused, $"The payment of ride {rideId} refused it: {rejection.Code} ({rejection.Reason})"),
+        };
     }
 }
 

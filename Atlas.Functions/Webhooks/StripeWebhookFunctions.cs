@@ -14,7 +14,8 @@ namespace Atlas.Functions.Webhooks;
 /// Stripe's webhook endpoint: verify the signature over the raw body (400 before anything is parsed), read it as a
 /// Stripe event, record it by id (a delivery seen before is acknowledged and dropped), queue it, answer 200. The queue
 /// function applies each event on its own (<see cref="StripeEventApplier"/>). Events arriving together share a
-/// message (<see cref="StripeEventQueue"/>). Operators see failed events at /api/ops/stripe-events.
+/// message (<see cref="StripeEventQueue"/>). Operators see the events not applied, failed or ignored, at
+/// /api/ops/stripe-events.
 /// </summary>
 public static class StripeWebhookFunctions
 {
@@ -33,7 +34,8 @@ public static class StripeWebhookFunctions
         [QueueTrigger(Lifecycles.LifecycleFunctions.Prefix + StripeEventQueue.Queue)] string message, StripeEventApplier events, CancellationToken ct) =>
         events.ApplyAsync(message, ct);
 
-    public sealed record FailedEvents(IReadOnlyList<StripeEventRecord> Items, string? Next);
+    /// <summary>A page of the events not applied, by id; <c>next</c> is the cursor of the following page.</summary>
+    public sealed record UnappliedEvents(IReadOnlyList<StripeEventRecord> Items, string? Next);
 
     [Function("StripeWebhook")]
     [Anyone]
@@ -67,13 +69,20 @@ public static class StripeWebhookFunctions
         return Results.Ok(new Acknowledged(e.Id, receipt == StripeEventLog.Receipt.Duplicate));
     }
 
-    [Function("ListFailedStripeEvents")]
+    /// <summary>The events Atlas did not apply, failed and ignored, with why; <c>status=failed</c> or
+    /// <c>status=ignored</c> lists those only.</summary>
+    [Function("ListUnappliedStripeEvents")]
     [Roles(Role.PlatformAdmin)]
-    [Responds(StatusCodes.Status200OK, typeof(FailedEvents))]
-    public static async Task<IResult> ListFailedAsync(
+    [Responds(StatusCodes.Status200OK, typeof(UnappliedEvents))]
+    public static async Task<IResult> ListUnappliedAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/stripe-events")] HttpRequest http,
-        string? after, int? limit, StripeEventLog log, CancellationToken ct)
+        string? status, string? after, int? limit, StripeEventLog log, CancellationToken ct)
     {
+        if (status is not (null or "failed" or "ignored"))
+        {
+            return Problems.Validation("status", "status is failed or ignored (leave it out for both).");
+        }
+
         if (after is not null && !IsEventId(after))
         {
             return Problems.Validation("after", "after is the 'next' cursor of the previous page.");
@@ -84,9 +93,14 @@ public static class StripeWebhookFunctions
             return Problems.Validation("limit", $"limit is from 1 to {Paging.MaxLimit}.");
         }
 
-        var take = limit ?? Paging.DefaultLimit;
-        var items = await log.FailedAsync(after, take, ct);
-        return Results.Ok(new FailedEvents(items, items.Count == take ? items[^1].Id : null));
+        StripeEventStatus? only = status switch
+        {
+            "failed" => StripeEventStatus.Failed,
+            "ignored" => StripeEventStatus.Ignored,
+            _ => null,
+        };
+        var (items, next) = await log.UnappliedAsync(only, after, limit ?? Paging.DefaultLimit, ct);
+        return Results.Ok(new UnappliedEvents(items, next));
     }
 
     [Function("GetStripeEvent")]

@@ -20,7 +20,7 @@ public sealed class PublishedSecretsTests
     [InlineData("Auth:CodeKey", "Auth__CodeKey")]
     public async Task In_production_a_secret_published_in_the_sample_stops_the_start_naming_the_setting(string setting, string sampleName)
     {
-        var failure = await AppServices.StartFailureAsync("Production", new() { [setting] = Published(sampleName) });
+        var failure = await AppServices.StartFailureAsync("Production", new(AppServices.OutsideDevelopment()) { [setting] = Published(sampleName) });
 
         Assert.Contains($"{setting} has the value published in local.settings.sample.json", failure.Message, StringComparison.Ordinal);
     }
@@ -41,7 +41,7 @@ public sealed class PublishedSecretsTests
     [Fact]
     public async Task In_production_secrets_of_its_own_are_accepted()
     {
-        using var app = AppServices.Build("Production", []);
+        using var app = AppServices.Build("Production", AppServices.OutsideDevelopment());
 
         await app.StartAsync();
         await app.StopAsync();

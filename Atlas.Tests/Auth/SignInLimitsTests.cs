@@ -75,7 +75,7 @@ public sealed class SignInLimitsTests
     [Fact]
     public async Task The_dev_sms_inbox_exists_only_in_Development()
     {
-        await using var production = new AtlasAppFactory(new Dictionary<string, string?>(), environment: "Production");
+        await using var production = new AtlasAppFactory(AppServices.OutsideDevelopment(), environment: "Production");
 
         var response = await production.CreateClient().GetAsync("/api/dev/sms?phone=%2B447700900123");
 
@@ -108,7 +108,7 @@ public sealed class SignInLimitsTests
     [Fact]
     public async Task Outside_Development_the_app_will_not_start_without_an_SMS_sender()
     {
-        var failure = await AppServices.StartFailureAsync("Production", new() { ["Sms:Sender"] = "" });
+        var failure = await AppServices.StartFailureAsync("Production", new(AppServices.OutsideDevelopment()) { ["Sms:Sender"] = "" });
 
         Assert.Contains("Sms:Sender", failure.Message, StringComparison.Ordinal);
     }

@@ -86,7 +86,7 @@ public sealed partial class RoleMatrixTests(AtlasAppFactory app) : IClassFixture
         ["RunSettlement"] = ["platformAdmin"],
         ["GetSettlement"] = ["platformAdmin"],
         ["StripeWebhook"] = Everyone,
-        ["ListFailedStripeEvents"] = ["platformAdmin"],
+        ["ListUnappliedStripeEvents"] = ["platformAdmin"],
         ["GetStripeEvent"] = ["platformAdmin"],
     };
 

@@ -30,7 +30,7 @@ public sealed class SenderSettingsTests
     [Fact]
     public async Task Outside_development_a_channel_without_a_sender_stops_the_start()
     {
-        using var app = AppServices.Build("Production", new() { ["Email:Sender"] = null });
+        using var app = AppServices.Build("Production", new(AppServices.OutsideDevelopment()) { ["Email:Sender"] = null });
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 

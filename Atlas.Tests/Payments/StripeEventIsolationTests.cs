@@ -85,10 +85,12 @@ public sealed class StripeEventIsolationTests
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
         Assert.Equal("won", (await PaymentAsync(company.Dispatcher, rideId)).GetProperty("dispute").GetString());
         var admin = await Accounts.PlatformAdminAsync(app);
-        var failed = await HttpAssert.JsonAsync(await admin.Client.GetAsync("/api/ops/stripe-events"));
+        var failed = await HttpAssert.JsonAsync(await admin.Client.GetAsync("/api/ops/stripe-events?status=failed"));
         Assert.Equal(
             ["evt_intent_without_amount", "evt_intent_without_status", "evt_too_big_and_unknown"],
             failed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()).Order(StringComparer.Ordinal));
+        var empty = await HttpAssert.JsonAsync(await admin.Client.GetAsync("/api/ops/stripe-events/evt_empty_ride"));
+        Assert.Equal(("ignored", "notOurs"), (empty.GetProperty("status").GetString(), empty.GetProperty("reason").GetString()));
         var one = await HttpAssert.JsonAsync(await admin.Client.GetAsync("/api/ops/stripe-events/evt_intent_without_status"));
         Assert.Equal("failed", one.GetProperty("status").GetString());
         Assert.Contains("has no status", one.GetProperty("error").GetString(), StringComparison.Ordinal);
@@ -138,7 +140,7 @@ public sealed class StripeEventIsolationTests
         Assert.Equal(2, attempts);
         Assert.Equal(id, JsonNode.Parse(Assert.Single(events).Json!)!["id"]!.GetValue<string>());
         var record = await app.Services.GetRequiredService<StripeEventLog>().FindAsync(id, default);
-        Assert.Equal(("failed", 2), (record!.Status, record.Attempts));
+        Assert.Equal((StripeEventStatus.Failed, 2), (record!.Status, record.Attempts));
     }
 
     [Fact]

@@ -63,7 +63,9 @@ public sealed class StripeWebhookTests(AtlasAppFactory app) : IClassFixture<Atla
         await app.DrainAsync();
 
         Assert.False(response.GetProperty("duplicate").GetBoolean());
-        Assert.NotNull(await app.Services.GetRequiredService<StripeEventLog>().FindAsync("evt_unknown_type_1", default));
+        var record = await app.Services.GetRequiredService<StripeEventLog>().FindAsync("evt_unknown_type_1", default);
+        Assert.Equal((StripeEventStatus.Ignored, StripeEventIgnoredReason.NotUsed), (record!.Status, record.Reason));
+        Assert.Equal("Atlas does not act on invoice.paid events.", record.Detail);
         await AssertNothingPoisonedAsync(app);
     }
 

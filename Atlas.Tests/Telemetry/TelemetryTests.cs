@@ -83,7 +83,7 @@ public sealed class TelemetryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Stripe_events_are_counted_as_received_duplicate_and_applied()
+    public async Task Stripe_events_are_counted_as_received_duplicate_and_ignored_with_the_reason()
     {
         const string Event = """{"id":"evt_counted_1","object":"event","type":"invoice.paid","created":1795338000,"data":{"object":{"id":"in_1"}}}""";
 
@@ -93,8 +93,8 @@ public sealed class TelemetryTests : IAsyncLifetime
         Flush();
 
         Assert.Equal(
-            (1, 1, 1),
-            (Sum("atlas.webhooks", "outcome", "received"), Sum("atlas.webhooks", "outcome", "duplicate"), Sum("atlas.webhooks", "outcome", "applied")));
+            (1, 1, 1, 0),
+            (Sum("atlas.webhooks", "outcome", "received"), Sum("atlas.webhooks", "outcome", "duplicate"), Sum("atlas.webhooks", "reason", "notUsed"), Sum("atlas.webhooks", "outcome", "applied")));
     }
 
     private async Task<SignedIn> SignInWithOneWrongCodeAsync(List<string> secrets)
