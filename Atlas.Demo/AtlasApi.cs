@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace Atlas.Demo;
 
 /// <summary>Calls to the API as the apps make them: JSON in and out, a bearer token, an idempotency key where one
-/// is asked for. An answer that is not 2xx stops the demo with its problem+json detail.</summary>
+/// is asked for. An answer that is not 2xx stops the demo with its problem+json detail (and, from a 429 or 503,
+/// when to try again).</summary>
 public sealed class AtlasApi(HttpClient http)
 {
     public Uri BaseAddress => http.BaseAddress!;
@@ -60,20 +61,35 @@ public sealed class AtlasApi(HttpClient http)
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
-            throw new DemoFailure($"{method} /api/{path.TrimStart('/')} answered {(int)response.StatusCode}: {Detail(text)}", (int)response.StatusCode);
+            var retry = response.Headers.RetryAfter?.Delta is { } wait ? $" Try again in {Duration(wait)}." : "";
+            throw new DemoFailure($"{method} /api/{path.TrimStart('/')} answered {(int)response.StatusCode}: {Detail(text)}{retry}", (int)response.StatusCode);
         }
 
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    private static string Duration(TimeSpan wait) => wait >= TimeSpan.FromMinutes(2)
+        ? $"{Math.Ceiling(wait.TotalMinutes)} min"
+        : $"{Math.Ceiling(wait.TotalSeconds)} s";
+
+    /// <summary>The problem's detail (or its title) and the fields at fault, in the API's words.</summary>
     private static string Detail(string problem)
     {
         try
         {
             var json = JsonDocument.Parse(problem).RootElement;
-            return json.TryGetProperty("detail", out var detail) ? detail.GetString() ?? problem
-                : json.TryGetProperty("title", out var title) ? title.GetString() ?? problem
-                : problem;
+            if (json.ValueKind != JsonValueKind.Object)
+            {
+                return problem;
+            }
+
+            var what = json.TryGetProperty("detail", out var detail) ? detail.GetString()
+                : json.TryGetProperty("title", out var title) ? title.GetString()
+                : null;
+            var fields = json.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object
+                ? errors.EnumerateObject().Select(e => $" {e.Name}: {string.Join(" ", e.Value.EnumerateArray().Select(r => r.GetString()))}")
+                : [];
+            return what is null ? problem : what + string.Concat(fields);
         }
         catch (JsonException)
         {

@@ -8,10 +8,11 @@ public sealed record Cast(
     {
         output.WriteLine();
         output.WriteLine("Go on from here with curl: paste these into your shell (access tokens last 15 minutes;");
-        output.WriteLine("POST $API/auth/refresh {\"refreshToken\":\"$RIDER_REFRESH\"} gives a new one).");
+        output.WriteLine("POST $API/auth/refresh {\"refreshToken\":\"$RIDER_REFRESH\"} gives a new one). The platform admin's refresh");
+        output.WriteLine("token stays with the demo: it is single-use, and the next run refreshes it.");
         output.WriteLine();
         output.WriteLine($"export API={Api.ToString().TrimEnd('/')}");
-        output.WriteLine($"export ADMIN_TOKEN={Admin.AccessToken} ADMIN_REFRESH={Admin.RefreshToken}");
+        output.WriteLine($"export ADMIN_TOKEN={Admin.AccessToken}");
         output.WriteLine($"export COMPANY={CompanyId} COMPANY_ADMIN_TOKEN={CompanyAdmin.AccessToken} COMPANY_ADMIN_REFRESH={CompanyAdmin.RefreshToken}");
         output.WriteLine($"export RIDER_TOKEN={Rider.AccessToken} RIDER_REFRESH={Rider.RefreshToken}");
         output.WriteLine($"export DRIVER_TOKEN={Driver.AccessToken} DRIVER_REFRESH={Driver.RefreshToken} VEHICLE={VehicleId}");

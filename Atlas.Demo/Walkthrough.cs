@@ -8,7 +8,8 @@ namespace Atlas.Demo;
 /// cars, a rider books, the drivers bid blind, the lowest bid wins when the window closes, the ride runs to the card
 /// being charged, and settlement pays the driver.
 /// </summary>
-public sealed class Walkthrough(AtlasApi api, TextWriter output, string platformAdminPhone, TimeProvider clock)
+/// <param name="sessions">Where the platform admin's session is kept between runs; none, and each run signs it in.</param>
+public sealed class Walkthrough(AtlasApi api, TextWriter output, string platformAdminPhone, TimeProvider clock, SessionFile? sessions = null)
 {
     private static readonly object Pickup = new { lat = 51.5007, lng = -0.1246 };   // Westminster
     private static readonly object Dropoff = new { lat = 51.5194, lng = -0.1270 };  // Bloomsbury
@@ -21,8 +22,8 @@ public sealed class Walkthrough(AtlasApi api, TextWriter output, string platform
         var health = await api.GetAsync("health");
         Step($"Atlas at {api.BaseAddress} is {health.GetProperty("status").GetString()}");
 
-        var admin = await Person.SignInAsync(api, platformAdminPhone);
-        Step($"platform admin {admin.Phone} signed in", admin.UserId);
+        var (admin, how) = await SignInPlatformAdminAsync();
+        Step($"platform admin {admin.Phone} signed in {how}".TrimEnd(), admin.UserId);
 
         var companyAdminPhone = Person.NewPhone();
         var company = await api.PostAsync("companies", new { name = $"Demo Cabs {Random.Shared.Next(1000, 10000)}", adminPhone = companyAdminPhone }, admin.AccessToken, NewKey());
@@ -72,6 +73,27 @@ public sealed class Walkthrough(AtlasApi api, TextWriter output, string platform
 
         await SettleAsync(admin, winner, currency);
         return new Cast(api.BaseAddress, admin, companyId, companyAdmin, rider, winner.Person, winner.VehicleId, bookingId, rideId);
+    }
+
+    /// <summary>The platform admin is one phone that every run signs in: its session is kept when there is a file for it.</summary>
+    private async Task<(Person Admin, string How)> SignInPlatformAdminAsync()
+    {
+        (Person Admin, string How) signedIn;
+        try
+        {
+            signedIn = sessions is null ? (await Person.SignInAsync(api, platformAdminPhone), "") : await sessions.SignInAsync(api, platformAdminPhone);
+        }
+        catch (DemoFailure e) when (e.Status == 429)
+        {
+            throw new DemoFailure($"{e.Message} Or pass --admin-phone with another of the app's Auth__PlatformAdmins.", 429);
+        }
+
+        if (signedIn.Admin.Role != "platformAdmin")
+        {
+            throw new DemoFailure($"{platformAdminPhone} signed in as {signedIn.Admin.Role}, not platformAdmin: pass --admin-phone with one of the app's Auth__PlatformAdmins.");
+        }
+
+        return signedIn;
     }
 
     private async Task<Driver> AddDriverAsync(string companyId, Person companyAdmin, string name)
