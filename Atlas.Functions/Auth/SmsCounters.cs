@@ -218,9 +218,12 @@ public sealed class SmsCounters
 
         try
         {
-            foreach (var hour in rows.GroupBy(r => r.Row.PartitionKey))
+            foreach (var hour in rows.GroupBy(r => r.Row.PartitionKey).Select(g => g.Select(r => TableOperation.Upsert(r.Row)).ToList()))
             {
-                var write = await _tables.ExecuteBatchAsync(Table, [.. hour.Select(r => TableOperation.Upsert(r.Row))], CancellationToken.None);
+                // Mostly one row (this minute's); at a minute's turn the last one's too, in one transaction.
+                var write = hour.Count == 1
+                    ? await _tables.WriteAsync(Table, hour[0], CancellationToken.None)
+                    : await _tables.ExecuteBatchAsync(Table, hour, CancellationToken.None);
                 if (!write.Succeeded)
                 {
                     throw new InvalidOperationException($"Writing the sign-in text counts failed: {write.Status}.");
@@ -232,7 +235,10 @@ public sealed class SmsCounters
             // Written again, with whatever was counted since, by the next write.
             lock (_gate)
             {
-                rows.ForEach(r => _mine[r.At].Dirty = true);
+                foreach (var (at, _) in rows.Where(r => _mine.ContainsKey(r.At)))
+                {
+                    _mine[at].Dirty = true;
+                }
             }
 
             throw;
