@@ -15,6 +15,9 @@ param alwaysReadyInstances int = 0
 @description('Phones (E.164, comma-separated) that sign in as platform admins.')
 param platformAdmins string
 
+@description('Calling codes sign-in texts may go to, comma-separated (the launch markets; !1876 carves a part out of +1).')
+param smsCallingCodes string = '44,33,1'
+
 @description('The id of the access-token signing key whose secret is in Key Vault as auth-signing-key-0.')
 param signingKeyId string = 'key-1'
 
@@ -76,6 +79,7 @@ module app 'modules/functionapp.bicep' = {
     workspaceId: monitoring.outputs.workspaceId
     alwaysReadyInstances: alwaysReadyInstances
     platformAdmins: platformAdmins
+    smsCallingCodes: smsCallingCodes
     signingKeyId: signingKeyId
     twilioAccountSid: twilioAccountSid
     twilioMessagingServiceSid: twilioMessagingServiceSid

@@ -1,6 +1,7 @@
 using Atlas.Core.Auth;
 using Atlas.Functions.Hosting;
 using Atlas.Functions.Notifications;
+using Microsoft.Extensions.Options;
 
 namespace Atlas.Functions.Auth;
 
@@ -15,6 +16,12 @@ public static class AuthServices
         services.AddSingleton<SignInCodes>();
         services.AddSingleton<SessionIssuer>();
         services.AddSingleton<PlatformAdmins>();
+
+        services.AddCheckedOptions<SmsGuardOptions>(configuration, SmsGuardOptions.Section, o => o.Problems());
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SmsGuardOptions>>().Value.ToCallingCodes());
+        services.AddSingleton(sp => new SmsGuard(sp.GetRequiredService<IOptions<SmsGuardOptions>>().Value.ToRules()));
+        services.AddSingleton<SmsCounters>();
+        services.AddSingleton<SignInTexts>();
 
         services.AddLifecycle(new ChallengeDecider());
         services.AddLifecycle(new AccountDecider());

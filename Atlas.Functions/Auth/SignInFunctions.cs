@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Atlas.Core.Auth;
+using Atlas.Core.Common;
 using Atlas.Functions.Common;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
@@ -23,10 +24,16 @@ public static class SignInFunctions
 
     public sealed record ChallengeResponse(string ChallengeId, DateTimeOffset ExpiresAt, DateTimeOffset ResendAfter);
 
+    /// <remarks>A text goes out only past the SMS guard (<see cref="SignInTexts"/>): 400 naming <c>phone</c> for a
+    /// calling code texts may not go to, 429 for a calling code throttled or over its hour's budget, 503 when the
+    /// hour's budget for all of them is spent.</remarks>
     [Function("StartSignIn")]
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
     [Responds(StatusCodes.Status202Accepted, typeof(ChallengeResponse))]
+    [Responds(StatusCodes.Status400BadRequest)]
+    [Responds(StatusCodes.Status429TooManyRequests)]
+    [Responds(StatusCodes.Status503ServiceUnavailable)]
     public static async Task<IResult> StartAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp")] HttpRequest http,
         [Body] StartRequest request,
@@ -35,6 +42,7 @@ public static class SignInFunctions
         ChallengeDecider rules,
         AccountDecider accountRules,
         SignInCodes codes,
+        SignInTexts texts,
         RandomSource random,
         TimeProvider clock,
         CancellationToken ct)
@@ -42,6 +50,11 @@ public static class SignInFunctions
         if (!PhoneNumber.TryParse(request.Phone, out var phone))
         {
             return Problems.Validation("phone", PhoneNumber.Rule);
+        }
+
+        if (texts.RefuseCountry(phone) is { } refused)
+        {
+            return refused;
         }
 
         var reserved = await accounts.ExecuteAsync(phone.Digits, new ReserveChallenge(), ct);
@@ -56,6 +69,11 @@ public static class SignInFunctions
             return contended;
         }
 
+        if (await texts.AdmitAsync(phone, ct) is { } held)
+        {
+            return held;
+        }
+
         var challengeId = random.NewId("ch");
         var code = codes.NewCode();
         var started = await challenges.ExecuteAsync(
@@ -63,13 +81,23 @@ public static class SignInFunctions
         return Problems.For(started, r => Results.Accepted(value: Describe(challengeId, (PendingChallenge)r.State, rules)));
     }
 
+    /// <remarks>A new code passes the SMS guard as the first did (400 naming <c>phone</c>, 429, 503).</remarks>
     [Function("ResendSignInCode")]
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
     [Responds(StatusCodes.Status202Accepted, typeof(ChallengeResponse))]
+    [Responds(StatusCodes.Status400BadRequest)]
+    [Responds(StatusCodes.Status429TooManyRequests)]
+    [Responds(StatusCodes.Status503ServiceUnavailable)]
     public static async Task<IResult> ResendAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp/resend")] HttpRequest http,
-        [Body] ResendRequest request, Lifecycle<Challenge, ChallengeCommand> challenges, ChallengeDecider rules, SignInCodes codes, TimeProvider clock, CancellationToken ct)
+        [Body] ResendRequest request,
+        Lifecycle<Challenge, ChallengeCommand> challenges,
+        ChallengeDecider rules,
+        SignInCodes codes,
+        SignInTexts texts,
+        TimeProvider clock,
+        CancellationToken ct)
     {
         if (!IsChallengeId(request.ChallengeId))
         {
@@ -78,8 +106,18 @@ public static class SignInFunctions
 
         var challengeId = request.ChallengeId!;
         var code = codes.NewCode();
-        var result = await challenges.ExecuteAsync(
-            challengeId, new ResendCode(codes.Hash(challengeId, code), codes.Seal(challengeId, code)), ct);
+        var resend = new ResendCode(codes.Hash(challengeId, code), codes.Seal(challengeId, code));
+
+        // Asked of the guard only when the challenge would send (a refused or expired resend texts nothing); the
+        // command then decides again on the state it reads.
+        var (state, _) = await challenges.GetAsync(challengeId, ct, cachedIsEnough: true);
+        if (rules.Decide(state, resend, clock.GetUtcNow()) is Decision<Challenge>.Accepted { Effects: [SendSignInCode text] }
+            && await texts.AdmitAsync(PhoneNumber.FromStored(text.Phone), ct) is { } held)
+        {
+            return held;
+        }
+
+        var result = await challenges.ExecuteAsync(challengeId, resend, ct);
         return result switch
         {
             { Rejection.Code: "resend-too-soon", State: PendingChallenge p } =>
@@ -102,6 +140,7 @@ public static class SignInFunctions
         Lifecycle<Session, SessionCommand> sessions,
         SessionIssuer issuer,
         SignInCodes codes,
+        SignInTexts texts,
         RandomSource random,
         UserProfiles profiles,
         CancellationToken ct)
@@ -138,6 +177,7 @@ public static class SignInFunctions
 
         // The challenge is now used up: this request, and only this one, signs in.
         var phone = PhoneNumber.FromStored(((VerifiedChallenge)verified.State).Phone);
+        await texts.VerifiedAsync(phone);
         var account = await accounts.ExecuteAsync(phone.Digits, new ClaimUser(random.NewId("usr")), ct);
         if (account.State.UserId is not { } userId)
         {

@@ -47,19 +47,12 @@ public static class Problems
         extensions: new Dictionary<string, object?> { ["code"] = "forbidden" });
 
     /// <summary>429 with Retry-After in whole seconds (at least 1).</summary>
-    public static IResult TooManyRequests(Rejection rejection, TimeSpan retryAfter)
-    {
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        return new WithHeader(
-            Results.Problem(
-                statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many requests.",
-                detail: rejection.Reason,
-                type: "https://atlas.dev/problems/" + rejection.Code,
-                extensions: new Dictionary<string, object?> { ["code"] = rejection.Code, ["retryAfter"] = seconds }),
-            "Retry-After",
-            seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
+    public static IResult TooManyRequests(Rejection rejection, TimeSpan retryAfter) =>
+        RetryLater(StatusCodes.Status429TooManyRequests, "Too many requests.", rejection, retryAfter);
+
+    /// <summary>503 with Retry-After in whole seconds and a code: the app holds something back on purpose for a while.</summary>
+    public static IResult ServiceUnavailable(Rejection rejection, TimeSpan retryAfter) =>
+        RetryLater(StatusCodes.Status503ServiceUnavailable, "Unavailable for now.", rejection, retryAfter);
 
     /// <summary>503 with Retry-After: a dependency is out of reach for a moment.</summary>
     public static IResult ServiceUnavailable(string title, string detail, TimeSpan retryAfter) => new WithHeader(
@@ -93,6 +86,20 @@ public static class Problems
     /// <summary>Maps a lifecycle command's result: applied or unchanged → the given success, otherwise a problem.</summary>
     public static IResult For<TState>(CommandResult<TState> result, Func<CommandResult<TState>, IResult> success)
         where TState : class => Failure(result) ?? success(result);
+
+    private static IResult RetryLater(int status, string title, Rejection rejection, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        return new WithHeader(
+            Results.Problem(
+                statusCode: status,
+                title: title,
+                detail: rejection.Reason,
+                type: "https://atlas.dev/problems/" + rejection.Code,
+                extensions: new Dictionary<string, object?> { ["code"] = rejection.Code, ["retryAfter"] = seconds }),
+            "Retry-After",
+            seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
 }
 
 /// <summary>A result with one response header added.</summary>

@@ -136,6 +136,13 @@ public static partial class OpenApiDocument
         var responses = new JsonObject();
         foreach (var responds in function.Method.GetCustomAttributes<RespondsAttribute>())
         {
+            if (responds.Status >= 400 && responds.Body is null)
+            {
+                // A declared error answer is problem+json, as every error is.
+                responses[Code(responds.Status)] = Problem(Describe(responds.Status));
+                continue;
+            }
+
             var response = new JsonObject { ["description"] = Describe(responds.Status) };
             if (responds.Body is { } type)
             {
@@ -222,6 +229,7 @@ public static partial class OpenApiDocument
         403 => "The caller's role does not allow this.",
         404 => "Not found (other companies' resources are not found either).",
         429 => "Too many requests: wait Retry-After seconds.",
+        503 => "Unavailable for now: try again after Retry-After seconds.",
         _ => $"HTTP {status}.",
     };
 

@@ -17,6 +17,7 @@ namespace Atlas.Functions.Telemetry;
 public sealed class AtlasMetrics
 {
     private readonly Counter<long> _signIns;
+    private readonly Counter<long> _smsBlocked;
     private readonly Counter<long> _bookings;
     private readonly Counter<long> _bids;
     private readonly Counter<long> _rides;
@@ -31,6 +32,8 @@ public sealed class AtlasMetrics
     {
         var meter = meters.Create(AtlasTelemetry.Name);
         _signIns = meter.CreateCounter<long>("atlas.sign_ins", "{sign-in}", "Sign-ins by outcome: started, verified, failed (a wrong, expired or burned code).");
+        _smsBlocked = meter.CreateCounter<long>(
+            "atlas.signin.sms_blocked", "{text}", "Sign-in texts not sent, by reason (country, conversion, budget, total_budget) and calling code.");
         _bookings = meter.CreateCounter<long>("atlas.bookings.created", "{booking}", "Bookings opened.");
         _bids = meter.CreateCounter<long>("atlas.bids", "{bid}", "Bids placed (a changed bid counts again).");
         _rides = meter.CreateCounter<long>("atlas.rides.ended", "{ride}", "Rides ended, by outcome: completed, cancelled, noshow.");
@@ -70,6 +73,10 @@ public sealed class AtlasMetrics
                 break;
         }
     }
+
+    /// <summary>A sign-in text the SMS guard held back. The calling code is a country's (or a listed prefix), never more of the number.</summary>
+    public void SmsBlocked(string reason, string callingCode) =>
+        _smsBlocked.Add(1, new("reason", reason), new("calling_code", callingCode));
 
     /// <param name="reason">Why an ignored event was left (notOurs, unknownRide, refused, notUsed); null otherwise.</param>
     public void Webhook(string outcome, string? eventType, string? reason = null)

@@ -19,6 +19,9 @@ param alwaysReadyInstances int
 @description('Phones (E.164, comma-separated) that sign in as platform admins.')
 param platformAdmins string
 
+@description('Calling codes sign-in texts may go to, comma-separated (44,33,1; !1876 carves a part out of +1).')
+param smsCallingCodes string
+
 @description('The id of the access-token signing key whose secret is in Key Vault as auth-signing-key-0.')
 param signingKeyId string
 
@@ -85,6 +88,14 @@ var settings = {
   Auth__CurrentKeyId: signingKeyId
   Auth__CodeKey: secret(vault.name, 'auth-code-key')
   Auth__PlatformAdmins: platformAdmins
+  SmsGuard__CallingCodes: smsCallingCodes
+  SmsGuard__HourlyPerCallingCode: '500'
+  SmsGuard__HourlyTotal: '2000'
+  SmsGuard__ConversionWindow: '00:10:00'
+  SmsGuard__MinVolume: '30'
+  SmsGuard__MinConversion: '0.2'
+  SmsGuard__TricklePerMinute: '2'
+  SmsGuard__RefreshEvery: '00:00:01'
   Sms__Sender: 'twilio'
   Sms__Twilio__AccountSid: twilioAccountSid
   Sms__Twilio__AuthToken: secret(vault.name, 'twilio-auth-token')
