@@ -53,6 +53,10 @@ public sealed class FakeStripeServer : IAsyncDisposable
     /// <summary>Where events go; null keeps them only in <see cref="StripeState.Events"/>.</summary>
     public string? WebhookUrl { get; set; }
 
+    /// <summary>Off: events are made and listed (<c>GET /v1/events</c>) but not posted, as when an endpoint is down, its
+    /// secret wrong or deliveries are lost. <c>POST /_fake/webhooks?deliver=false</c> turns it off in `./atlas run`.</summary>
+    public bool DeliverWebhooks { get; set; } = true;
+
     /// <summary>Where events go when the address is only known later (an app on a port picked at start).</summary>
     public Func<string?>? WebhookTarget { get; set; }
 
@@ -101,6 +105,7 @@ public sealed class FakeStripeServer : IAsyncDisposable
         app.MapPost("/v1/refunds", (HttpContext c) => Handle(c, State.RefundAsync));
         app.MapPost("/v1/transfers", (HttpContext c) => Handle(c, State.TransferAsync));
         app.MapPost("/v1/transfers/{id}/reversals", (HttpContext c, string id) => Handle(c, form => State.ReverseAsync(id, form)));
+        app.MapGet("/v1/events", (HttpContext c) => List(c, State.ListEvents));
         foreach (var (path, type) in new[] { ("payment_intents", "payment_intent"), ("transfers", "transfer"), ("events", "event"), ("charges", "charge"), ("disputes", "dispute") })
         {
             app.MapGet($"/v1/{path}/{{id}}", (HttpContext c, string id) => Retrieve(c, id, type));
@@ -111,6 +116,11 @@ public sealed class FakeStripeServer : IAsyncDisposable
         app.MapPost("/_fake/payment_intents/{id}/dispute", (HttpContext c, string id) => Hook(c, () => State.DisputeAsync(id)));
         app.MapPost("/_fake/disputes/{id}/close", (HttpContext c, string id, string outcome) => Hook(c, () => State.CloseDisputeAsync(id, outcome == "won")));
         app.MapGet("/_fake/events", () => Results.Json(State.Events));
+        app.MapPost("/_fake/webhooks", (bool deliver) =>
+        {
+            DeliverWebhooks = deliver;
+            return Results.Json(new { deliver });
+        });
     }
 
     /// <summary>Auth, the request log and injected faults, before any API endpoint runs.</summary>
@@ -236,6 +246,13 @@ public sealed class FakeStripeServer : IAsyncDisposable
             : WriteAsync(context, 200, Expanded(found, expand)));
     }
 
+    private async Task List(HttpContext context, Func<Form, JsonObject> list)
+    {
+        var query = new Form(context.Request.Query.ToDictionary(p => p.Key, p => p.Value.Select(v => v ?? "").ToArray(), StringComparer.Ordinal));
+        var (status, body) = await RunAsync(() => Task.FromResult(list(query)));
+        await WriteAsync(context, status, body);
+    }
+
     private async Task Hook(HttpContext context, Func<Task<JsonObject>> action)
     {
         var (status, body) = await RunAsync(action);
@@ -311,7 +328,7 @@ public sealed class FakeStripeServer : IAsyncDisposable
     /// <summary>Posts an event the way Stripe does: the raw JSON, signed over "t.body" with the endpoint secret.</summary>
     private async Task DeliverAsync(JsonObject e)
     {
-        if ((WebhookUrl ?? WebhookTarget?.Invoke()) is not { } url)
+        if (!DeliverWebhooks || (WebhookUrl ?? WebhookTarget?.Invoke()) is not { } url)
         {
             return;
         }
