@@ -40,6 +40,8 @@ public static class PaymentServices
         services.AddSingleton<StripeEventQueue>();
         services.AddSingleton<StripeEventProcessor>();
         services.AddSingleton<StripeEventApplier>();
+        services.AddSingleton<StripeCatchUpState>();
+        services.AddSingleton<StripeCatchUp>();
 
         services.AddEffect<HoldPayment, EscrowOpening>("payment.hold");
         services.AddEffect<AuthorisePayment, Authorisations>("payment.authorise", StripeSteps.Queue);

@@ -32,6 +32,11 @@ public interface IStripeApi
     Task<StripeResult<Dispute>> GetDisputeAsync(string disputeId, CancellationToken ct);
 
     Task<StripeResult<Event>> GetEventAsync(string eventId, CancellationToken ct);
+
+    /// <summary>A page of the events of <paramref name="types"/> created at or after <paramref name="createdFrom"/>,
+    /// newest first, the page after the event <paramref name="startingAfter"/> when one is given.</summary>
+    Task<StripeResult<StripeList<Event>>> ListEventsAsync(
+        DateTimeOffset createdFrom, IReadOnlyList<string> types, string? startingAfter, int limit, CancellationToken ct);
 }
 
 public sealed record IntentRequest(long Amount, string Currency, string CustomerId, string PaymentMethodId, string TransferGroup, IReadOnlyDictionary<string, string> Metadata);

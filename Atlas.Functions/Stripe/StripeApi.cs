@@ -106,6 +106,19 @@ public sealed class StripeApi : IStripeApi
     public Task<StripeResult<Event>> GetEventAsync(string eventId, CancellationToken ct) =>
         CallAsync("read event", null, (o, t) => _stripe.V1.Events.GetAsync(eventId, null, o, t), ct);
 
+    public Task<StripeResult<StripeList<Event>>> ListEventsAsync(
+        DateTimeOffset createdFrom, IReadOnlyList<string> types, string? startingAfter, int limit, CancellationToken ct) =>
+        CallAsync("list events", null, (o, t) => _stripe.V1.Events.ListAsync(
+            new EventListOptions
+            {
+                Created = new DateRangeOptions { GreaterThanOrEqual = createdFrom.UtcDateTime },
+                Types = [.. types],
+                StartingAfter = startingAfter,
+                Limit = limit,
+            },
+            o,
+            t), ct);
+
     private Task<StripeResult<T>> PostAsync<T>(string what, string idempotencyKey, Func<RequestOptions, CancellationToken, Task<T>> call, CancellationToken ct)
         where T : class =>
         idempotencyKey is { Length: > 0 and <= 255 }

@@ -34,6 +34,17 @@ public sealed class StripeOptions
 
     public TimeSpan EventMaxRetryDelay { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>The catch-up timer's NCRONTAB schedule: how often Stripe's list of events is read for what no webhook
+    /// brought (bound as <c>%Stripe:CatchUpSchedule%</c>).</summary>
+    public string CatchUpSchedule { get; set; } = "0 */10 * * * *";
+
+    /// <summary>How far before the newest event seen each catch-up starts: Stripe lists events by creation time, and one
+    /// created a little earlier can show up after a later one was listed.</summary>
+    public TimeSpan CatchUpOverlap { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far back the first catch-up looks (no event seen yet). Stripe lists the last 30 days.</summary>
+    public TimeSpan CatchUpFirstLookBack { get; set; } = TimeSpan.FromDays(3);
+
     public TimeSpan EventRetryDelayAfter(int failures) =>
         TimeSpan.FromTicks((long)Math.Min(EventMaxRetryDelay.Ticks, EventRetryDelay.Ticks * Math.Pow(2, Math.Max(0, failures - 1))));
 
@@ -57,6 +68,11 @@ public sealed class StripeOptions
         if (EventMaxAttempts is < 1 or > 100 || EventRetryDelay <= TimeSpan.Zero || EventMaxRetryDelay < EventRetryDelay)
         {
             yield return "Stripe:EventMaxAttempts is 1 to 100, Stripe:EventRetryDelay positive and at most Stripe:EventMaxRetryDelay.";
+        }
+
+        if (CatchUpOverlap < TimeSpan.Zero || CatchUpOverlap > TimeSpan.FromDays(1) || CatchUpFirstLookBack <= TimeSpan.Zero || CatchUpFirstLookBack > TimeSpan.FromDays(30))
+        {
+            yield return "Stripe:CatchUpOverlap is 0 to 1 day, Stripe:CatchUpFirstLookBack more than 0 and at most 30 days (what Stripe lists).";
         }
     }
 }

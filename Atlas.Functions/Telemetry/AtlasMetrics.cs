@@ -23,6 +23,7 @@ public sealed class AtlasMetrics
     private readonly Counter<long> _rides;
     private readonly Counter<long> _escrow;
     private readonly Counter<long> _webhooks;
+    private readonly Counter<long> _caughtUp;
     private readonly Counter<long> _payoutLines;
     private readonly Counter<long> _paidOut;
     private readonly Counter<long> _poisoned;
@@ -39,6 +40,8 @@ public sealed class AtlasMetrics
         _rides = meter.CreateCounter<long>("atlas.rides.ended", "{ride}", "Rides ended, by outcome: completed, cancelled, noshow.");
         _escrow = meter.CreateCounter<long>("atlas.escrow", "{payment}", "Escrow payments reaching a state: authorised, captured, released, declined.");
         _webhooks = meter.CreateCounter<long>("atlas.webhooks", "{event}", "Stripe webhook events by outcome: received, duplicate, applied, ignored (with its reason), failed.");
+        _caughtUp = meter.CreateCounter<long>(
+            "atlas.stripe.events_caught_up", "{event}", "Stripe events no webhook brought, found in Stripe's list by the catch-up timer and applied, by type.");
         _payoutLines = meter.CreateCounter<long>("atlas.settlement.lines", "{line}", "Settlement payout lines by status: paid, failed, noAccount.");
         _paidOut = meter.CreateCounter<long>("atlas.settlement.paid", "{minor unit}", "Money paid out to drivers, in minor units, by currency.");
         _poisoned = meter.CreateCounter<long>("atlas.poisoned", "{message}", "Messages given up on and moved to a poison queue, by the function that gave up.");
@@ -89,6 +92,9 @@ public sealed class AtlasMetrics
 
         _webhooks.Add(1, tags);
     }
+
+    /// <summary>A Stripe event the catch-up found that no webhook had brought.</summary>
+    public void CaughtUp(string eventType) => _caughtUp.Add(1, new KeyValuePair<string, object?>("type", eventType));
 
     public void PayoutLine(PayoutStatus status, long amount, string currency)
     {

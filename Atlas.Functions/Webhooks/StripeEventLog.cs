@@ -33,7 +33,7 @@ public sealed class StripeEventLog(ITableStore tables)
 
     public async Task<Receipt> ReceiveAsync(string eventId, string type, DateTimeOffset now, TimeSpan stalledAfter, CancellationToken ct)
     {
-        var row = new TableRow(eventId, Row, new Dictionary<string, object?> { ["Type"] = type, ["ReceivedAt"] = now });
+        var row = new TableRow(eventId, Row, new Dictionary<string, object?> { ["Type"] = type, ["ReceivedAt"] = now, ["Source"] = Name(StripeEventSource.Webhook) });
         var write = await tables.WriteAsync(Table, TableOperation.Insert(row), ct);
         if (write.Succeeded)
         {
@@ -48,6 +48,37 @@ public sealed class StripeEventLog(ITableStore tables)
         var earlier = await tables.GetAsync(Table, eventId, Row, ct);
         return earlier?.GetTime("ReceivedAt") < now - stalledAfter ? Receipt.Stalled : Receipt.Duplicate;
     }
+
+    /// <summary>Records an event the catch-up found in Stripe's list. True when it is to be queued: never received
+    /// before, or caught up by a run that died before it was queued (<see cref="MarkQueuedAsync"/> was not reached).
+    /// An event the webhook brought is left to it: Stripe redelivers what it did not see acknowledged.</summary>
+    public async Task<bool> CatchUpAsync(string eventId, string type, DateTimeOffset now, CancellationToken ct)
+    {
+        var row = new TableRow(eventId, Row, new Dictionary<string, object?>
+        {
+            ["Type"] = type,
+            ["ReceivedAt"] = now,
+            ["Source"] = Name(StripeEventSource.CatchUp),
+            ["Queued"] = false,
+        });
+        var write = await tables.WriteAsync(Table, TableOperation.Insert(row), ct);
+        if (write.Succeeded)
+        {
+            return true;
+        }
+
+        if (write.Status != TableWriteStatus.Conflict)
+        {
+            throw new InvalidOperationException($"Recording Stripe event {eventId} failed: {write.Status}.");
+        }
+
+        var earlier = await tables.GetAsync(Table, eventId, Row, ct);
+        return earlier?.GetString("Source") == Name(StripeEventSource.CatchUp) && earlier.Properties.GetValueOrDefault("Queued") is false;
+    }
+
+    /// <summary>The caught-up event is on the queue: a later run leaves it.</summary>
+    public async Task MarkQueuedAsync(string eventId, CancellationToken ct) =>
+        await tables.WriteAsync(Table, TableOperation.Merge(new TableRow(eventId, Row, new Dictionary<string, object?> { ["Queued"] = true }), "*"), ct);
 
     /// <summary>Marks the event failed: it will not be tried again by Atlas.</summary>
     public Task RecordFailureAsync(string eventId, string? type, string reason, int attempts, DateTimeOffset now, CancellationToken ct) =>
@@ -106,6 +137,11 @@ public sealed class StripeEventLog(ITableStore tables)
 
     private async Task RecordUnappliedAsync(string eventId, Dictionary<string, object?> outcome, CancellationToken ct)
     {
+        // The list shows how each came; the receipt knows (an event listed without one came by webhook, before sources).
+        if ((await tables.GetAsync(Table, eventId, Row, ct))?.GetString("Source") is { } source)
+        {
+            outcome["Source"] = source;
+        }
         await tables.WriteAsync(Table, TableOperation.Upsert(new TableRow(UnappliedPartition, eventId, outcome)), ct);
 
         // A merge, so the receipt stays; an event without a receipt row here is still listed.
@@ -122,7 +158,8 @@ public sealed class StripeEventLog(ITableStore tables)
         row.GetTime("FailedAt"),
         Parse<StripeEventIgnoredReason>(row.GetString("Reason")),
         row.GetString("Detail"),
-        row.GetTime("IgnoredAt"));
+        row.GetTime("IgnoredAt"),
+        Parse<StripeEventSource>(row.GetString("Source")) ?? StripeEventSource.Webhook);
 
     private static string Name<T>(T value)
         where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
@@ -144,4 +181,5 @@ public sealed record StripeEventRecord(
     DateTimeOffset? FailedAt,
     [property: Description("Why an ignored event was left: notOurs (names no Atlas ride: another system's payment), unknownRide (an Atlas-shaped ride id with no payment), refused (the ride's payment refused it), notUsed (a type or dispute outcome Atlas does not act on).")] StripeEventIgnoredReason? Reason,
     [property: Description("What the ignored event named, and why it was left.")] string? Detail,
-    DateTimeOffset? IgnoredAt);
+    DateTimeOffset? IgnoredAt,
+    [property: Description("How Atlas got the event: webhook (Stripe posted it) or catchUp (the catch-up timer found it in Stripe's list of events, never delivered).")] StripeEventSource Source);

@@ -19,6 +19,13 @@ namespace Atlas.Functions.Webhooks;
 /// </summary>
 public sealed class StripeEventProcessor(Lifecycle<Escrow, EscrowCommand> escrows, IStripeApi stripe, TimeProvider clock, ILogger<StripeEventProcessor> logger)
 {
+    /// <summary>The types <see cref="ProcessAsync"/> acts on: what the catch-up asks Stripe for.</summary>
+    public static readonly IReadOnlyList<string> ActsOn =
+    [
+        EventTypes.PaymentIntentAmountCapturableUpdated, EventTypes.PaymentIntentSucceeded, EventTypes.PaymentIntentPaymentFailed,
+        EventTypes.PaymentIntentCanceled, EventTypes.ChargeDisputeCreated, EventTypes.ChargeDisputeClosed,
+    ];
+
     /// <returns>Null when the event was applied (or confirmed what the payment knew); why it was left otherwise.</returns>
     public async Task<StripeEventIgnored?> ProcessAsync(Event e, CancellationToken ct)
     {

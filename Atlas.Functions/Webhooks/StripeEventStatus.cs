@@ -13,6 +13,16 @@ public enum StripeEventStatus
     Ignored,
 }
 
+/// <summary>How Atlas got a Stripe event.</summary>
+public enum StripeEventSource
+{
+    /// <summary>Stripe posted it to the webhook endpoint.</summary>
+    Webhook,
+
+    /// <summary>The catch-up timer found it in Stripe's list of events: it was never delivered (or not yet).</summary>
+    CatchUp,
+}
+
 /// <summary>Why Atlas left a Stripe event it could read.</summary>
 public enum StripeEventIgnoredReason
 {

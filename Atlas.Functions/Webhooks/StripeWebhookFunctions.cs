@@ -34,8 +34,9 @@ public static class StripeWebhookFunctions
         [QueueTrigger(Lifecycles.LifecycleFunctions.Prefix + StripeEventQueue.Queue)] string message, StripeEventApplier events, CancellationToken ct) =>
         events.ApplyAsync(message, ct);
 
-    /// <summary>A page of the events not applied, by id; <c>next</c> is the cursor of the following page.</summary>
-    public sealed record UnappliedEvents(IReadOnlyList<StripeEventRecord> Items, string? Next);
+    /// <summary>A page of the events not applied, by id; <c>next</c> is the cursor of the following page; <c>catchUp</c>
+    /// what the catch-up timer found that no webhook brought.</summary>
+    public sealed record UnappliedEvents(IReadOnlyList<StripeEventRecord> Items, string? Next, StripeCatchUpStatus CatchUp);
 
     [Function("StripeWebhook")]
     [Anyone]
@@ -69,14 +70,14 @@ public static class StripeWebhookFunctions
         return Results.Ok(new Acknowledged(e.Id, receipt == StripeEventLog.Receipt.Duplicate));
     }
 
-    /// <summary>The events Atlas did not apply, failed and ignored, with why; <c>status=failed</c> or
-    /// <c>status=ignored</c> lists those only.</summary>
+    /// <summary>The events Atlas did not apply, failed and ignored, with why and how each came (webhook or catch-up);
+    /// <c>status=failed</c> or <c>status=ignored</c> lists those only; and how many events the catch-up brought.</summary>
     [Function("ListUnappliedStripeEvents")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(UnappliedEvents))]
     public static async Task<IResult> ListUnappliedAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/stripe-events")] HttpRequest http,
-        string? status, string? after, int? limit, StripeEventLog log, CancellationToken ct)
+        string? status, string? after, int? limit, StripeEventLog log, StripeCatchUpState catchUp, CancellationToken ct)
     {
         if (status is not (null or "failed" or "ignored"))
         {
@@ -100,7 +101,7 @@ public static class StripeWebhookFunctions
             _ => null,
         };
         var (items, next) = await log.UnappliedAsync(only, after, limit ?? Paging.DefaultLimit, ct);
-        return Results.Ok(new UnappliedEvents(items, next));
+        return Results.Ok(new UnappliedEvents(items, next, (await catchUp.ReadAsync(ct)).Status));
     }
 
     [Function("GetStripeEvent")]

@@ -44,6 +44,10 @@ public sealed class CrashingStripe(IStripeApi inner) : IStripeApi
 
     public Task<StripeResult<Event>> GetEventAsync(string eventId, CancellationToken ct) => inner.GetEventAsync(eventId, ct);
 
+    public Task<StripeResult<StripeList<Event>>> ListEventsAsync(
+        DateTimeOffset createdFrom, IReadOnlyList<string> types, string? startingAfter, int limit, CancellationToken ct) =>
+        inner.ListEventsAsync(createdFrom, types, startingAfter, limit, ct);
+
     private async Task<T> After<T>(string method, Task<T> call)
     {
         var result = await call;

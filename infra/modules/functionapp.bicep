@@ -125,6 +125,9 @@ var settings = {
   Stripe__EventMaxAttempts: '16'
   Stripe__EventRetryDelay: '00:00:10'
   Stripe__EventMaxRetryDelay: '02:00:00'
+  Stripe__CatchUpSchedule: '0 */10 * * * *'
+  Stripe__CatchUpOverlap: '00:05:00'
+  Stripe__CatchUpFirstLookBack: '3.00:00:00'
   ServiceBus__FullyQualifiedNamespace: serviceBusNamespace
   ServiceBus__Credential: 'managedidentity'
   ServiceBus__Topic: 'atlas-events'
