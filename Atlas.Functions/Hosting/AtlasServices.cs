@@ -11,6 +11,7 @@ using Atlas.Functions.Integration;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Notifications;
 using Atlas.Functions.Ops;
+using Atlas.Functions.OpsConsole;
 using Atlas.Functions.Payments;
 using Atlas.Functions.Queues;
 using Atlas.Functions.Quotes;
@@ -88,6 +89,7 @@ public static class AtlasServices
         services.AddSingleton<DeadlineFiring>();
         services.AddSingleton<EffectDispatcher>();
         services.AddSingleton<ClientAddress>();
+        services.AddOpsConsole();
 
         services.AddNotifications(configuration, environment);
         services.AddAuth(configuration);

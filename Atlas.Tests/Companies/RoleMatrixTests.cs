@@ -88,6 +88,8 @@ public sealed partial class RoleMatrixTests(AtlasAppFactory app) : IClassFixture
         ["StripeWebhook"] = Everyone,
         ["ListFailedStripeEvents"] = ["platformAdmin"],
         ["GetStripeEvent"] = ["platformAdmin"],
+        ["Console"] = Everyone,
+        ["GetCompanyBoard"] = ["companyAdmin", "dispatcher"],
     };
 
     [Fact]

@@ -1,0 +1,122 @@
+using System.Net;
+using Atlas.Testing;
+using Atlas.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Atlas.Tests.Infrastructure.Marketplace;
+
+namespace Atlas.Tests.OpsConsole;
+
+/// <summary>
+/// The console in a real browser over the real app: people sign in by phone and code, and each view shows what the
+/// API lets their role see. One browser for the class; each test a page of its own.
+/// </summary>
+public sealed class ConsoleTests(AtlasAppFactory app, ConsoleBrowser browser) : IClassFixture<AtlasAppFactory>, IClassFixture<ConsoleBrowser>
+{
+    [Fact]
+    public async Task A_platform_admin_inspects_a_completed_ride_and_its_timeline()
+    {
+        var rider = await Accounts.SignInAsync(app);
+        var company = await TestCompany.CreateAsync(app);
+        var (_, rideId) = await AssignedRideAsync(app, rider, company);
+        await Money.CompleteAsync(app, rider, company.Driver, rideId);
+        var page = await browser.NewPageAsync();
+
+        await ConsolePages.SignInAsync(page, app, TestSettings.PlatformAdminPhone);
+        await ConsolePages.GoAsync(page, $"#/inspect/ride/{rideId}", "Inspector");
+
+        var state = page.GetByRole(AriaRole.Heading, new() { Name = $"ride {rideId}" });
+        await state.WaitForAsync();
+        Assert.Contains("Completed", await state.InnerTextAsync(), StringComparison.Ordinal);
+        var timeline = page.GetByRole(AriaRole.Table, new() { Name = "What happened, oldest first" });
+        foreach (var moment in new[] { "assigned", "departed", "arrived", "started" })
+        {
+            Assert.Contains(moment, await timeline.InnerTextAsync(), StringComparison.Ordinal);
+        }
+
+        await ConsolePages.AssertAccessibleAsync(page);
+        await ConsolePages.ScreenshotAsync(page, "inspector");
+    }
+
+    [Fact]
+    public async Task A_company_admins_board_counts_a_bid_window_down_and_moves_the_booking_when_it_closes()
+    {
+        var company = await TestCompany.CreateAsync(app);
+        await ReadyAsync(company.Driver, company.VehicleId);
+        var page = await browser.NewPageAsync();
+        await ConsolePages.SignInAsync(page, app, company.Admin.Phone);
+        await ConsolePages.GoAsync(page, "#/board", "Board");
+
+        var booking = await BookAsync(app, company.Dispatcher);
+        var bookingId = booking.GetProperty("id").GetString()!;
+        var card = page.Locator($"[data-booking=\"{bookingId}\"]");
+        var bidding = page.GetByRole(AriaRole.Region, new() { Name = "Bidding" });
+        await bidding.Locator($"[data-booking=\"{bookingId}\"]").WaitForAsync();
+        var countdown = card.Locator(".countdown");
+        var before = await SecondsLeftAsync(countdown);
+
+        app.Clock.Advance(TimeSpan.FromSeconds(30));
+        await WaitAsync(async () => await SecondsLeftAsync(countdown) <= before - 25, "the countdown to follow the app's clock");
+        await ConsolePages.AssertAccessibleAsync(page);
+        await ConsolePages.ScreenshotAsync(page, "board");
+
+        await HttpAssert.JsonAsync(await BidAsync(company.Driver, bookingId, QuoteTotal(booking)));
+        await CloseBiddingAsync(app, windowSeconds: 30);
+        await page.GetByRole(AriaRole.Region, new() { Name = "Assigned" }).Locator($"[data-booking=\"{bookingId}\"]").WaitForAsync();
+        Assert.Equal(0, await card.Locator(".countdown").CountAsync());
+    }
+
+    [Fact]
+    public async Task Another_companys_booking_typed_into_the_address_is_not_found()
+    {
+        var mine = await TestCompany.CreateAsync(app, "Mine Ltd");
+        var theirs = await TestCompany.CreateAsync(app, "Theirs Ltd");
+        var theirBooking = (await BookAsync(app, theirs.Dispatcher)).GetProperty("id").GetString()!;
+        var myBooking = (await BookAsync(app, mine.Dispatcher)).GetProperty("id").GetString()!;
+        var page = await browser.NewPageAsync();
+        await ConsolePages.SignInAsync(page, app, mine.Admin.Phone);
+
+        await ConsolePages.GoAsync(page, $"#/bookings/{myBooking}", "Booking");
+        await ConsolePages.SeesAsync(page, myBooking);
+        await ConsolePages.GoAsync(page, $"#/bookings/{theirBooking}", "Booking");
+
+        await ConsolePages.SeesAsync(page, $"Booking {theirBooking} was not found.");
+        Assert.Equal(0, await page.GetByText("bidding").CountAsync());
+        await ConsolePages.GoAsync(page, "#/board", "Board");
+        await page.Locator($"[data-booking=\"{myBooking}\"]").WaitForAsync();
+        Assert.Equal(0, await page.Locator($"[data-booking=\"{theirBooking}\"]").CountAsync());
+    }
+
+    [Fact]
+    public async Task The_session_lives_only_in_the_pages_memory_and_signing_out_ends_it()
+    {
+        var company = await TestCompany.CreateAsync(app);
+        var page = await browser.NewPageAsync();
+        var session = await ConsolePages.SignInAsync(page, app, company.Dispatcher.Phone);
+        var accessToken = session.GetProperty("accessToken").GetString()!;
+        var refreshToken = session.GetProperty("refreshToken").GetString()!;
+
+        var stored = await page.EvaluateAsync<string>("() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie + location.href");
+        Assert.DoesNotContain(accessToken, stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(refreshToken, stored, StringComparison.Ordinal);
+        Assert.Equal("{}{}" + ConsolePages.Address(app), stored[..(4 + ConsolePages.Address(app).ToString().Length)]);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByLabel("Phone number").WaitForAsync();
+
+        var refresh = await app.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken });
+        Assert.Equal(HttpStatusCode.Unauthorized, refresh.StatusCode);
+    }
+
+    private static async Task<int> SecondsLeftAsync(ILocator countdown) =>
+        int.Parse((await countdown.GetAttributeAsync("aria-label"))!.Split(' ')[^2], System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Waited 15 s for {what}.");
+            await Task.Delay(100);
+        }
+    }
+}
