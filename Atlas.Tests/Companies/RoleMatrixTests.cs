@@ -90,6 +90,12 @@ public sealed partial class RoleMatrixTests(AtlasAppFactory app) : IClassFixture
         ["GetStripeEvent"] = ["platformAdmin"],
         ["Console"] = Everyone,
         ["GetCompanyBoard"] = ["companyAdmin", "dispatcher"],
+        ["ListAudit"] = ["platformAdmin"],
+        ["GetOverview"] = ["platformAdmin"],
+        ["ListPoisonQueues"] = ["platformAdmin"],
+        ["ReplayPoisonedMessage"] = ["platformAdmin"],
+        ["DiscardPoisonedMessage"] = ["platformAdmin"],
+        ["ReplayStripeEvent"] = ["platformAdmin"],
     };
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Atlas.Testing;
 using Atlas.Tests.Infrastructure;
@@ -35,6 +36,70 @@ public sealed class ConsoleTests(AtlasAppFactory app, ConsoleBrowser browser) : 
 
         await ConsolePages.AssertAccessibleAsync(page);
         await ConsolePages.ScreenshotAsync(page, "inspector");
+
+    }
+
+    [Fact]
+    public async Task The_overview_shows_the_numbers_the_api_gives()
+    {
+        var rider = await Accounts.SignInAsync(app);
+        var company = await TestCompany.CreateAsync(app);
+        var (_, rideId) = await AssignedRideAsync(app, rider, company);
+        await Money.CompleteAsync(app, rider, company.Driver, rideId);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(ConsolePages.Address(app).ToString());
+        await page.GetByLabel("Phone number").WaitForAsync();
+        await ConsolePages.AssertAccessibleAsync(page);
+        await ConsolePages.ScreenshotAsync(page, "sign-in");
+
+        await ConsolePages.SignInAsync(page, app, TestSettings.PlatformAdminPhone);
+        await ConsolePages.GoAsync(page, "#/overview", "Overview");
+        await page.Locator("[data-metric=completed] [data-today]").WaitForAsync();
+        var overview = await HttpAssert.JsonAsync(await (await Accounts.PlatformAdminAsync(app)).Client.GetAsync("/api/ops/overview"));
+
+        var today = overview.GetProperty("days")[overview.GetProperty("days").GetArrayLength() - 1];
+        Assert.True(today.GetProperty("completed").GetInt32() >= 1);
+        foreach (var metric in new[] { "bookings", "completed", "cancelled", "noShows", "paymentsFailed", "paymentsDeclined", "stripeEventsFailed", "textsUndelivered" })
+        {
+            Assert.Equal(today.GetProperty(metric).GetInt32().ToString(CultureInfo.InvariantCulture), await page.Locator($"[data-metric={metric}] [data-today]").InnerTextAsync());
+        }
+
+        Assert.Equal(overview.GetProperty("openDisputes").GetInt32().ToString(CultureInfo.InvariantCulture), await page.Locator("[data-metric=openDisputes] [data-today]").InnerTextAsync());
+        Assert.Equal(overview.GetProperty("poisonedMessages").GetInt32().ToString(CultureInfo.InvariantCulture), await page.Locator("[data-metric=poisonedMessages] [data-today]").InnerTextAsync());
+        var gross = today.GetProperty("gross")[0].GetProperty("value").GetInt64();
+        Assert.Contains((gross / 100m).ToString("N2", CultureInfo.InvariantCulture), await page.Locator("[data-metric=gross] [data-today]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(3, await page.Locator("figure.chart canvas").CountAsync());
+        await ConsolePages.AssertAccessibleAsync(page);
+        await ConsolePages.ScreenshotAsync(page, "overview");
+    }
+
+    [Fact]
+    public async Task The_fleet_puts_drivers_on_a_map_and_shows_a_name_that_looks_like_markup_as_its_characters()
+    {
+        const string Hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+        var company = await TestCompany.CreateAsync(app);
+        await ReadyAsync(company.Driver, company.VehicleId);
+        await HttpAssert.JsonAsync(await company.Driver.Client.PutAsJsonAsync("/api/drivers/me", new { name = Hostile, licenceNumber = "DL123456", vehicleId = company.VehicleId }));
+        var page = await browser.NewPageAsync();
+        var dialogs = 0;
+        page.Dialog += (_, dialog) =>
+        {
+            dialogs++;
+            _ = dialog.DismissAsync();
+        };
+        await ConsolePages.SignInAsync(page, app, company.Admin.Phone);
+
+        await ConsolePages.GoAsync(page, "#/fleet", "Drivers and vehicles");
+        var drivers = page.GetByRole(AriaRole.Table, new() { Name = "Drivers of the company" });
+        await drivers.GetByText(Hostile).WaitForAsync();
+
+        Assert.Equal(1, await page.Locator("svg.map circle").CountAsync());
+        Assert.Equal(Hostile, await page.Locator("svg.map text").TextContentAsync());
+        Assert.Equal(1, await page.Locator("script").CountAsync());
+        Assert.Equal(0, await page.Locator("main img").CountAsync());
+        Assert.Equal(0, dialogs);
+        await ConsolePages.AssertAccessibleAsync(page);
+        await ConsolePages.ScreenshotAsync(page, "fleet");
     }
 
     [Fact]
@@ -94,6 +159,13 @@ public sealed class ConsoleTests(AtlasAppFactory app, ConsoleBrowser browser) : 
         var session = await ConsolePages.SignInAsync(page, app, company.Dispatcher.Phone);
         var accessToken = session.GetProperty("accessToken").GetString()!;
         var refreshToken = session.GetProperty("refreshToken").GetString()!;
+
+        // A dispatcher reads the board and the fleet; members are the company admin's.
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Members" }).CountAsync());
+        Assert.Equal(1, await page.GetByRole(AriaRole.Link, new() { Name = "Board" }).CountAsync());
+        await ConsolePages.GoAsync(page, "#/fleet", "Drivers and vehicles");
+        await page.GetByRole(AriaRole.Table, new() { Name = "Vehicles of the company" }).WaitForAsync();
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Add vehicle" }).CountAsync());
 
         var stored = await page.EvaluateAsync<string>("() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie + location.href");
         Assert.DoesNotContain(accessToken, stored, StringComparison.Ordinal);
