@@ -15,7 +15,7 @@ public sealed partial class TenancyTests(AtlasAppFactory app) : IClassFixture<At
     [
         "GetLifecycle", "GetFlow", "NoRoute", "PlaceBid", "WithdrawBid", "RefundRide", "GetPlatformFee", "SetPlatformFee", "GetSettlement",
         "GetStripeEvent", "PutMyDevice", "DeleteMyDevice", "Console",
-        "ReplayPoisonedMessage", "DiscardPoisonedMessage", "ReplayStripeEvent",
+        "ReplayPoisonedMessage", "DiscardPoisonedMessage", "ReplayStripeEvent", "ListCompanyMembersForOps",
     ];
 
     [Fact]

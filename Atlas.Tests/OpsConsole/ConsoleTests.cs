@@ -37,6 +37,46 @@ public sealed class ConsoleTests(AtlasAppFactory app, ConsoleBrowser browser) : 
         await ConsolePages.AssertAccessibleAsync(page);
         await ConsolePages.ScreenshotAsync(page, "inspector");
 
+        await page.GetByRole(AriaRole.Link, new() { Name = $"escrow {rideId}" }).ClickAsync();
+        var escrow = page.GetByRole(AriaRole.Heading, new() { Name = $"escrow {rideId}" });
+        await escrow.WaitForAsync();
+        Assert.Contains("Captured", await escrow.InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_platform_admin_reads_the_texts_and_runs_a_settlement_again_and_the_run_is_audited()
+    {
+        var rider = await Accounts.SignInAsync(app);
+        var company = await TestCompany.CreateAsync(app);
+        var (_, rideId) = await AssignedRideAsync(app, rider, company);
+        await Money.CompleteAsync(app, rider, company.Driver, rideId);
+        var period = app.Clock.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var page = await browser.NewPageAsync();
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await ConsolePages.SignInAsync(page, app, TestSettings.PlatformAdminPhone);
+
+        await ConsolePages.GoAsync(page, $"#/companies/{company.Id}", "Companies");
+        await page.GetByRole(AriaRole.Table, new() { Name = "Companies on the platform" }).GetByRole(AriaRole.Link, new() { Name = "Acme Logistics" }).First.WaitForAsync();
+        var members = page.GetByRole(AriaRole.Table, new() { Name = $"Members of {company.Id}" });
+        await members.GetByText(company.Dispatcher.Phone).WaitForAsync();
+        Assert.Contains(company.Admin.Phone, await members.InnerTextAsync(), StringComparison.Ordinal);
+        await ConsolePages.AssertAccessibleAsync(page);
+        await ConsolePages.ScreenshotAsync(page, "companies");
+
+        await ConsolePages.GoAsync(page, "#/texts", "Texts");
+        await ConsolePages.SeesAsync(page, "No text is undelivered.");
+        await ConsolePages.AssertAccessibleAsync(page);
+        await ConsolePages.GoAsync(page, $"#/settlements/{period}", "Settlements");
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run this settlement again" }).ClickAsync();
+        await ConsolePages.SeesAsync(page, "Settled.");
+        await page.GetByRole(AriaRole.Table, new() { Name = "Payouts by driver" }).GetByText(company.Driver.MemberId!).WaitForAsync();
+        await ConsolePages.AssertAccessibleAsync(page);
+        await ConsolePages.ScreenshotAsync(page, "settlements");
+
+        var audit = await HttpAssert.JsonAsync(await (await Accounts.PlatformAdminAsync(app)).Client.GetAsync("/api/ops/audit?limit=1"));
+        var entry = audit.GetProperty("items")[0];
+        Assert.Equal(("settlement.run", 200, "platformAdmin"), (entry.GetProperty("action").GetString(), entry.GetProperty("status").GetInt32(), entry.GetProperty("actorRole").GetString()));
     }
 
     [Fact]
@@ -100,6 +140,31 @@ public sealed class ConsoleTests(AtlasAppFactory app, ConsoleBrowser browser) : 
         Assert.Equal(0, dialogs);
         await ConsolePages.AssertAccessibleAsync(page);
         await ConsolePages.ScreenshotAsync(page, "fleet");
+    }
+
+    [Fact]
+    public async Task A_company_admin_reads_a_drivers_earnings_for_the_period_from_the_ledger()
+    {
+        var rider = await Accounts.SignInAsync(app);
+        var company = await TestCompany.CreateAsync(app);
+        var (_, rideId) = await AssignedRideAsync(app, rider, company);
+        await Money.CompleteAsync(app, rider, company.Driver, rideId);
+        var share = (await Money.PaymentAsync(company.Dispatcher, rideId)).GetProperty("driverShare").GetInt64();
+        var period = app.Clock.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var page = await browser.NewPageAsync();
+        await ConsolePages.SignInAsync(page, app, company.Admin.Phone);
+
+        await ConsolePages.GoAsync(page, $"#/earnings/{period}", "Earnings");
+        var row = page.GetByRole(AriaRole.Table, new() { Name = "Earnings and payouts by driver" }).GetByRole(AriaRole.Row).Filter(new() { HasText = "Dee Driver" });
+        await row.WaitForAsync();
+
+        var earnings = await HttpAssert.JsonAsync(await company.Admin.Client.GetAsync($"/api/companies/{company.Id}/earnings?period={period}"));
+        var driver = Assert.Single(earnings.GetProperty("drivers").EnumerateArray());
+        Assert.Equal((share, 1), (driver.GetProperty("earned").GetInt64(), driver.GetProperty("rides").GetInt32()));
+        Assert.Contains((share / 100m).ToString("N2", CultureInfo.InvariantCulture), await row.InnerTextAsync(), StringComparison.Ordinal);
+        await HttpAssert.ValidationProblemAsync(await company.Admin.Client.GetAsync($"/api/companies/{company.Id}/earnings?period=yesterday"), "period");
+        await ConsolePages.AssertAccessibleAsync(page);
+        await ConsolePages.ScreenshotAsync(page, "earnings");
     }
 
     [Fact]

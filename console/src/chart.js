@@ -10,7 +10,7 @@ export function DayChart({ title, days, series }) {
     const plot = new uPlot({
       width: 360,
       height: 160,
-      legend: { show: true },
+      legend: { show: true, live: false },
       cursor: { show: false },
       scales: { x: { time: true } },
       axes: [{ stroke: "#1b1f24", grid: { stroke: "#e3e8ee" } }, { stroke: "#1b1f24", grid: { stroke: "#e3e8ee" } }],

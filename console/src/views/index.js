@@ -9,12 +9,15 @@ import { Settlements } from "./settlements.js";
 import { Overview } from "./overview.js";
 import { Fleet } from "./fleet.js";
 import { Members } from "./members.js";
+import { Earnings } from "./earnings.js";
+import { Companies } from "./companies.js";
 
 const platform = ["platformAdmin"];
 const company = ["companyAdmin", "dispatcher"];
 
 export const views = [
   { path: "overview", title: "Overview", roles: platform, component: Overview },
+  { path: "companies", title: "Companies", roles: platform, component: Companies },
   { path: "inspect", title: "Inspector", roles: platform, component: Inspector },
   { path: "stripe-events", title: "Stripe events", roles: platform, component: StripeEvents },
   { path: "poison", title: "Poison queues", roles: platform, component: Poison },
@@ -23,6 +26,7 @@ export const views = [
   { path: "audit", title: "Audit log", roles: platform, component: Audit },
   { path: "board", title: "Board", roles: company, component: Board },
   { path: "fleet", title: "Drivers and vehicles", roles: company, component: Fleet },
+  { path: "earnings", title: "Earnings", roles: company, component: Earnings },
   { path: "members", title: "Members", roles: ["companyAdmin"], component: Members },
   { path: "bookings", title: "Booking", roles: company, component: BookingDetail, hidden: true },
 ];
