@@ -90,5 +90,7 @@ public sealed class CallCounts
         }
 
         public Task<int> ApproximateCountAsync(string queue, CancellationToken ct) => inner.ApproximateCountAsync(queue, ct);
+
+        public Task<IReadOnlyList<PeekedMessage>> PeekAsync(string queue, int max, CancellationToken ct) => inner.PeekAsync(queue, max, ct);
     }
 }

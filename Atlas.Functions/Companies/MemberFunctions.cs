@@ -7,6 +7,7 @@ using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Atlas.Functions.Ops;
 
 namespace Atlas.Functions.Companies;
 
@@ -30,6 +31,7 @@ public static class MemberFunctions
             companyId, after, limit, caller, companies, p => companies.ListMembersAsync(companyId, p.After, p.Limit, ct), MemberResponse.From, ct);
 
     [Function("AddMember")]
+    [Audited("member.add")]
     [Roles(Role.CompanyAdmin)]
     [Responds(StatusCodes.Status201Created, typeof(MemberResponse))]
     public static async Task<IResult> AddAsync(
@@ -118,6 +120,7 @@ public static class MemberFunctions
             : Problems.NotFound($"Member '{memberId}'");
 
     [Function("RemoveMember")]
+    [Audited("member.remove")]
     [Roles(Role.CompanyAdmin)]
     [Responds(StatusCodes.Status204NoContent)]
     public static async Task<IResult> RemoveAsync(

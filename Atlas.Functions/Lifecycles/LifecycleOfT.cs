@@ -19,6 +19,7 @@ public sealed class Lifecycle<TState, TCommand>(
     InstanceLocks locks,
     StateCache cache,
     AtlasMetrics metrics,
+    IEnumerable<ILifecycleObserver> observers,
     TimeProvider clock,
     IOptions<LifecycleOptions> options,
     ILogger<Lifecycle<TState, TCommand>> logger) : Lifecycle
@@ -81,6 +82,7 @@ public sealed class Lifecycle<TState, TCommand>(
             {
                 cache.Set(partition, new StoredState(json, next, accepted.Deadline, now, commit.ETag!));
                 metrics.Changed(state, accepted.State, command);
+                await ObserveAsync(id, state, accepted.State, now, ct);
                 logger.LogDebug("{Command} applied: version {Version}", command.GetType().Name, next);
                 if (relayDue is not null)
                 {
@@ -103,6 +105,21 @@ public sealed class Lifecycle<TState, TCommand>(
             {
                 // Jitter on wall time, not the injected clock: it spreads real racing writers apart.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(100, 4 << attempt))), ct);
+            }
+        }
+    }
+
+    private async Task ObserveAsync(string id, TState before, TState after, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var observer in observers)
+        {
+            try
+            {
+                await observer.CommittedAsync(Type, id, before, after, now, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "{Observer} was not told of a commit", observer.GetType().Name);
             }
         }
     }

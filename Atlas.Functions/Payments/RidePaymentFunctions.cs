@@ -9,6 +9,7 @@ using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Rides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Atlas.Functions.Ops;
 
 namespace Atlas.Functions.Payments;
 
@@ -78,6 +79,7 @@ public static class RidePaymentFunctions
     }
 
     [Function("RefundRide")]
+    [Audited("ride.refund")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status202Accepted, typeof(PaymentView))]
     public static async Task<IResult> RefundAsync(

@@ -71,6 +71,39 @@ public sealed class StripeEventLog(ITableStore tables)
             ["IgnoredAt"] = now,
         }, ct);
 
+    /// <summary>A failed event an operator asked to apply again: marked replayed (and off the failed list) under the
+    /// ETag it was read with, so of two replays at once only one goes ahead. Null when the event is unknown; false when
+    /// it is not failed (applied, replayed already, or never failed).</summary>
+    public async Task<bool?> MarkReplayedAsync(string eventId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await tables.GetAsync(Table, eventId, Row, ct) is not { } row)
+        {
+            return null;
+        }
+
+        if (row.GetString("Status") != "failed")
+        {
+            return false;
+        }
+
+        var replayed = new Dictionary<string, object?> { ["Status"] = "replayed", ["ReplayedAt"] = now };
+        if (!(await tables.WriteAsync(Table, TableOperation.Merge(new TableRow(eventId, Row, replayed), row.ETag!), ct)).Succeeded)
+        {
+            return false;
+        }
+
+        await tables.WriteAsync(Table, TableOperation.Delete(FailedPartition, eventId), ct);
+        return true;
+    }
+
+    /// <summary>An event applied after it failed at least once (a retry or a replay): marked applied, off the failed list.</summary>
+    public async Task RecordAppliedAsync(string eventId, DateTimeOffset now, CancellationToken ct)
+    {
+        var applied = new Dictionary<string, object?> { ["Status"] = "applied", ["AppliedAt"] = now };
+        await tables.WriteAsync(Table, TableOperation.Merge(new TableRow(eventId, Row, applied), "*"), ct);
+        await tables.WriteAsync(Table, TableOperation.Delete(FailedPartition, eventId), ct);
+    }
+
     public async Task<StripeEventRecord?> FindAsync(string eventId, CancellationToken ct) =>
         await tables.GetAsync(Table, eventId, Row, ct) is { } row ? Record(eventId, row) : null;
 

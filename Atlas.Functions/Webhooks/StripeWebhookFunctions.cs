@@ -127,6 +127,6 @@ public static class StripeWebhookFunctions
         }
     }
 
-    private static bool IsEventId(string? id) =>
+    public static bool IsEventId(string? id) =>
         id is { Length: > 4 and <= 255 } && id.StartsWith("evt_", StringComparison.Ordinal) && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 }

@@ -88,6 +88,17 @@ public sealed partial class RoleMatrixTests(AtlasAppFactory app) : IClassFixture
         ["StripeWebhook"] = Everyone,
         ["ListUnappliedStripeEvents"] = ["platformAdmin"],
         ["GetStripeEvent"] = ["platformAdmin"],
+        ["Console"] = Everyone,
+        ["GetCompanyBoard"] = ["companyAdmin", "dispatcher"],
+        ["ListAudit"] = ["platformAdmin"],
+        ["GetOverview"] = ["platformAdmin"],
+        ["GetCompanyEarnings"] = ["companyAdmin", "dispatcher"],
+        ["ListCompanies"] = ["platformAdmin"],
+        ["ListCompanyMembersForOps"] = ["platformAdmin"],
+        ["ListPoisonQueues"] = ["platformAdmin"],
+        ["ReplayPoisonedMessage"] = ["platformAdmin"],
+        ["DiscardPoisonedMessage"] = ["platformAdmin"],
+        ["ReplayStripeEvent"] = ["platformAdmin"],
     };
 
     [Fact]
