@@ -15,6 +15,9 @@ public static class AuthServices
         services.AddSingleton<SignInCodes>();
         services.AddSingleton<SessionIssuer>();
         services.AddSingleton<PlatformAdmins>();
+        services.AddSingleton<UserSessions>();
+        services.AddSingleton<PhoneKeys>();
+        services.AddSingleton<CodeConfirmation>();
 
         services.AddLifecycle(new ChallengeDecider());
         services.AddLifecycle(new AccountDecider());

@@ -12,6 +12,7 @@ using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Notifications;
 using Atlas.Functions.Ops;
 using Atlas.Functions.Payments;
+using Atlas.Functions.Privacy;
 using Atlas.Functions.Queues;
 using Atlas.Functions.Quotes;
 using Atlas.Functions.Rides;
@@ -97,6 +98,7 @@ public static class AtlasServices
         services.AddRides(configuration);
         services.AddPayments(configuration);
         services.AddIntegrationEvents(configuration);
+        services.AddPrivacy(configuration);
 
         services.AddHostedService<StorageInitializer>();
 
