@@ -36,7 +36,9 @@ public static class SessionFunctions
         return result switch
         {
             { Status: CommandStatus.Applied, State: ActiveSession active } when active.Generation == next.Generation =>
-                Results.Ok(await issuer.IssueAsync(active.UserId, PhoneNumber.FromStored(active.Phone), next, ct)),
+                await issuer.IssueAsync(active.UserId, PhoneNumber.FromStored(active.Phone), next, ct) is { } issued
+                    ? Results.Ok(issued)
+                    : Problems.Unauthorized("account-erased", "This account was erased; signing in again starts a new one."),
             { Status: CommandStatus.Applied, State: RevokedSession } => Reused(logger, presented.SessionId),
             { Status: CommandStatus.Rejected } => Problems.Unauthorized(result.Rejection!.Code, result.Rejection.Reason),
             _ => Problems.Contended(),

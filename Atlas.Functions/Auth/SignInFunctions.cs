@@ -143,6 +143,7 @@ public static class SignInFunctions
         SignInTexts texts,
         RandomSource random,
         UserProfiles profiles,
+        UserSessions userSessions,
         CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -190,7 +191,9 @@ public static class SignInFunctions
             await profiles.CreateAsync(userId, phone.Value, ct);
         }
 
+        // The user's list of sessions first: a session is never left where an export or an erasure cannot find it.
         var refresh = RefreshToken.New(random, random.NewId("ses"), 1);
+        await userSessions.AddAsync(userId, refresh.SessionId, ct);
         var opened = await sessions.ExecuteAsync(refresh.SessionId, new OpenSession(userId, phone.Value, refresh.SecretHash), ct, isNew: true);
         if (opened.Status != CommandStatus.Applied)
         {

@@ -13,6 +13,7 @@ using Atlas.Functions.Notifications;
 using Atlas.Functions.Ops;
 using Atlas.Functions.OpsConsole;
 using Atlas.Functions.Payments;
+using Atlas.Functions.Privacy;
 using Atlas.Functions.Queues;
 using Atlas.Functions.Quotes;
 using Atlas.Functions.Rides;
@@ -102,6 +103,7 @@ public static class AtlasServices
         services.AddRides(configuration);
         services.AddPayments(configuration);
         services.AddIntegrationEvents(configuration);
+        services.AddPrivacy(configuration);
 
         services.AddHostedService<StorageInitializer>();
 

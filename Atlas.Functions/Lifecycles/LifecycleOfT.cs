@@ -141,6 +141,24 @@ public sealed class Lifecycle<TState, TCommand>(
         return stored is null ? (decider.Initial, 0) : (Deserialize(stored.Json), stored.Version);
     }
 
+    /// <summary>Deletes the instance as it stands (its state and pending outbox): for erasure and retention, never for
+    /// an instance still in use. Nothing to delete is done too.</summary>
+    public override async Task DeleteAsync(string id, CancellationToken ct)
+    {
+        var partition = LifecycleKeys.Partition(Type, id);
+        using var held = await locks.AcquireAsync(partition, ct);
+        for (var attempt = 1; attempt <= Math.Max(1, options.Value.MaxAttempts); attempt++)
+        {
+            cache.Remove(partition);
+            if (await store.LoadAsync(Type, id, ct) is not { } stored || await store.DeleteAsync(Type, id, stored.ETag, ct))
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"Deleting {partition} lost every race with a command.");
+    }
+
     public override async Task<InstanceView?> ReadAsync(string id, CancellationToken ct)
     {
         var stored = await store.LoadAsync(Type, id, ct);

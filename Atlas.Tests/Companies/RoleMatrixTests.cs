@@ -28,6 +28,8 @@ public sealed partial class RoleMatrixTests(AtlasAppFactory app) : IClassFixture
         ["Logout"] = Everyone,
         ["NoRoute"] = Everyone,
         ["GetMe"] = SignedIn,
+        ["ExportMe"] = SignedIn,
+        ["EraseMe"] = SignedIn,
         ["GetLifecycle"] = ["platformAdmin"],
         ["GetFlow"] = ["platformAdmin"],
         ["CreateCompany"] = ["platformAdmin"],
