@@ -49,7 +49,7 @@ public static class OverviewFunctions
     {
         var now = clock.GetUtcNow();
         var days = Enumerable.Range(0, Days).Select(back => DailyFacts.Day(now.AddDays(back - Days + 1))).ToList();
-        var failedEvents = (await stripeEvents.FailedAsync(null, ListLimit, ct)).ToLookup(e => e.FailedAt is { } at ? DailyFacts.Day(at) : "", StringComparer.Ordinal);
+        var failedEvents = (await stripeEvents.UnappliedAsync(StripeEventStatus.Failed, null, ListLimit, ct)).Items.ToLookup(e => e.FailedAt is { } at ? DailyFacts.Day(at) : "", StringComparer.Ordinal);
         var undelivered = (await Task.WhenAll(NotDelivered.Select(async status => (await texts.ListAsync(status, null, ListLimit, ct)).Items)))
             .SelectMany(t => t).ToLookup(t => DailyFacts.Day(t.UpdatedAt), StringComparer.Ordinal);
         var perDay = await Task.WhenAll(days.Select(async day =>
