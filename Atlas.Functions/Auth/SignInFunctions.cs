@@ -26,6 +26,7 @@ public static class SignInFunctions
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
     [Responds(StatusCodes.Status202Accepted, typeof(ChallengeResponse))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> StartAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp")] HttpRequest http,
         [Body] StartRequest request,
@@ -66,6 +67,8 @@ public static class SignInFunctions
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
     [Responds(StatusCodes.Status202Accepted, typeof(ChallengeResponse))]
+    [Responds(StatusCodes.Status404NotFound)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> ResendAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp/resend")] HttpRequest http,
         [Body] ResendRequest request, Lifecycle<Challenge, ChallengeCommand> challenges, ChallengeDecider rules, SignInCodes codes, TimeProvider clock, CancellationToken ct)
@@ -92,6 +95,8 @@ public static class SignInFunctions
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
     [Responds(StatusCodes.Status200OK, typeof(SessionResponse))]
+    [Responds(StatusCodes.Status404NotFound)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> VerifyAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp/verify")] HttpRequest http,
         [Body] VerifyRequest request,

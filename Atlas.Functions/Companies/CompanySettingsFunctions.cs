@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using System.ComponentModel;
 using Atlas.Core.Auth;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Bookings;
@@ -11,7 +11,9 @@ namespace Atlas.Functions.Companies;
 /// <summary>A company's own settings: so far, how long the bookings its dispatchers make stay open for bids.</summary>
 public static class CompanySettingsFunctions
 {
-    public sealed record SettingsRequest([property: Required] int? BidWindowSeconds);
+    /// <param name="BidWindowSeconds">The company's window; null (or left out) goes back to the default.</param>
+    public sealed record SettingsRequest(
+        [property: Description("The bid window of the company's bookings in seconds; null (or left out) goes back to the default.")] int? BidWindowSeconds);
 
     /// <param name="BidWindowSeconds">The window in force (the company's, or the default).</param>
     public sealed record SettingsResponse(int BidWindowSeconds, bool IsDefault);

@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using System.ComponentModel;
 using Atlas.Core.Auth;
 using Atlas.Core.Ledger;
 using Atlas.Functions.Auth;
@@ -15,7 +15,8 @@ public static class PlatformFeeFunctions
 {
     /// <param name="Percent">0 to 100, two decimals at most; null (with fixed null) goes back to the default.</param>
     /// <param name="Fixed">Minor units added per ride.</param>
-    public sealed record FeeRequest([property: Required] decimal? Percent, [property: Required] long? Fixed);
+    [Description("percent and fixed together, or neither (or both null) to go back to the default fee.")]
+    public sealed record FeeRequest(decimal? Percent, long? Fixed);
 
     public sealed record FeeView(decimal Percent, long Fixed, bool IsDefault);
 
