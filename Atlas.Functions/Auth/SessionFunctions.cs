@@ -16,6 +16,8 @@ public static class SessionFunctions
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
     [Responds(StatusCodes.Status200OK, typeof(SessionResponse))]
+    [Responds(StatusCodes.Status401Unauthorized)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> RefreshAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/refresh")] HttpRequest http,
         [Body] RefreshRequest request,
@@ -57,6 +59,8 @@ public static class SessionFunctions
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
     [Responds(StatusCodes.Status204NoContent)]
+    [Responds(StatusCodes.Status401Unauthorized)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> LogoutAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequest http,
         [Body] RefreshRequest request, Lifecycle<Session, SessionCommand> sessions, CancellationToken ct)

@@ -34,6 +34,7 @@ public static class SignInFunctions
     [Responds(StatusCodes.Status400BadRequest)]
     [Responds(StatusCodes.Status429TooManyRequests)]
     [Responds(StatusCodes.Status503ServiceUnavailable)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> StartAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp")] HttpRequest http,
         [Body] StartRequest request,
@@ -89,6 +90,8 @@ public static class SignInFunctions
     [Responds(StatusCodes.Status400BadRequest)]
     [Responds(StatusCodes.Status429TooManyRequests)]
     [Responds(StatusCodes.Status503ServiceUnavailable)]
+    [Responds(StatusCodes.Status404NotFound)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> ResendAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp/resend")] HttpRequest http,
         [Body] ResendRequest request,
@@ -131,6 +134,8 @@ public static class SignInFunctions
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
     [Responds(StatusCodes.Status200OK, typeof(SessionResponse))]
+    [Responds(StatusCodes.Status404NotFound)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> VerifyAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp/verify")] HttpRequest http,
         [Body] VerifyRequest request,

@@ -23,6 +23,7 @@ public static partial class DeviceFunctions
     [Function("PutMyDevice")]
     [SignedIn]
     [Responds(StatusCodes.Status200OK, typeof(DeviceView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> PutAsync(
         [Body] DeviceRequest request,
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/devices/{deviceId}")] HttpRequest http,
@@ -58,6 +59,7 @@ public static partial class DeviceFunctions
     [Function("DeleteMyDevice")]
     [SignedIn]
     [Responds(StatusCodes.Status204NoContent)]
+    [Responds(StatusCodes.Status400BadRequest)]
     public static async Task<IResult> DeleteAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "me/devices/{deviceId}")] HttpRequest http,
         string deviceId, Caller caller, Devices devices, CancellationToken ct) =>

@@ -35,6 +35,8 @@ public static partial class ProfileFunctions
     [Function("UpdateMe")]
     [SignedIn]
     [Responds(StatusCodes.Status200OK, typeof(ProfileView))]
+    [Responds(StatusCodes.Status409Conflict)]
+    [Responds(StatusCodes.Status429TooManyRequests)]
     public static async Task<IResult> UpdateAsync(
         [Body] ProfileRequest request,
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me")] HttpRequest http,
@@ -106,6 +108,7 @@ public static partial class ProfileFunctions
     [Function("VerifyMyEmail")]
     [SignedIn]
     [Responds(StatusCodes.Status200OK, typeof(ProfileView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> VerifyAsync(
         [Body] VerifyEmailRequest request,
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/email/verify")] HttpRequest http,

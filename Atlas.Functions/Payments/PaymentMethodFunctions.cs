@@ -21,6 +21,7 @@ public static partial class PaymentMethodFunctions
     [Function("GetMyPaymentMethod")]
     [Roles(Role.Rider, Role.Dispatcher)]
     [Responds(StatusCodes.Status200OK, typeof(PaymentMethodView))]
+    [Responds(StatusCodes.Status404NotFound)]
     public static async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/payment-method")] HttpRequest http,
         Caller caller, PaymentProfiles profiles, CancellationToken ct) =>
@@ -30,6 +31,7 @@ public static partial class PaymentMethodFunctions
 
     [Function("SetMyPaymentMethod")]
     [Roles(Role.Rider, Role.Dispatcher)]
+    [RequestHeader(IdempotencyKeys.Header, "Optional: a retry of the same attempt with the same key is the same request to Stripe.")]
     [Responds(StatusCodes.Status200OK, typeof(PaymentMethodView))]
     public static async Task<IResult> SetAsync(
         [Body] PaymentMethodRequest request, [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/payment-method")] HttpRequest http, Caller caller, PaymentProfiles profiles, IStripeApi stripe, RandomSource random, Erasures erasures, CancellationToken ct)

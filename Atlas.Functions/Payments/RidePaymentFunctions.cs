@@ -45,6 +45,7 @@ public static class RidePaymentFunctions
     [Function("TipRide")]
     [Roles(Role.Rider, Role.Dispatcher)]
     [Responds(StatusCodes.Status202Accepted, typeof(PaymentView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> TipAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/tip")] HttpRequest http,
         string rideId,
@@ -82,11 +83,12 @@ public static class RidePaymentFunctions
     [Audited("ride.refund")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status202Accepted, typeof(PaymentView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> RefundAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/refunds")] HttpRequest http,
         string rideId,
         [Body] RefundRequest? request,
-        [IdempotencyKey] string? idempotencyKey,
+        [IdempotencyKey(Required = true)] string? idempotencyKey,
         Lifecycle<Escrow, EscrowCommand> escrows,
         IdempotencyKeys keys,
         RandomSource random,

@@ -20,6 +20,8 @@ public sealed partial class RoleMatrixTests(AtlasAppFactory app) : IClassFixture
     {
         ["Health"] = Everyone,
         ["OpenApi"] = Everyone,
+        ["ApiReference"] = Everyone,
+        ["ApiReferenceScript"] = Everyone,
         ["DevSms"] = Everyone,
         ["StartSignIn"] = Everyone,
         ["ResendSignInCode"] = Everyone,
