@@ -59,6 +59,12 @@ public sealed class CallCounts
             counts.Add($"scan {table}");
             return inner.QueryPartitionsUpToAsync(table, maxPk, rkBelow, continuation, take, ct);
         }
+
+        public Task<TablePage> QueryOlderThanAsync(string table, string? prefix, string property, DateTimeOffset before, string? continuation, int take, CancellationToken ct)
+        {
+            counts.Add($"scan {table}");
+            return inner.QueryOlderThanAsync(table, prefix, property, before, continuation, take, ct);
+        }
     }
 
     public sealed class Queues(IQueueClient inner, CallCounts counts) : IQueueClient
@@ -90,5 +96,7 @@ public sealed class CallCounts
         }
 
         public Task<int> ApproximateCountAsync(string queue, CancellationToken ct) => inner.ApproximateCountAsync(queue, ct);
+
+        public Task<IReadOnlyList<PeekedMessage>> PeekAsync(string queue, int max, CancellationToken ct) => inner.PeekAsync(queue, max, ct);
     }
 }

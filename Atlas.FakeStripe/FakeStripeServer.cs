@@ -97,6 +97,7 @@ public sealed class FakeStripeServer : IAsyncDisposable
     {
         app.Use(GuardAsync);
         app.MapPost("/v1/customers", (HttpContext c) => Handle(c, State.CreateCustomerAsync));
+        app.MapDelete("/v1/customers/{id}", (HttpContext c, string id) => Hook(c, () => State.DeleteCustomerAsync(id)));
         app.MapPost("/v1/payment_methods/{id}/attach", (HttpContext c, string id) => Handle(c, form => State.AttachAsync(id, form)));
         app.MapPost("/v1/payment_intents", (HttpContext c) => Handle(c, State.CreateIntentAsync));
         app.MapPost("/v1/payment_intents/{id}/confirm", (HttpContext c, string id) => Handle(c, _ => State.ConfirmIntentAsync(id)));
@@ -106,7 +107,7 @@ public sealed class FakeStripeServer : IAsyncDisposable
         app.MapPost("/v1/transfers", (HttpContext c) => Handle(c, State.TransferAsync));
         app.MapPost("/v1/transfers/{id}/reversals", (HttpContext c, string id) => Handle(c, form => State.ReverseAsync(id, form)));
         app.MapGet("/v1/events", (HttpContext c) => List(c, State.ListEvents));
-        foreach (var (path, type) in new[] { ("payment_intents", "payment_intent"), ("transfers", "transfer"), ("events", "event"), ("charges", "charge"), ("disputes", "dispute") })
+        foreach (var (path, type) in new[] { ("customers", "customer"), ("payment_intents", "payment_intent"), ("transfers", "transfer"), ("events", "event"), ("charges", "charge"), ("disputes", "dispute") })
         {
             app.MapGet($"/v1/{path}/{{id}}", (HttpContext c, string id) => Retrieve(c, id, type));
         }
@@ -253,6 +254,7 @@ public sealed class FakeStripeServer : IAsyncDisposable
         await WriteAsync(context, status, body);
     }
 
+    /// <summary>A request without a form or an idempotency key (a DELETE, a test hook): carried out and answered.</summary>
     private async Task Hook(HttpContext context, Func<Task<JsonObject>> action)
     {
         var (status, body) = await RunAsync(action);

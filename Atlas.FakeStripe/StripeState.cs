@@ -53,6 +53,22 @@ public sealed partial class StripeState(TimeProvider clock)
         return customer;
     });
 
+    /// <summary>As Stripe does: the customer becomes a stub that says it was deleted (retrieving it still answers), its
+    /// cards are detached, its payments stay; a customer deleted already is no longer found.</summary>
+    public Task<JsonObject> DeleteCustomerAsync(string id) => ChangeAsync(emit =>
+    {
+        var customer = Get(id, "customer");
+        foreach (var method in _objects.Values.Where(o => (string?)o["object"] == "payment_method" && (string?)o["customer"] == id))
+        {
+            method["customer"] = null;
+        }
+
+        var deleted = new JsonObject { ["id"] = id, ["object"] = "customer", ["deleted"] = true };
+        _objects[id] = deleted;
+        emit("customer.deleted", customer, null);
+        return deleted;
+    });
+
     public Task<JsonObject> AttachAsync(string token, Form form) => ChangeAsync(emit =>
     {
         var card = TestCards.For(token) ?? throw StripeError.Missing("PaymentMethod", token);
@@ -322,7 +338,7 @@ public sealed partial class StripeState(TimeProvider clock)
         RandomNumberGenerator.GetString("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", length);
 
     private JsonObject Get(string id, string type, string param = "id") =>
-        _objects.TryGetValue(id, out var found) && (string?)found["object"] == type
+        _objects.TryGetValue(id, out var found) && (string?)found["object"] == type && found["deleted"] is null
             ? found
             : throw StripeError.Missing(type, id, param);
 }

@@ -1,3 +1,5 @@
+using Atlas.Core.Common;
+
 namespace Atlas.Core.Auth;
 
 // Everything keyed by a phone number, owned by one instance so its rules are decided under one ETag: the user
@@ -24,6 +26,14 @@ public sealed record JoinCompany(string CompanyId, string MemberId, Role Role) :
 public sealed record LeaveCompany(string CompanyId, string MemberId) : AccountCommand;
 
 public sealed record AccountTimedOut(DateTimeOffset Deadline) : AccountCommand;
+
+/// <summary>The user asked to be erased (and confirmed it with a fresh code): the phone stops naming them, so it signs
+/// up afresh as a new user, and what Atlas holds about them is erased (<see cref="EraseUser"/>).</summary>
+public sealed record EraseAccount(string UserId, string Phone) : AccountCommand;
+
+/// <summary>Erase what Atlas holds about the user (sessions, profile, devices, card, Stripe customer, company
+/// membership); rides and the ledger keep the bare user id, which names nobody once these are gone.</summary>
+public sealed record EraseUser(string UserId, string Phone, Membership? Membership) : Effect;
 
 public sealed record AccountRules(int MaxChallengesPerHour)
 {

@@ -37,6 +37,11 @@ public sealed class AccountDecider(AccountRules rules) : Decider<Account, Accoun
             Decision<Account>.Accept(state with { Membership = null }, null),
         LeaveCompany => Decision<Account>.Ignore(),
 
+        // Only the user the phone names now: after an erasure the phone may belong to someone new.
+        EraseAccount erase when state.UserId == erase.UserId => Decision<Account>.Accept(
+            Account.New with { ChallengesStarted = state.ChallengesStarted }, null, new EraseUser(erase.UserId, erase.Phone, state.Membership)),
+        EraseAccount => Decision<Account>.Ignore(),
+
         AccountTimedOut => Decision<Account>.Ignore(),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown command."),
     };

@@ -1,4 +1,5 @@
 using Atlas.Core.Common;
+using Atlas.Core.Privacy;
 
 namespace Atlas.Core.Drivers;
 
@@ -7,7 +8,8 @@ namespace Atlas.Core.Drivers;
 // impossible: each ride counts once.
 
 /// <param name="RatedRides">The latest rides that counted towards the rating, to ignore a redelivery.</param>
-public sealed record DriverDuty(string? ActiveRideId, int RatingCount, int RatingTotal, IReadOnlyList<string> RatedRides)
+/// <param name="Retired">The driver's account is being erased: they take no more rides.</param>
+public sealed record DriverDuty(string? ActiveRideId, int RatingCount, int RatingTotal, IReadOnlyList<string> RatedRides, bool Retired = false)
 {
     public static DriverDuty New { get; } = new(null, 0, 0, []);
 
@@ -23,6 +25,9 @@ public sealed record ReleaseDriver(string RideId) : DriverDutyCommand;
 
 public sealed record RecordRating(string RideId, int Stars) : DriverDutyCommand;
 
+/// <summary>The driver's account is to be erased: refused while they drive a ride, and once accepted no ride is theirs again.</summary>
+public sealed record RetireDriver : DriverDutyCommand;
+
 public sealed record DriverDutyTimedOut(DateTimeOffset Deadline) : DriverDutyCommand;
 
 public sealed class DriverDutyDecider : Decider<DriverDuty, DriverDutyCommand>
@@ -32,6 +37,8 @@ public sealed class DriverDutyDecider : Decider<DriverDuty, DriverDutyCommand>
 
     public static Rejection Busy { get; } = new("driver-busy", "The driver already has an active ride.");
 
+    public static Rejection Erased { get; } = new("driver-erased", "The driver's account is erased.");
+
     public override string Type => Name;
 
     public override DriverDuty Initial => DriverDuty.New;
@@ -40,6 +47,7 @@ public sealed class DriverDutyDecider : Decider<DriverDuty, DriverDutyCommand>
 
     public override Decision<DriverDuty> Decide(DriverDuty state, DriverDutyCommand command, DateTimeOffset now) => command switch
     {
+        ReserveDriver when state.Retired => new Decision<DriverDuty>.Rejected(Erased),
         ReserveDriver r when state.ActiveRideId is null => Decision<DriverDuty>.Accept(state with { ActiveRideId = r.RideId }, null),
         ReserveDriver r when state.ActiveRideId == r.RideId => Decision<DriverDuty>.Ignore(),
         ReserveDriver => new Decision<DriverDuty>.Rejected(Busy),
@@ -57,6 +65,10 @@ public sealed class DriverDutyDecider : Decider<DriverDuty, DriverDutyCommand>
                 RatedRides = [.. state.RatedRides.TakeLast(RatedRidesKept - 1), r.RideId],
             },
             null),
+
+        RetireDriver when state.Retired => Decision<DriverDuty>.Ignore(),
+        RetireDriver when state.ActiveRideId is { } ride => new Decision<DriverDuty>.Rejected(ErasureRules.ActiveRide(ride)),
+        RetireDriver => Decision<DriverDuty>.Accept(state with { Retired = true }, null),
 
         DriverDutyTimedOut => Decision<DriverDuty>.Ignore(),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown command."),

@@ -16,6 +16,9 @@ public static class AuthServices
         services.AddSingleton<SignInCodes>();
         services.AddSingleton<SessionIssuer>();
         services.AddSingleton<PlatformAdmins>();
+        services.AddSingleton<UserSessions>();
+        services.AddSingleton<PhoneKeys>();
+        services.AddSingleton<CodeConfirmation>();
 
         services.AddCheckedOptions<SmsGuardOptions>(configuration, SmsGuardOptions.Section, o => o.Problems());
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<SmsGuardOptions>>().Value.ToCallingCodes());

@@ -16,6 +16,8 @@ public static class SessionFunctions
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
     [Responds(StatusCodes.Status200OK, typeof(SessionResponse))]
+    [Responds(StatusCodes.Status401Unauthorized)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> RefreshAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/refresh")] HttpRequest http,
         [Body] RefreshRequest request,
@@ -36,7 +38,9 @@ public static class SessionFunctions
         return result switch
         {
             { Status: CommandStatus.Applied, State: ActiveSession active } when active.Generation == next.Generation =>
-                Results.Ok(await issuer.IssueAsync(active.UserId, PhoneNumber.FromStored(active.Phone), next, ct)),
+                await issuer.IssueAsync(active.UserId, PhoneNumber.FromStored(active.Phone), next, ct) is { } issued
+                    ? Results.Ok(issued)
+                    : Problems.Unauthorized("account-erased", "This account was erased; signing in again starts a new one."),
             { Status: CommandStatus.Applied, State: RevokedSession } => Reused(logger, presented.SessionId),
             { Status: CommandStatus.Rejected } => Problems.Unauthorized(result.Rejection!.Code, result.Rejection.Reason),
             _ => Problems.Contended(),
@@ -55,6 +59,8 @@ public static class SessionFunctions
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
     [Responds(StatusCodes.Status204NoContent)]
+    [Responds(StatusCodes.Status401Unauthorized)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> LogoutAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequest http,
         [Body] RefreshRequest request, Lifecycle<Session, SessionCommand> sessions, CancellationToken ct)

@@ -7,10 +7,12 @@ namespace Atlas.Functions.Auth;
 /// current role and company, and the refresh token for the next rotation.</summary>
 public sealed class SessionIssuer(AccessTokens tokens, Lifecycle<Account, AccountCommand> accounts, PlatformAdmins platformAdmins)
 {
-    public async Task<SessionResponse> IssueAsync(string userId, PhoneNumber phone, RefreshToken refresh, CancellationToken ct)
+    /// <returns>Null when the phone no longer names the user: their account was erased (a session the erasure has not
+    /// reached yet must not outlive it).</returns>
+    public async Task<SessionResponse?> IssueAsync(string userId, PhoneNumber phone, RefreshToken refresh, CancellationToken ct)
     {
         var (account, _) = await accounts.GetAsync(phone.Digits, ct);
-        return Issue(userId, phone, refresh, account);
+        return account.UserId == userId ? Issue(userId, phone, refresh, account) : null;
     }
 
     /// <summary>When the caller has just read or written the account, it need not be read again.</summary>

@@ -34,6 +34,7 @@ public static class SignInFunctions
     [Responds(StatusCodes.Status400BadRequest)]
     [Responds(StatusCodes.Status429TooManyRequests)]
     [Responds(StatusCodes.Status503ServiceUnavailable)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> StartAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp")] HttpRequest http,
         [Body] StartRequest request,
@@ -89,6 +90,8 @@ public static class SignInFunctions
     [Responds(StatusCodes.Status400BadRequest)]
     [Responds(StatusCodes.Status429TooManyRequests)]
     [Responds(StatusCodes.Status503ServiceUnavailable)]
+    [Responds(StatusCodes.Status404NotFound)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> ResendAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp/resend")] HttpRequest http,
         [Body] ResendRequest request,
@@ -131,6 +134,8 @@ public static class SignInFunctions
     [Anyone]
     [RateLimit(RateLimits.SignIn)]
     [Responds(StatusCodes.Status200OK, typeof(SessionResponse))]
+    [Responds(StatusCodes.Status404NotFound)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> VerifyAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/otp/verify")] HttpRequest http,
         [Body] VerifyRequest request,
@@ -143,6 +148,7 @@ public static class SignInFunctions
         SignInTexts texts,
         RandomSource random,
         UserProfiles profiles,
+        UserSessions userSessions,
         CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -190,7 +196,9 @@ public static class SignInFunctions
             await profiles.CreateAsync(userId, phone.Value, ct);
         }
 
+        // The user's list of sessions first: a session is never left where an export or an erasure cannot find it.
         var refresh = RefreshToken.New(random, random.NewId("ses"), 1);
+        await userSessions.AddAsync(userId, refresh.SessionId, ct);
         var opened = await sessions.ExecuteAsync(refresh.SessionId, new OpenSession(userId, phone.Value, refresh.SecretHash), ct, isNew: true);
         if (opened.Status != CommandStatus.Applied)
         {

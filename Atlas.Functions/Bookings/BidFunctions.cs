@@ -22,6 +22,7 @@ public static class BidFunctions
     [Function("PlaceBid")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(BidResponse))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> PlaceAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bookings/{bookingId}/bids")] HttpRequest http,
         string bookingId,
@@ -74,6 +75,7 @@ public static class BidFunctions
     [Function("WithdrawBid")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status204NoContent)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> WithdrawAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "bookings/{bookingId}/bids/mine")] HttpRequest http,
         string bookingId, Caller caller, Lifecycle<Booking, BookingCommand> bookings, CancellationToken ct)

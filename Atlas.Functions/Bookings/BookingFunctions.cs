@@ -41,10 +41,11 @@ public static class BookingFunctions
     [Function("CreateBooking")]
     [Roles(Role.Rider, Role.Dispatcher)]
     [Responds(StatusCodes.Status201Created, typeof(BookingView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> CreateAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bookings")] HttpRequest http,
         [Body] BookingRequest request,
-        [IdempotencyKey] string? idempotencyKey,
+        [IdempotencyKey(Required = true)] string? idempotencyKey,
         Caller caller,
         QuoteTokens quotes,
         IdempotencyKeys keys,
@@ -164,6 +165,7 @@ public static class BookingFunctions
     [Function("CancelBooking")]
     [Roles(Role.Rider, Role.Dispatcher, Role.CompanyAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(CancelResponse))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> CancelAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bookings/{bookingId}/cancel")] HttpRequest http,
         string bookingId,

@@ -32,6 +32,21 @@ public sealed class BookingIndex(ITableStore tables)
         return new Page<string>(items.Select(r => r.GetString("BookingId")!).ToList(), rows.Count > take ? items[^1].RowKey : null);
     }
 
+    /// <summary>Every booking id of a list, newest first (a user's, for their export or erasure).</summary>
+    public async Task<IReadOnlyList<string>> AllAsync(string list, CancellationToken ct)
+    {
+        List<string> ids = [];
+        for (string? after = null; ;)
+        {
+            var page = await PageAsync(list, after, 1000, ct);
+            ids.AddRange(page.Items);
+            if ((after = page.Next) is null)
+            {
+                return ids;
+            }
+        }
+    }
+
     /// <summary>Inverted ticks first, so a partition reads newest first.</summary>
     private static string RowKey(string bookingId, DateTimeOffset bookedAt) =>
         string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - bookedAt.UtcTicks:D19}-{bookingId}");

@@ -1,5 +1,6 @@
 using Atlas.Core.Auth;
 using Atlas.Core.Bookings;
+using Atlas.Core.Common;
 using Atlas.Core.Companies;
 using Atlas.Core.Quotes;
 using Atlas.Functions.Auth;
@@ -28,8 +29,8 @@ public enum BookingViewer
 public sealed record BookingView(
     string Id,
     BookingStatus Status,
-    PointBody Pickup,
-    PointBody Dropoff,
+    GeoPoint Pickup,
+    GeoPoint Dropoff,
     VehicleType VehicleType,
     int? Seats,
     int? Kg,
@@ -90,8 +91,8 @@ public static class BookingViews
         return new BookingView(
             terms.BookingId,
             booking.Status,
-            new PointBody(terms.Trip.Pickup.Lat, terms.Trip.Pickup.Lng),
-            new PointBody(terms.Trip.Dropoff.Lat, terms.Trip.Dropoff.Lng),
+            terms.Trip.Pickup,
+            terms.Trip.Dropoff,
             terms.Trip.VehicleType,
             terms.Trip.Seats,
             terms.Trip.Kg,

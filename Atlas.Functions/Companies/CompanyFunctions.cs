@@ -22,6 +22,7 @@ public static class CompanyFunctions
     [Function("CreateCompany")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status201Created, typeof(CreatedResponse))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> CreateAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "companies")] HttpRequest http,
         [Body] CreateRequest request,

@@ -21,6 +21,9 @@ public sealed class CompanyStore(ITableStore tables)
     private const string VehiclePrefix = "vehicle|";
     private const string PlatePrefix = "plate|";
 
+    /// <summary>A row per company, for platform admins' list (company ids never take this name).</summary>
+    private const string DirectoryPartition = "directory";
+
     /// <summary>The company and its first admin, together or not at all.</summary>
     public async Task CreateAsync(Company company, Member admin, CancellationToken ct)
     {
@@ -36,7 +39,18 @@ public sealed class CompanyStore(ITableStore tables)
             ],
             ct);
         Ensure(write, "create company");
+
+        // Written after the company, with the same values on a retry: a company is listed once it exists.
+        await tables.WriteAsync(Table, TableOperation.Upsert(new TableRow(DirectoryPartition, company.Id, new Dictionary<string, object?>
+        {
+            ["Name"] = company.Name,
+            ["CreatedAt"] = company.CreatedAt,
+        })), ct);
     }
+
+    /// <summary>The companies in id order, for platform admins.</summary>
+    public async Task<Page<Company>> ListCompaniesAsync(string? after, int take, CancellationToken ct) =>
+        await PageAsync(DirectoryPartition, "", after, take, row => new Company(row.RowKey, row.GetString("Name")!, row.GetTime("CreatedAt")!.Value), ct);
 
     public async Task<Company?> FindAsync(string companyId, CancellationToken ct) =>
         await tables.GetAsync(Table, companyId, ProfileRow, ct) is { } row

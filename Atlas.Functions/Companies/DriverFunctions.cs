@@ -43,6 +43,7 @@ public static class DriverFunctions
     [Function("GetMyDriverProfile")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(Driver))]
+    [Responds(StatusCodes.Status404NotFound)]
     public static async Task<IResult> GetMineAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "drivers/me")] HttpRequest http,
         Caller caller, CompanyStore companies, CancellationToken ct) =>
@@ -51,6 +52,7 @@ public static class DriverFunctions
     [Function("UpdateMyDriverProfile")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(Driver))]
+    [Responds(StatusCodes.Status404NotFound)]
     public static async Task<IResult> UpdateMineAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "drivers/me")] HttpRequest http,
         [Body] ProfileRequest request, Caller caller, CompanyStore companies, DriverLocator locator, CancellationToken ct)
@@ -111,6 +113,8 @@ public static class DriverFunctions
     [Function("SetMyAvailability")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(Driver))]
+    [Responds(StatusCodes.Status404NotFound)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> SetAvailabilityAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "drivers/me/availability")] HttpRequest http,
         [Body] AvailabilityRequest request, Caller caller, CompanyStore companies, DriverLocator locator, CancellationToken ct)
@@ -140,6 +144,7 @@ public static class DriverFunctions
     [Roles(Role.Driver)]
     [RateLimit(RateLimits.Location)]
     [Responds(StatusCodes.Status204NoContent)]
+    [Responds(StatusCodes.Status404NotFound)]
     public static async Task<IResult> ReportLocationAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "drivers/me/location")] HttpRequest http,
         [Body] LocationRequest request, Caller caller, CompanyStore companies, DriverLocator locator, TimeProvider clock, CancellationToken ct)
@@ -196,6 +201,7 @@ public static class DriverFunctions
     [Function("SetMyPayoutAccount")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(Driver))]
+    [Responds(StatusCodes.Status404NotFound)]
     public static async Task<IResult> SetPayoutAccountAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "drivers/me/payout-account")] HttpRequest http,
         [Body] PayoutAccountRequest request, Caller caller, CompanyStore companies, CancellationToken ct)

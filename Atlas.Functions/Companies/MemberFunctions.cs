@@ -7,15 +7,19 @@ using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Atlas.Functions.Ops;
 
 namespace Atlas.Functions.Companies;
 
 /// <summary>A company admin adds members by phone with a role, lists them and removes them.</summary>
 public static class MemberFunctions
 {
-    public sealed record AddRequest([property: Required] string? Phone, [property: Required] Role? Role);
+    public sealed record AddRequest(
+        [property: Required] string? Phone,
+        [property: Required, AllowedValues(Core.Auth.Role.Driver, Core.Auth.Role.Dispatcher, Core.Auth.Role.CompanyAdmin)] Role? Role);
 
-    public sealed record MemberResponse(string Id, string Phone, Role Role, DateTimeOffset AddedAt)
+    public sealed record MemberResponse(
+        string Id, string Phone, [property: AllowedValues(Core.Auth.Role.Driver, Core.Auth.Role.Dispatcher, Core.Auth.Role.CompanyAdmin)] Role Role, DateTimeOffset AddedAt)
     {
         public static MemberResponse From(Member member) => new(member.Id, member.Phone, member.Role, member.AddedAt);
     }
@@ -30,8 +34,10 @@ public static class MemberFunctions
             companyId, after, limit, caller, companies, p => companies.ListMembersAsync(companyId, p.After, p.Limit, ct), MemberResponse.From, ct);
 
     [Function("AddMember")]
+    [Audited("member.add")]
     [Roles(Role.CompanyAdmin)]
     [Responds(StatusCodes.Status201Created, typeof(MemberResponse))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> AddAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "companies/{companyId}/members")] HttpRequest http,
         string companyId,
@@ -118,8 +124,10 @@ public static class MemberFunctions
             : Problems.NotFound($"Member '{memberId}'");
 
     [Function("RemoveMember")]
+    [Audited("member.remove")]
     [Roles(Role.CompanyAdmin)]
     [Responds(StatusCodes.Status204NoContent)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> RemoveAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "companies/{companyId}/members/{memberId}")] HttpRequest http,
         string companyId,

@@ -14,13 +14,15 @@ namespace Atlas.Functions.Companies;
 /// <summary>A company's vehicles: admins add and remove them, dispatchers and drivers see them.</summary>
 public static class VehicleFunctions
 {
-    public sealed record CapacityRequest(int? Seats, int? Kg);
+    /// <summary>In seats for people or in kg for a load: exactly one of the two.</summary>
+    [ExactlyOne(nameof(Seats), nameof(Kg))]
+    public sealed record Capacity(int? Seats, int? Kg);
 
-    public sealed record AddRequest([property: Required] VehicleType? Type, [property: Required] CapacityRequest? Capacity, [property: Required] string? Plate);
+    public sealed record AddRequest([property: Required] VehicleType? Type, [property: Required] Capacity? Capacity, [property: Required] string? Plate);
 
-    public sealed record VehicleResponse(string Id, VehicleType Type, VehicleCapacity Capacity, string Plate, DateTimeOffset AddedAt)
+    public sealed record VehicleResponse(string Id, VehicleType Type, Capacity Capacity, string Plate, DateTimeOffset AddedAt)
     {
-        public static VehicleResponse From(Vehicle v) => new(v.Id, v.Type, v.Capacity, v.Plate, v.AddedAt);
+        public static VehicleResponse From(Vehicle v) => new(v.Id, v.Type, new Capacity(v.Capacity.Seats, v.Capacity.Kg), v.Plate, v.AddedAt);
     }
 
     [Function("ListVehicles")]
@@ -35,6 +37,7 @@ public static class VehicleFunctions
     [Function("AddVehicle")]
     [Roles(Role.CompanyAdmin)]
     [Responds(StatusCodes.Status201Created, typeof(VehicleResponse))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> AddAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "companies/{companyId}/vehicles")] HttpRequest http,
         string companyId,
@@ -109,6 +112,7 @@ public static class VehicleFunctions
     [Function("RemoveVehicle")]
     [Roles(Role.CompanyAdmin)]
     [Responds(StatusCodes.Status204NoContent)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> RemoveAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "companies/{companyId}/vehicles/{vehicleId}")] HttpRequest http,
         string companyId, string vehicleId, Caller caller, CompanyStore companies, CancellationToken ct)

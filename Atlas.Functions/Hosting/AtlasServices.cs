@@ -11,7 +11,9 @@ using Atlas.Functions.Integration;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Notifications;
 using Atlas.Functions.Ops;
+using Atlas.Functions.OpsConsole;
 using Atlas.Functions.Payments;
+using Atlas.Functions.Privacy;
 using Atlas.Functions.Queues;
 using Atlas.Functions.Quotes;
 using Atlas.Functions.Rides;
@@ -39,7 +41,7 @@ public static class AtlasServices
         builder.Services.AddAtlasServices(builder.Configuration, builder.Environment);
 
         // Outermost first: problem+json for whatever escapes, then log scopes, the count of poisoned messages, the size limit, who may call, how often,
-        // and the parameters read before the function runs.
+        // the parameters read before the function runs, and the audit of admin actions with their answers.
         builder.UseMiddleware<ProblemResponses>();
         builder.UseMiddleware<InvocationScopes>();
         builder.UseMiddleware<PoisonedMessages>();
@@ -47,6 +49,7 @@ public static class AtlasServices
         builder.UseMiddleware<AccessControl>();
         builder.UseMiddleware<RateLimits>();
         builder.UseMiddleware<RequestInputs>();
+        builder.UseMiddleware<AuditTrail>();
 
         builder.Services.Configure<WorkerOptions>(o => o.InputConverters.RegisterAt<ServiceParameters>(0));
 
@@ -86,10 +89,11 @@ public static class AtlasServices
         services.AddSingleton<EffectRoutes>();
         services.AddSingleton<LifecycleRegistry>();
         services.AddSingleton<RelayScan>();
-        services.AddSingleton<Ops.FlowHistory>();
+        services.AddOps();
         services.AddSingleton<DeadlineFiring>();
         services.AddSingleton<EffectDispatcher>();
         services.AddSingleton<ClientAddress>();
+        services.AddOpsConsole();
 
         services.AddNotifications(configuration, environment);
         services.AddAuth(configuration);
@@ -99,6 +103,7 @@ public static class AtlasServices
         services.AddRides(configuration);
         services.AddPayments(configuration);
         services.AddIntegrationEvents(configuration);
+        services.AddPrivacy(configuration);
 
         services.AddHostedService<StorageInitializer>();
 

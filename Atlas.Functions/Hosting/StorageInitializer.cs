@@ -23,7 +23,7 @@ public sealed class StorageInitializer(
         LifecycleKeys.Table, RelayIndex.Table, Companies.CompanyStore.Table, Companies.DriverLocator.Table, Bookings.BookingIndex.Table, Http.IdempotencyKeys.Table,
         Payments.PaymentProfiles.Table, Ledger.LedgerStore.Table, Settlement.SettlementStore.Table, Webhooks.StripeEventLog.Table,
         Notifications.UserProfiles.Table, Notifications.Devices.Table, Notifications.Devices.TokenTable, Notifications.DeliveryLog.Table,
-        Notifications.Providers.SmsLog.Table, Auth.SmsCounters.Table,
+        Notifications.Providers.SmsLog.Table, Auth.SmsCounters.Table, Ops.AuditLog.Table, Ops.DailyFacts.Table,
     ];
     private static readonly TimeSpan Attempt = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);

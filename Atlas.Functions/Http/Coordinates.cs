@@ -1,9 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using Atlas.Core.Common;
 
 namespace Atlas.Functions.Http;
 
 /// <summary>A position in a request body: {"lat": …, "lng": …}.</summary>
-public sealed record PointBody(double? Lat, double? Lng);
+public sealed record PointBody([property: Required] double? Lat, [property: Required] double? Lng);
 
 /// <summary>Reads positions from requests, adding a rule per bad field to the errors.</summary>
 public static class Coordinates

@@ -103,8 +103,10 @@ public static class Problems
 }
 
 /// <summary>A result with one response header added.</summary>
-public sealed class WithHeader(IResult inner, string name, string value) : IResult
+public sealed class WithHeader(IResult inner, string name, string value) : IResult, IStatusCodeHttpResult
 {
+    public int? StatusCode => (inner as IStatusCodeHttpResult)?.StatusCode;
+
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.Headers[name] = value;

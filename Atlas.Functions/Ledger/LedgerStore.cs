@@ -9,13 +9,15 @@ namespace Atlas.Functions.Ledger;
 /// The ledger on Table storage: a partition per driver holding every transaction that touches the driver's accounts
 /// (each transaction touches at most one driver), a row per transaction keyed by its id, so appending twice is
 /// appending once and a transaction is never split across partitions. A "drivers" partition lists who has one, with
-/// their company, for settlement. Rows are only ever inserted.
+/// their company, for settlement; a "kept-payout-accounts" partition the connected account of each driver whose account
+/// was erased, so what they earn after it is still paid. Transaction rows are only ever inserted.
 /// </summary>
 public sealed class LedgerStore(ITableStore tables)
 {
     public const string Table = "Ledger";
     private const string DriversPartition = "drivers";
     private const string PlatformPartition = "platform";
+    private const string KeptAccountsPartition = "kept-payout-accounts";
 
     // Drivers this process has listed already: the list row is written once per driver and process, not per transaction.
     private readonly ConcurrentDictionary<string, bool> _listed = new(StringComparer.Ordinal);
@@ -63,6 +65,18 @@ public sealed class LedgerStore(ITableStore tables)
     /// <summary>Up to <paramref name="take"/> drivers with a ledger, in id order after <paramref name="after"/>.</summary>
     public async Task<IReadOnlyList<LedgerDriver>> ListDriversAsync(string? after, int take, CancellationToken ct) =>
         [.. (await tables.QueryPageAsync(Table, DriversPartition, "", after, take, ct)).Select(r => new LedgerDriver(r.RowKey, r.GetString("CompanyId")!))];
+
+    /// <summary>Keeps the connected account a driver is paid into with their ledger: their driver row, which held it,
+    /// is about to go with the rest of their account, and a tip or a late capture may still be owed to them.</summary>
+    public async Task KeepPayoutAccountAsync(string driverId, string payoutAccountId, CancellationToken ct) =>
+        await tables.WriteAsync(
+            Table,
+            TableOperation.Upsert(new TableRow(KeptAccountsPartition, driverId, new Dictionary<string, object?> { ["PayoutAccountId"] = payoutAccountId })),
+            ct);
+
+    /// <summary>The connected account kept for a driver whose account was erased, if any.</summary>
+    public async Task<string?> KeptPayoutAccountAsync(string driverId, CancellationToken ct) =>
+        (await tables.GetAsync(Table, KeptAccountsPartition, driverId, ct))?.GetString("PayoutAccountId");
 
     /// <summary>Writes many transactions of one driver in batches (setting up a benchmark); each must be new.</summary>
     public async Task ImportAsync(string driverId, string companyId, IReadOnlyList<LedgerTransaction> transactions, CancellationToken ct)

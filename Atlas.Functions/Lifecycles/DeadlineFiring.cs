@@ -3,7 +3,8 @@ using Atlas.Functions.Telemetry;
 namespace Atlas.Functions.Lifecycles;
 
 /// <summary>A due deadline's timeout, sent to its lifecycle: the body of <see cref="DeadlineFlow"/>'s activity.</summary>
-public sealed class DeadlineFiring(LifecycleRegistry lifecycles, AtlasMetrics metrics, TimeProvider clock, ILogger<DeadlineFiring> logger)
+public sealed class DeadlineFiring(
+    LifecycleRegistry lifecycles, AtlasMetrics metrics, IEnumerable<ILifecycleObserver> observers, TimeProvider clock, ILogger<DeadlineFiring> logger)
 {
     /// <summary>The most a timer that fired early is waited out here rather than set again (the Azure Storage
     /// provider's timers fire up to a second early: queue visibility is in whole seconds).</summary>
@@ -34,7 +35,20 @@ public sealed class DeadlineFiring(LifecycleRegistry lifecycles, AtlasMetrics me
             return true;
         }
 
-        metrics.DeadlineLag(type, clock.GetUtcNow() - deadline);
+        var lag = clock.GetUtcNow() - deadline;
+        metrics.DeadlineLag(type, lag);
+        foreach (var observer in observers)
+        {
+            try
+            {
+                await observer.DeadlineFiredAsync(type, id, deadline, lag, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "{Observer} was not told of a deadline", observer.GetType().Name);
+            }
+        }
+
         var status = await lifecycle.TimeoutAsync(id, deadline, ct);
         if (status == CommandStatus.Contended)
         {

@@ -11,4 +11,6 @@ public abstract class Lifecycle
     public abstract Task<CommandStatus> TimeoutAsync(string id, DateTimeOffset deadline, CancellationToken ct);
 
     public abstract Task<InstanceView?> ReadAsync(string id, CancellationToken ct);
+
+    public abstract Task DeleteAsync(string id, CancellationToken ct);
 }

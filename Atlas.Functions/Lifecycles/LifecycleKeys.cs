@@ -20,6 +20,9 @@ public static partial class LifecycleKeys
         return $"{type}|{id}";
     }
 
+    /// <summary>What every partition of a type starts with.</summary>
+    public static string PartitionPrefix(string type) => Partition(type, "_")[..^1];
+
     public static bool IsValidId(string id) => IdPattern().IsMatch(id);
 
     public static string OutboxRow(long version, int index) =>

@@ -19,6 +19,7 @@ public sealed class Lifecycle<TState, TCommand>(
     InstanceLocks locks,
     StateCache cache,
     AtlasMetrics metrics,
+    IEnumerable<ILifecycleObserver> observers,
     TimeProvider clock,
     IOptions<LifecycleOptions> options,
     ILogger<Lifecycle<TState, TCommand>> logger) : Lifecycle
@@ -81,6 +82,7 @@ public sealed class Lifecycle<TState, TCommand>(
             {
                 cache.Set(partition, new StoredState(json, next, accepted.Deadline, now, commit.ETag!));
                 metrics.Changed(state, accepted.State, command);
+                await ObserveAsync(id, state, accepted.State, now, ct);
                 logger.LogDebug("{Command} applied: version {Version}", command.GetType().Name, next);
                 if (relayDue is not null)
                 {
@@ -107,6 +109,21 @@ public sealed class Lifecycle<TState, TCommand>(
         }
     }
 
+    private async Task ObserveAsync(string id, TState before, TState after, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var observer in observers)
+        {
+            try
+            {
+                await observer.CommittedAsync(Type, id, before, after, now, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "{Observer} was not told of a commit", observer.GetType().Name);
+            }
+        }
+    }
+
     public override async Task<CommandStatus> ExecuteAsync(string id, object command, CancellationToken ct) =>
         command is TCommand typed
             ? (await ExecuteAsync(id, typed, ct)).Status
@@ -122,6 +139,24 @@ public sealed class Lifecycle<TState, TCommand>(
     {
         var stored = (cachedIsEnough ? cache.Get(LifecycleKeys.Partition(Type, id)) : null) ?? await store.LoadAsync(Type, id, ct);
         return stored is null ? (decider.Initial, 0) : (Deserialize(stored.Json), stored.Version);
+    }
+
+    /// <summary>Deletes the instance as it stands (its state and pending outbox): for erasure and retention, never for
+    /// an instance still in use. Nothing to delete is done too.</summary>
+    public override async Task DeleteAsync(string id, CancellationToken ct)
+    {
+        var partition = LifecycleKeys.Partition(Type, id);
+        using var held = await locks.AcquireAsync(partition, ct);
+        for (var attempt = 1; attempt <= Math.Max(1, options.Value.MaxAttempts); attempt++)
+        {
+            cache.Remove(partition);
+            if (await store.LoadAsync(Type, id, ct) is not { } stored || await store.DeleteAsync(Type, id, stored.ETag, ct))
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"Deleting {partition} lost every race with a command.");
     }
 
     public override async Task<InstanceView?> ReadAsync(string id, CancellationToken ct)

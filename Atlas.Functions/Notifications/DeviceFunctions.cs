@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Http;
+using Atlas.Functions.Privacy;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Notifications;
@@ -22,10 +23,11 @@ public static partial class DeviceFunctions
     [Function("PutMyDevice")]
     [SignedIn]
     [Responds(StatusCodes.Status200OK, typeof(DeviceView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> PutAsync(
         [Body] DeviceRequest request,
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/devices/{deviceId}")] HttpRequest http,
-        string deviceId, Caller caller, Devices devices, CancellationToken ct)
+        string deviceId, Caller caller, Devices devices, Erasures erasures, CancellationToken ct)
     {
         if (!DeviceId().IsMatch(deviceId))
         {
@@ -35,6 +37,11 @@ public static partial class DeviceFunctions
         if (request.Token is not { } token || !Token().IsMatch(token))
         {
             return Problems.Validation("token", "token is the FCM registration token: 1 to 4096 visible ASCII characters.");
+        }
+
+        if (await erasures.IsErasedAsync(caller.UserId, ct))
+        {
+            return ErasureFunctions.Erased();
         }
 
         if (await devices.PutAsync(caller.UserId, deviceId, request.Platform!.Value, token, ct) is not { } device)
@@ -52,6 +59,7 @@ public static partial class DeviceFunctions
     [Function("DeleteMyDevice")]
     [SignedIn]
     [Responds(StatusCodes.Status204NoContent)]
+    [Responds(StatusCodes.Status400BadRequest)]
     public static async Task<IResult> DeleteAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "me/devices/{deviceId}")] HttpRequest http,
         string deviceId, Caller caller, Devices devices, CancellationToken ct) =>

@@ -64,6 +64,15 @@ public sealed class Devices(ITableStore tables, TimeProvider clock)
         return true;
     }
 
+    /// <summary>Forgets all the user's devices and their tokens.</summary>
+    public async Task RemoveAllAsync(string userId, CancellationToken ct)
+    {
+        foreach (var device in await ListAsync(userId, ct))
+        {
+            await RemoveIfTokenAsync(userId, device.DeviceId, device.Token, ct);
+        }
+    }
+
     /// <summary>Removes the device if it still holds <paramref name="token"/> (it may have registered a new one since
     /// a send found the old one dead).</summary>
     public async Task RemoveIfTokenAsync(string userId, string deviceId, string token, CancellationToken ct)

@@ -3,6 +3,7 @@ using Atlas.Core.Common;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
+using Atlas.Functions.Privacy;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Atlas.Functions.Notifications;
@@ -34,10 +35,12 @@ public static partial class ProfileFunctions
     [Function("UpdateMe")]
     [SignedIn]
     [Responds(StatusCodes.Status200OK, typeof(ProfileView))]
+    [Responds(StatusCodes.Status409Conflict)]
+    [Responds(StatusCodes.Status429TooManyRequests)]
     public static async Task<IResult> UpdateAsync(
         [Body] ProfileRequest request,
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me")] HttpRequest http,
-        Caller caller, UserProfiles profiles, SignInCodes codes, IEmailSender email, TimeProvider clock, CancellationToken ct)
+        Caller caller, UserProfiles profiles, SignInCodes codes, IEmailSender email, Erasures erasures, TimeProvider clock, CancellationToken ct)
     {
         if (request.Email is null && request.Language is null)
         {
@@ -53,6 +56,12 @@ public static partial class ProfileFunctions
         if (address is not null && !IsEmail(address))
         {
             return Problems.Validation("email", "email is an address like name@example.com, at most 254 characters.");
+        }
+
+        // A token issued before its account was erased must not bring the profile back.
+        if (await erasures.IsErasedAsync(caller.UserId, ct))
+        {
+            return ErasureFunctions.Erased();
         }
 
         var now = clock.GetUtcNow();
@@ -99,6 +108,7 @@ public static partial class ProfileFunctions
     [Function("VerifyMyEmail")]
     [SignedIn]
     [Responds(StatusCodes.Status200OK, typeof(ProfileView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> VerifyAsync(
         [Body] VerifyEmailRequest request,
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "me/email/verify")] HttpRequest http,

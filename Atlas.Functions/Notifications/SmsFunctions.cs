@@ -19,7 +19,10 @@ public static partial class SmsFunctions
     /// auth token over that exact URL and the form's fields (Twilio's own validator checks it).</summary>
     [Function("TwilioSmsStatus")]
     [Anyone]
+    [RawBody("application/x-www-form-urlencoded", "Twilio's status callback form: MessageSid, MessageStatus, ErrorCode and the rest Twilio sends.")]
+    [RequestHeader(SignatureHeader, "Twilio's signature of the callback URL and form with the account's auth token.", Required = true)]
     [Responds(StatusCodes.Status204NoContent)]
+    [Responds(StatusCodes.Status404NotFound)]
     public static async Task<IResult> StatusAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/twilio/sms-status")] HttpRequest http,
         IServiceProvider services, SmsLog texts, CancellationToken ct)

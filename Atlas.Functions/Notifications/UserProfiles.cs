@@ -69,6 +69,13 @@ public sealed class UserProfiles(ITableStore tables, TimeProvider clock)
         await tables.WriteAsync(Table, TableOperation.Insert(new TableRow(userId, Row, new Dictionary<string, object?> { ["Phone"] = phone })), ct);
     }
 
+    /// <summary>Erases the profile: phone, language, email and any email waiting for its code.</summary>
+    public async Task DeleteAsync(string userId, CancellationToken ct)
+    {
+        _recent.TryRemove(userId, out _);
+        await tables.WriteAsync(Table, TableOperation.Delete(userId, Row), ct);
+    }
+
     /// <returns>False when another change was saved since <paramref name="profile"/> was read.</returns>
     public async Task<bool> SaveAsync(UserProfile profile, CancellationToken ct)
     {

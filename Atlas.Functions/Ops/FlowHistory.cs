@@ -28,7 +28,7 @@ public sealed class FlowHistory(IConfiguration configuration)
         var events = new List<FlowEventView>();
         var table = _tables.Value.GetTableClient(hub + "History");
         await foreach (var row in table.QueryAsync<TableEntity>(
-            e => e.PartitionKey == instanceId, select: ["EventType", "Timestamp", "_Timestamp", "Name", "FireAt"], cancellationToken: ct))
+            e => e.PartitionKey == instanceId, select: ["RowKey", "EventType", "Timestamp", "_Timestamp", "Name", "FireAt"], cancellationToken: ct))
         {
             if (row.GetString("EventType") is { } type)
             {

@@ -28,6 +28,7 @@ public static class FlowOpsFunctions
     [Function("GetFlow")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(FlowView))]
+    [Responds(StatusCodes.Status400BadRequest)]
     public static async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/flows/{instanceId}")] HttpRequest http,
         string instanceId,

@@ -12,9 +12,12 @@ public static class HealthFunctions
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
 
+    /// <param name="Checks">Each dependency and how it answered: ok, unreachable or timeout.</param>
+    public sealed record HealthReport(string Status, IReadOnlyDictionary<string, string> Checks);
+
     [Function("Health")]
     [Anyone]
-    [Responds(StatusCodes.Status200OK)]
+    [Responds(StatusCodes.Status200OK, typeof(HealthReport))]
     public static async Task<IResult> CheckAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest http,
         ITableStore tables, IQueueClient queues, CancellationToken ct)
@@ -26,7 +29,7 @@ public static class HealthFunctions
         };
 
         return checks.Values.All(v => v == "ok")
-            ? Results.Ok(new { status = "healthy", checks })
+            ? Results.Ok(new HealthReport("healthy", checks))
             : Results.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Storage is not reachable.",

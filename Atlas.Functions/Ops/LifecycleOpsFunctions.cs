@@ -19,6 +19,7 @@ public static class LifecycleOpsFunctions
     [Function("GetLifecycle")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(InstanceView))]
+    [Responds(StatusCodes.Status400BadRequest)]
     public static async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/lifecycles/{type}/{id}")] HttpRequest http,
         string type, string id, [DurableClient] DurableTaskClient durable, LifecycleRegistry lifecycles, FlowHistory history, CancellationToken ct)

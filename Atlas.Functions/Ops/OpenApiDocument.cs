@@ -12,11 +12,13 @@ using Microsoft.Azure.Functions.Worker.Extensions.Abstractions;
 namespace Atlas.Functions.Ops;
 
 /// <summary>
-/// The OpenAPI 3.1 document of every HTTP function, made from the same declarations the Functions host reads: the
-/// trigger's method and route, the <c>[Body]</c> parameter's type, the route and query parameters, who may call
-/// (<see cref="AccessAttribute"/>) and what it answers (<see cref="RespondsAttribute"/>), with the problem responses
-/// that apply. Schemas are named by their declaring types (<c>VehicleFunctions.AddRequest</c>), so records that share a
-/// name never collide; a property is required only when its record says so (<see cref="RequiredAttribute"/>).
+/// The OpenAPI 3.1 document of every HTTP function of the environment, made from the same declarations the Functions
+/// host reads: the trigger's method and route, the <c>[Body]</c> parameter's type, the route, query and header
+/// parameters, who may call (<see cref="AccessAttribute"/>) and what it answers (<see cref="RespondsAttribute"/>), with
+/// the problem responses that apply (<see cref="OpenApiProblems"/>). Schemas are named by their declaring types
+/// (<c>VehicleFunctions.AddRequest</c>), so records that share a name never collide; a request's property is required
+/// only when its record says so (<see cref="RequiredAttribute"/>). Functions marked
+/// <see cref="DevelopmentOnlyAttribute"/> are listed only in Development, where they exist.
 /// </summary>
 public static partial class OpenApiDocument
 {
@@ -24,11 +26,14 @@ public static partial class OpenApiDocument
 
     private static readonly Type[] NotParameters = [typeof(HttpRequest), typeof(FunctionContext), typeof(CancellationToken), typeof(Auth.Caller)];
 
-    public static JsonObject Build(FunctionIndex functions, IServiceProviderIsService services)
+    public static JsonObject Build(FunctionIndex functions, IServiceProviderIsService services, bool development)
     {
-        var schemas = new SortedDictionary<string, JsonNode>(StringComparer.Ordinal);
+        var schemas = new OpenApiSchemas();
         var paths = new JsonObject();
-        foreach (var function in functions.Http.Where(f => !f.Route.Contains('*', StringComparison.Ordinal)).OrderBy(f => f.Route, StringComparer.Ordinal))
+        var served = functions.Http
+            .Where(f => !f.Route.Contains('*', StringComparison.Ordinal) && (development || !f.Method.IsDefined(typeof(DevelopmentOnlyAttribute))))
+            .OrderBy(f => f.Route, StringComparer.Ordinal);
+        foreach (var function in served)
         {
             var path = "/api/" + Constraint().Replace(function.Route, "}");
             var item = paths[path] as JsonObject ?? (JsonObject)(paths[path] = new JsonObject());
@@ -50,7 +55,7 @@ public static partial class OpenApiDocument
             ["paths"] = paths,
             ["components"] = new JsonObject
             {
-                ["schemas"] = new JsonObject(schemas.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value))),
+                ["schemas"] = schemas.ToJson(),
                 ["securitySchemes"] = new JsonObject
                 {
                     [Scheme] = new JsonObject
@@ -65,7 +70,7 @@ public static partial class OpenApiDocument
         };
     }
 
-    private static JsonObject Operation(HttpFunction function, IDictionary<string, JsonNode> schemas, IServiceProviderIsService services)
+    private static JsonObject Operation(HttpFunction function, OpenApiSchemas schemas, IServiceProviderIsService services)
     {
         var parameters = function.Method.GetParameters();
         var routeNames = RouteParameter().Matches(function.Route).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -98,112 +103,83 @@ public static partial class OpenApiDocument
         var body = parameters.FirstOrDefault(p => p.GetCustomAttribute<BodyAttribute>() is not null);
         foreach (var parameter in parameters.Where(p => p != body && !routeNames.Contains(p.Name!) && IsQuery(p, services)))
         {
-            list.Add(new JsonObject { ["name"] = parameter.Name, ["in"] = "query", ["required"] = false, ["schema"] = Schema(parameter.ParameterType) });
-        }
-
-        if (parameters.FirstOrDefault(p => p.GetCustomAttribute<IdempotencyKeyAttribute>() is not null) is { } key)
-        {
             list.Add(new JsonObject
             {
-                ["name"] = IdempotencyKeys.Header,
-                ["in"] = "header",
-                ["required"] = key.GetCustomAttribute<IdempotencyKeyAttribute>()!.Required,
-                ["description"] = "A retry with the same key and body gets what the first request made; a new key for a new request.",
-                ["schema"] = new JsonObject { ["type"] = "string", ["maxLength"] = IdempotencyKeys.MaxLength },
+                ["name"] = parameter.Name,
+                ["in"] = "query",
+                ["required"] = parameter.IsDefined(typeof(RequiredAttribute)),
+                ["schema"] = OpenApiSchemas.Schema(Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType, response: false),
             });
         }
 
+        var key = parameters.FirstOrDefault(p => p.GetCustomAttribute<IdempotencyKeyAttribute>() is not null);
+        if (key is not null)
+        {
+            list.Add(Header(
+                IdempotencyKeys.Header,
+                key.GetCustomAttribute<IdempotencyKeyAttribute>()!.Required,
+                "A retry with the same key and body gets what the first request made; a new key for a new request.",
+                new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = IdempotencyKeys.MaxLength }));
+        }
+
+        foreach (var header in function.Method.GetCustomAttributes<RequestHeaderAttribute>())
+        {
+            list.Add(Header(header.Name, header.Required, header.Description, new JsonObject { ["type"] = "string" }));
+        }
+
+        var takesQueryOrHeaders = list.Count > routeNames.Count;
         if (list.Count > 0)
         {
             operation["parameters"] = list;
         }
 
+        var raw = function.Method.GetCustomAttribute<RawBodyAttribute>();
         if (body is not null)
         {
             operation["requestBody"] = new JsonObject
             {
                 ["required"] = true,
-                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Reference(body.ParameterType, schemas) } },
+                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schemas.Reference(body.ParameterType, response: false) } },
+            };
+        }
+        else if (raw is not null)
+        {
+            operation["requestBody"] = new JsonObject
+            {
+                ["required"] = true,
+                ["description"] = raw.Description,
+                ["content"] = new JsonObject { [raw.ContentType] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "object" } } },
             };
         }
 
-        operation["responses"] = Responses(function, body is not null || list.Count > 0, routeNames.Count > 0, schemas);
+        var answers = new OpenApiProblems.Answers(
+            TakesInput: body is not null || raw is not null || takesQueryOrHeaders,
+            TakesBody: body is not null || raw is not null,
+            NamesResources: routeNames.Count > 0,
+            SignedIn: access is not { IsAnonymous: true },
+            IdempotencyKey: key is not null,
+            RateLimited: function.RateLimit is not null);
+        operation["responses"] = OpenApiProblems.Responses(function.Method.GetCustomAttributes<RespondsAttribute>(), answers, schemas);
         return operation;
     }
 
-    private static JsonObject Responses(HttpFunction function, bool takesInput, bool namesResources, IDictionary<string, JsonNode> schemas)
+    /// <summary>The schema id of a type: its name with the types it is declared in, e.g. <c>VehicleFunctions.AddRequest</c>;
+    /// a generic type's names its arguments, e.g. <c>PageOfBookingView</c>.</summary>
+    public static string SchemaId(Type type)
     {
-        var responses = new JsonObject();
-        foreach (var responds in function.Method.GetCustomAttributes<RespondsAttribute>())
-        {
-            if (responds.Status >= 400 && responds.Body is null)
-            {
-                // A declared error answer is problem+json, as every error is.
-                responses[Code(responds.Status)] = Problem(Describe(responds.Status));
-                continue;
-            }
-
-            var response = new JsonObject { ["description"] = Describe(responds.Status) };
-            if (responds.Body is { } type)
-            {
-                response["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Reference(type, schemas) } };
-            }
-
-            responses[Code(responds.Status)] = response;
-        }
-
-        var problems = new List<int>();
-        if (takesInput)
-        {
-            problems.Add(StatusCodes.Status400BadRequest);
-        }
-
-        if (function.Access is not { IsAnonymous: true })
-        {
-            problems.AddRange([StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden]);
-        }
-
-        if (namesResources)
-        {
-            problems.Add(StatusCodes.Status404NotFound);
-        }
-
-        if (function.RateLimit is not null)
-        {
-            problems.Add(StatusCodes.Status429TooManyRequests);
-        }
-
-        foreach (var status in problems)
-        {
-            responses[Code(status)] = Problem(Describe(status));
-        }
-
-        responses["default"] = Problem("Any other error, as problem+json (409 for a change the resource's state refuses, 5xx).");
-        return responses;
+        var name = type.IsGenericType
+            ? $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}Of{string.Join("And", type.GetGenericArguments().Select(SchemaId))}"
+            : type.Name;
+        return type.DeclaringType is { } outer && !type.IsGenericParameter ? $"{SchemaId(outer)}.{name}" : name;
     }
 
-    private static JsonObject Problem(string description) => new()
+    private static JsonObject Header(string name, bool required, string description, JsonObject schema) => new()
     {
+        ["name"] = name,
+        ["in"] = "header",
+        ["required"] = required,
         ["description"] = description,
-        ["content"] = new JsonObject
-        {
-            ["application/problem+json"] = new JsonObject
-            {
-                ["schema"] = new JsonObject
-                {
-                    ["type"] = "object",
-                    ["properties"] = new JsonObject
-                    {
-                        ["type"] = new JsonObject { ["type"] = "string" },
-                        ["title"] = new JsonObject { ["type"] = "string" },
-                        ["status"] = new JsonObject { ["type"] = "integer" },
-                        ["detail"] = new JsonObject { ["type"] = "string" },
-                        ["code"] = new JsonObject { ["type"] = "string" },
-                        ["errors"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } } },
-                    },
-                },
-            },
-        },
+        ["schema"] = schema,
     };
 
     /// <summary>A query parameter: a plain value that is not a route value, a service or one of the worker's own.</summary>
@@ -215,23 +191,6 @@ public static partial class OpenApiDocument
             && !services.IsService(parameter.ParameterType)
             && (type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(DateTimeOffset));
     }
-
-    private static string Code(int status) => status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static string Describe(int status) => status switch
-    {
-        200 => "OK.",
-        201 => "Created.",
-        202 => "Accepted: the change is under way.",
-        204 => "Done; nothing to return.",
-        400 => "The request is not valid: each wrong field named with its rule.",
-        401 => "No valid access token.",
-        403 => "The caller's role does not allow this.",
-        404 => "Not found (other companies' resources are not found either).",
-        429 => "Too many requests: wait Retry-After seconds.",
-        503 => "Unavailable for now: try again after Retry-After seconds.",
-        _ => $"HTTP {status}.",
-    };
 
     [GeneratedRegex(@"\{(?<name>\w+)(:[^}]*)?\}")]
     private static partial Regex RouteParameter();

@@ -4,6 +4,7 @@ using Atlas.Core.Auth;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Common;
 using Atlas.Functions.Http;
+using Atlas.Functions.Privacy;
 using Atlas.Functions.Stripe;
 using Microsoft.Azure.Functions.Worker;
 
@@ -20,6 +21,7 @@ public static partial class PaymentMethodFunctions
     [Function("GetMyPaymentMethod")]
     [Roles(Role.Rider, Role.Dispatcher)]
     [Responds(StatusCodes.Status200OK, typeof(PaymentMethodView))]
+    [Responds(StatusCodes.Status404NotFound)]
     public static async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/payment-method")] HttpRequest http,
         Caller caller, PaymentProfiles profiles, CancellationToken ct) =>
@@ -29,13 +31,20 @@ public static partial class PaymentMethodFunctions
 
     [Function("SetMyPaymentMethod")]
     [Roles(Role.Rider, Role.Dispatcher)]
+    [RequestHeader(IdempotencyKeys.Header, "Optional: a retry of the same attempt with the same key is the same request to Stripe.")]
     [Responds(StatusCodes.Status200OK, typeof(PaymentMethodView))]
     public static async Task<IResult> SetAsync(
-        [Body] PaymentMethodRequest request, [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/payment-method")] HttpRequest http, Caller caller, PaymentProfiles profiles, IStripeApi stripe, RandomSource random, CancellationToken ct)
+        [Body] PaymentMethodRequest request, [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/payment-method")] HttpRequest http, Caller caller, PaymentProfiles profiles, IStripeApi stripe, RandomSource random, Erasures erasures, CancellationToken ct)
     {
         if (request.PaymentMethodId is not { } token || !PaymentMethodId().IsMatch(token))
         {
             return Problems.Validation("paymentMethodId", "paymentMethodId is the id Stripe's SDK gave the card (pm_…, at most 100 characters).");
+        }
+
+        // A token issued before its account was erased must not make a Stripe customer for it again.
+        if (await erasures.IsErasedAsync(caller.UserId, ct))
+        {
+            return ErasureFunctions.Erased();
         }
 
         // The customer is made once per user (the key makes a retry find the same one), then kept on the profile.

@@ -20,6 +20,9 @@ public sealed class PaymentProfiles(ITableStore tables)
                 row.GetString("Last4"))
             : null;
 
+    public async Task DeleteAsync(string userId, CancellationToken ct) =>
+        await tables.WriteAsync(Table, TableOperation.Delete(userId, Row), ct);
+
     public async Task SaveAsync(PaymentProfile profile, CancellationToken ct)
     {
         var write = await tables.WriteAsync(

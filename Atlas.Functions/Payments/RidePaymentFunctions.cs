@@ -9,6 +9,7 @@ using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Rides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Atlas.Functions.Ops;
 
 namespace Atlas.Functions.Payments;
 
@@ -44,6 +45,7 @@ public static class RidePaymentFunctions
     [Function("TipRide")]
     [Roles(Role.Rider, Role.Dispatcher)]
     [Responds(StatusCodes.Status202Accepted, typeof(PaymentView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> TipAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/tip")] HttpRequest http,
         string rideId,
@@ -78,13 +80,15 @@ public static class RidePaymentFunctions
     }
 
     [Function("RefundRide")]
+    [Audited("ride.refund")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status202Accepted, typeof(PaymentView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> RefundAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/refunds")] HttpRequest http,
         string rideId,
         [Body] RefundRequest? request,
-        [IdempotencyKey] string? idempotencyKey,
+        [IdempotencyKey(Required = true)] string? idempotencyKey,
         Lifecycle<Escrow, EscrowCommand> escrows,
         IdempotencyKeys keys,
         RandomSource random,

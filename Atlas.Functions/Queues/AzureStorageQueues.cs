@@ -65,6 +65,19 @@ public sealed class AzureStorageQueues(QueueServiceClient service, string namePr
     public async Task<int> ApproximateCountAsync(string queue, CancellationToken cancellationToken) =>
         (await Queue(queue).GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
 
+    public async Task<IReadOnlyList<PeekedMessage>> PeekAsync(string queue, int max, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var peeked = await Queue(queue).PeekMessagesAsync(Math.Clamp(max, 1, 32), cancellationToken);
+            return [.. peeked.Value.Select(m => new PeekedMessage(m.MessageId, (int)m.DequeueCount, m.InsertedOn, m.Body.ToString()))];
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return [];
+        }
+    }
+
     private QueueClient Queue(string name) => _queues.GetOrAdd(name, n => service.GetQueueClient(namePrefix + n));
 
     /// <summary>The message is gone, or another receiver holds it now (its pop receipt changed).</summary>

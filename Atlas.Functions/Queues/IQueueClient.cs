@@ -22,7 +22,14 @@ public interface IQueueClient
         string queue, QueueMessage message, TimeSpan visibilityTimeout, CancellationToken cancellationToken);
 
     Task<int> ApproximateCountAsync(string queue, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="max"/> (at most 32) of the first visible messages, without taking them; none when the
+    /// queue does not exist (a poison queue is made by its first message).</summary>
+    Task<IReadOnlyList<PeekedMessage>> PeekAsync(string queue, int max, CancellationToken cancellationToken);
 }
+
+/// <summary>A message looked at, not taken: it stays where it is, visible to others.</summary>
+public sealed record PeekedMessage(string Id, int DequeueCount, DateTimeOffset? InsertedAt, string Text);
 
 /// <summary>A received message: its text and what is needed to delete or hide it again.</summary>
 public sealed record QueueMessage(string Id, string PopReceipt, int DequeueCount, string Text);

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Atlas.Core.Auth;
 using Atlas.Core.Bookings;
+using Atlas.Core.Common;
 using Atlas.Core.Companies;
 using Atlas.Core.Quotes;
 using Atlas.Functions.Auth;
@@ -18,7 +19,7 @@ public static class QuoteFunctions
     public sealed record QuoteRequest([property: Required] PointBody? Pickup, [property: Required] PointBody? Dropoff, [property: Required] VehicleType? VehicleType, DateTimeOffset? ScheduledAt);
 
     public sealed record QuoteResponse(
-        string QuoteId, PointBody Pickup, PointBody Dropoff, VehicleType VehicleType, DateTimeOffset? ScheduledAt, Fare Fare, DateTimeOffset ExpiresAt);
+        string QuoteId, GeoPoint Pickup, GeoPoint Dropoff, VehicleType VehicleType, DateTimeOffset? ScheduledAt, Fare Fare, DateTimeOffset ExpiresAt);
 
     [Function("CreateQuote")]
     [Roles(Role.Rider, Role.Dispatcher)]
@@ -57,8 +58,8 @@ public static class QuoteFunctions
             caller.UserId, pickup!.Value, dropoff!.Value, request.VehicleType!.Value, request.ScheduledAt, prices.Price(pickup.Value, dropoff.Value, request.VehicleType.Value), now + Quote.Lifetime);
         return Results.Ok(new QuoteResponse(
             tokens.Sign(quote),
-            new PointBody(quote.Pickup.Lat, quote.Pickup.Lng),
-            new PointBody(quote.Dropoff.Lat, quote.Dropoff.Lng),
+            quote.Pickup,
+            quote.Dropoff,
             quote.VehicleType,
             quote.ScheduledAt,
             quote.Fare,

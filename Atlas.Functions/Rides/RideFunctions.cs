@@ -42,6 +42,7 @@ public static class RideFunctions
     [Function("SetOff")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(RideView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static Task<IResult> SetOffAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/set-off")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
         rides.DriveAsync(rideId, caller, new SetOff(), ct);
@@ -49,6 +50,7 @@ public static class RideFunctions
     [Function("Arrive")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(RideView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static Task<IResult> ArriveAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/arrive")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
         rides.DriveAsync(rideId, caller, new Arrive(), ct);
@@ -56,6 +58,7 @@ public static class RideFunctions
     [Function("CompleteRide")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(RideView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static Task<IResult> CompleteAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/complete")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
         rides.DriveAsync(rideId, caller, new CompleteRide(), ct);
@@ -63,6 +66,7 @@ public static class RideFunctions
     [Function("MarkNoShow")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(RideView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static Task<IResult> MarkNoShowAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/no-show")] HttpRequest http, string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
         rides.DriveAsync(rideId, caller, new MarkNoShow(), ct);
@@ -70,6 +74,7 @@ public static class RideFunctions
     [Function("StartRide")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(RideView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> StartAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/start")] HttpRequest http,
         string rideId, [Body] StartRequest request, Caller caller, RideContext rides, CancellationToken ct)
@@ -90,6 +95,7 @@ public static class RideFunctions
     [Function("CancelRide")]
     [Roles(Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(RideView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> CancelAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/cancel")] HttpRequest http,
         string rideId, [Body] DriverCancelRequest request, Caller caller, RideContext rides, CancellationToken ct) =>
@@ -101,6 +107,7 @@ public static class RideFunctions
     [Roles(Role.Driver)]
     [RateLimit(RateLimits.Location)]
     [Responds(StatusCodes.Status204NoContent)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> ReportLocationAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/location")] HttpRequest http,
         string rideId, [Body] LocationRequest request, Caller caller, RideContext rides, CancellationToken ct)
@@ -114,6 +121,7 @@ public static class RideFunctions
     [Function("UnlockRideStart")]
     [Roles(Role.Dispatcher, Role.CompanyAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(RideView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> UnlockAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/unlock-start")] HttpRequest http,
         string rideId, Caller caller, RideContext rides, CancellationToken ct) =>
@@ -124,6 +132,7 @@ public static class RideFunctions
     [Function("RateRide")]
     [Roles(Role.Rider, Role.Dispatcher, Role.Driver)]
     [Responds(StatusCodes.Status200OK, typeof(RideView))]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> RateAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rides/{rideId}/rating")] HttpRequest http,
         string rideId, [Body] RatingRequest request, Caller caller, RideContext rides, CancellationToken ct)

@@ -1,4 +1,5 @@
 using Atlas.Core.Auth;
+using Atlas.Core.Common;
 using Atlas.Core.Rides;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Bookings;
@@ -28,8 +29,8 @@ public sealed record RideView(
     string Id,
     string BookingId,
     RideStatus Status,
-    PointBody Pickup,
-    PointBody Dropoff,
+    GeoPoint Pickup,
+    GeoPoint Dropoff,
     long Price,
     string Currency,
     DriverView Driver,
@@ -74,8 +75,8 @@ public static class RideViews
             rideId,
             terms.BookingId,
             ride.Status,
-            new PointBody(terms.Trip.Pickup.Lat, terms.Trip.Pickup.Lng),
-            new PointBody(terms.Trip.Dropoff.Lat, terms.Trip.Dropoff.Lng),
+            terms.Trip.Pickup,
+            terms.Trip.Dropoff,
             terms.Price,
             terms.Currency,
             new DriverView(terms.DriverId, terms.CompanyId, location is null ? null : new LocationView(location.Point.Lat, location.Point.Lng, location.At)),

@@ -6,6 +6,7 @@ using Atlas.Functions.Lifecycles;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using Atlas.Functions.Ops;
 
 namespace Atlas.Functions.Settlement;
 
@@ -36,6 +37,7 @@ public static class SettlementFunctions
     /// <summary>Settles a period now and answers its report; a run that takes longer than <c>Settlement:WaitFor</c>
     /// is answered 202 and goes on (its report at the Location).</summary>
     [Function("RunSettlement")]
+    [Audited("settlement.run")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(SettlementReport))]
     [Responds(StatusCodes.Status202Accepted, typeof(SettlementReport))]

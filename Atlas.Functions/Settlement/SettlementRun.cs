@@ -49,7 +49,10 @@ public sealed class SettlementRun(
     private async Task SettleAsync(SettlementPeriod period, LedgerStore.LedgerDriver driver, CancellationToken ct)
     {
         var balances = Balances.Of(await ledger.ReadDriverAsync(driver.DriverId, ct));
-        var account = (await companies.FindDriverAsync(driver.CompanyId, driver.DriverId, ct))?.PayoutAccountId;
+        // A driver whose account was erased has no row any more: their ledger kept the account they are paid into.
+        var account = await companies.FindDriverAsync(driver.CompanyId, driver.DriverId, ct) is { } row
+            ? row.PayoutAccountId
+            : await ledger.KeptPayoutAccountAsync(driver.DriverId, ct);
         foreach (var currency in balances.Currencies)
         {
             if (PayoutPlan.For(driver.DriverId, currency, balances, account is not null) is not { } plan)

@@ -117,6 +117,22 @@ public sealed class AzureTableStore(TableServiceClient service, string namePrefi
             take,
             cancellationToken);
 
+    public Task<TablePage> QueryOlderThanAsync(
+        string table, string? partitionPrefix, string timeProperty, DateTimeOffset before, string? continuation, int take, CancellationToken cancellationToken)
+    {
+        if (timeProperty.Length == 0 || !timeProperty.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new ArgumentException($"'{timeProperty}' is not a property name.", nameof(timeProperty));
+        }
+
+        // The property's name is not a value, so it cannot be a parameter of the filter; it is checked above instead.
+        var older = timeProperty + " lt " + TableClient.CreateQueryFilter($"{before}");
+        var filter = string.IsNullOrEmpty(partitionPrefix)
+            ? older
+            : TableClient.CreateQueryFilter($"PartitionKey ge {partitionPrefix} and PartitionKey lt {partitionPrefix + '\uffff'}") + " and " + older;
+        return QueryAsync(table, filter, continuation, take, cancellationToken);
+    }
+
     private async Task<TablePage> QueryAsync(string table, string filter, string? continuation, int take, CancellationToken cancellationToken)
     {
         var size = Math.Clamp(take, 1, 1000);

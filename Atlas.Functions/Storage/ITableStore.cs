@@ -31,4 +31,10 @@ public interface ITableStore
     /// and whose row key is below <paramref name="rowKeyBelow"/> when one is given.</summary>
     Task<TablePage> QueryPartitionsUpToAsync(
         string table, string maxPartitionKey, string? rowKeyBelow, string? continuation, int take, CancellationToken cancellationToken);
+
+    /// <summary>Rows whose <paramref name="timeProperty"/> is before <paramref name="before"/>, of the partitions whose
+    /// key starts with <paramref name="partitionPrefix"/> (or of every partition): what a retention purge deletes. A
+    /// scan (of the prefix's key range, or the whole table), so only for daily jobs.</summary>
+    Task<TablePage> QueryOlderThanAsync(
+        string table, string? partitionPrefix, string timeProperty, DateTimeOffset before, string? continuation, int take, CancellationToken cancellationToken);
 }

@@ -8,6 +8,10 @@ public interface IStripeApi
 {
     Task<StripeResult<Customer>> CreateCustomerAsync(string userId, string idempotencyKey, CancellationToken ct);
 
+    /// <summary>Deletes the customer (its saved cards go with it; its payments stay). A DELETE takes no idempotency key
+    /// and is one by nature: a customer deleted before answers 404 resource_missing.</summary>
+    Task<StripeResult<Customer>> DeleteCustomerAsync(string customerId, CancellationToken ct);
+
     /// <summary>Attaches a card (a payment method from the app, or a test token) to the customer; returns the attached method.</summary>
     Task<StripeResult<PaymentMethod>> AttachPaymentMethodAsync(string paymentMethodId, string customerId, string idempotencyKey, CancellationToken ct);
 

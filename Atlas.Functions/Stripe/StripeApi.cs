@@ -43,6 +43,9 @@ public sealed class StripeApi : IStripeApi
         PostAsync("create customer", idempotencyKey, (o, t) => _stripe.V1.Customers.CreateAsync(
             new CustomerCreateOptions { Metadata = new() { ["user_id"] = userId } }, o, t), ct);
 
+    public Task<StripeResult<Customer>> DeleteCustomerAsync(string customerId, CancellationToken ct) =>
+        CallAsync("delete customer", null, (o, t) => _stripe.V1.Customers.DeleteAsync(customerId, null, o, t), ct);
+
     public Task<StripeResult<PaymentMethod>> AttachPaymentMethodAsync(string paymentMethodId, string customerId, string idempotencyKey, CancellationToken ct) =>
         PostAsync("attach payment method", idempotencyKey, (o, t) => _stripe.V1.PaymentMethods.AttachAsync(
             paymentMethodId, new PaymentMethodAttachOptions { Customer = customerId }, o, t), ct);

@@ -41,6 +41,11 @@ public sealed class StripeEventApplier(
                 else
                 {
                     metrics.Webhook("applied", e.Type);
+                    if (attempt > 0)
+                    {
+                        // It failed before (a retry, a replay from the poison queue or by id): the operators' list lets go of it.
+                        await log.RecordAppliedAsync(e.Id, clock.GetUtcNow(), ct);
+                    }
                 }
             }
             catch (StripeEventRejected rejected)

@@ -102,6 +102,39 @@ public sealed class StripeEventLog(ITableStore tables)
             ["IgnoredAt"] = now,
         }, ct);
 
+    /// <summary>A failed event an operator asked to apply again: marked replayed (and off the unapplied list) under the
+    /// ETag it was read with, so of two replays at once only one goes ahead. Null when the event is unknown; false when
+    /// it is not failed (applied, replayed already, or never failed).</summary>
+    public async Task<bool?> MarkReplayedAsync(string eventId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await tables.GetAsync(Table, eventId, Row, ct) is not { } row)
+        {
+            return null;
+        }
+
+        if (row.GetString("Status") != Name(StripeEventStatus.Failed))
+        {
+            return false;
+        }
+
+        var replayed = new Dictionary<string, object?> { ["Status"] = Name(StripeEventStatus.Replayed), ["ReplayedAt"] = now };
+        if (!(await tables.WriteAsync(Table, TableOperation.Merge(new TableRow(eventId, Row, replayed), row.ETag!), ct)).Succeeded)
+        {
+            return false;
+        }
+
+        await tables.WriteAsync(Table, TableOperation.Delete(UnappliedPartition, eventId), ct);
+        return true;
+    }
+
+    /// <summary>An event applied after it failed at least once (a retry or a replay): marked applied, off the unapplied list.</summary>
+    public async Task RecordAppliedAsync(string eventId, DateTimeOffset now, CancellationToken ct)
+    {
+        var applied = new Dictionary<string, object?> { ["Status"] = Name(StripeEventStatus.Applied), ["AppliedAt"] = now };
+        await tables.WriteAsync(Table, TableOperation.Merge(new TableRow(eventId, Row, applied), "*"), ct);
+        await tables.WriteAsync(Table, TableOperation.Delete(UnappliedPartition, eventId), ct);
+    }
+
     public async Task<StripeEventRecord?> FindAsync(string eventId, CancellationToken ct) =>
         await tables.GetAsync(Table, eventId, Row, ct) is { } row ? Record(eventId, row) : null;
 
@@ -175,7 +208,7 @@ public sealed record StripeEventRecord(
     string Id,
     string? Type,
     DateTimeOffset? ReceivedAt,
-    [property: Description("received (on its way, or applied), failed (could not be applied) or ignored (read and left: see reason).")] StripeEventStatus Status,
+    [property: Description("received (on its way, or applied), failed (could not be applied), ignored (read and left: see reason), replayed (an operator asked to apply it again) or applied (applied after failing).")] StripeEventStatus Status,
     [property: Description("Why a failed event could not be applied.")] string? Error,
     [property: Description("How often a failed event was tried.")] int Attempts,
     DateTimeOffset? FailedAt,

@@ -43,6 +43,11 @@ public sealed class StripeEventQueue
     public Task RetryAsync(StripeEventItem item, int attempt, TimeSpan delay, CancellationToken ct) =>
         _queues.SendAsync(Queue, Message(attempt, [item.Raw]), delay, ct);
 
+    /// <summary>Puts a failed event back, by id, for an operator: the applier fetches it from Stripe afresh. It counts
+    /// as tried once, so once applied it is marked so (<see cref="StripeEventLog.RecordAppliedAsync"/>).</summary>
+    public Task ReplayAsync(string eventId, CancellationToken ct) =>
+        _queues.SendAsync(Queue, Message(1, [JsonSerializer.Serialize(eventId)]), TimeSpan.Zero, ct);
+
     /// <summary>Moves one event that kept failing to the poison queue, where an operator finds it.</summary>
     public Task PoisonAsync(StripeEventItem item, int attempt, CancellationToken ct) =>
         _queues.SendAsync(PoisonQueue, Message(attempt, [item.Raw]), TimeSpan.Zero, ct);

@@ -11,6 +11,12 @@ public enum StripeEventStatus
 
     /// <summary>Read and deliberately left: see its <see cref="StripeEventIgnoredReason"/>.</summary>
     Ignored,
+
+    /// <summary>Failed, then an operator asked for it to be applied again; on its way.</summary>
+    Replayed,
+
+    /// <summary>Applied after it had failed at least once (a retry or a replay).</summary>
+    Applied,
 }
 
 /// <summary>How Atlas got a Stripe event.</summary>

@@ -40,6 +40,8 @@ public static class StripeWebhookFunctions
 
     [Function("StripeWebhook")]
     [Anyone]
+    [RawBody("application/json", "A Stripe event, as Stripe posts it; signed over the raw bytes.")]
+    [RequestHeader("Stripe-Signature", "Stripe's signature of the body with the endpoint's secret.", Required = true)]
     [Responds(StatusCodes.Status200OK, typeof(Acknowledged))]
     public static async Task<IResult> ReceiveAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/stripe")] HttpRequest request, StripeEventLog log, StripeEventQueue queue, IOptions<StripeOptions> options, AtlasMetrics metrics, TimeProvider clock, CancellationToken ct)
@@ -107,6 +109,7 @@ public static class StripeWebhookFunctions
     [Function("GetStripeEvent")]
     [Roles(Role.PlatformAdmin)]
     [Responds(StatusCodes.Status200OK, typeof(StripeEventRecord))]
+    [Responds(StatusCodes.Status400BadRequest)]
     public static async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/stripe-events/{id}")] HttpRequest http,
         string id, StripeEventLog log, CancellationToken ct) =>
@@ -128,6 +131,6 @@ public static class StripeWebhookFunctions
         }
     }
 
-    private static bool IsEventId(string? id) =>
+    public static bool IsEventId(string? id) =>
         id is { Length: > 4 and <= 255 } && id.StartsWith("evt_", StringComparison.Ordinal) && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 }

@@ -20,6 +20,8 @@ public sealed partial class RoleMatrixTests(AtlasAppFactory app) : IClassFixture
     {
         ["Health"] = Everyone,
         ["OpenApi"] = Everyone,
+        ["ApiReference"] = Everyone,
+        ["ApiReferenceScript"] = Everyone,
         ["DevSms"] = Everyone,
         ["StartSignIn"] = Everyone,
         ["ResendSignInCode"] = Everyone,
@@ -28,6 +30,8 @@ public sealed partial class RoleMatrixTests(AtlasAppFactory app) : IClassFixture
         ["Logout"] = Everyone,
         ["NoRoute"] = Everyone,
         ["GetMe"] = SignedIn,
+        ["ExportMe"] = SignedIn,
+        ["EraseMe"] = SignedIn,
         ["GetLifecycle"] = ["platformAdmin"],
         ["GetFlow"] = ["platformAdmin"],
         ["CreateCompany"] = ["platformAdmin"],
@@ -88,6 +92,17 @@ public sealed partial class RoleMatrixTests(AtlasAppFactory app) : IClassFixture
         ["StripeWebhook"] = Everyone,
         ["ListUnappliedStripeEvents"] = ["platformAdmin"],
         ["GetStripeEvent"] = ["platformAdmin"],
+        ["Console"] = Everyone,
+        ["GetCompanyBoard"] = ["companyAdmin", "dispatcher"],
+        ["ListAudit"] = ["platformAdmin"],
+        ["GetOverview"] = ["platformAdmin"],
+        ["GetCompanyEarnings"] = ["companyAdmin", "dispatcher"],
+        ["ListCompanies"] = ["platformAdmin"],
+        ["ListCompanyMembersForOps"] = ["platformAdmin"],
+        ["ListPoisonQueues"] = ["platformAdmin"],
+        ["ReplayPoisonedMessage"] = ["platformAdmin"],
+        ["DiscardPoisonedMessage"] = ["platformAdmin"],
+        ["ReplayStripeEvent"] = ["platformAdmin"],
     };
 
     [Fact]

@@ -10,11 +10,12 @@ namespace Atlas.Tests.Companies;
 public sealed partial class TenancyTests(AtlasAppFactory app) : IClassFixture<AtlasAppFactory>
 {
     // Routes with ids that are not company data: the platform admins' own (ops view, refunds, fees, settlements),
-    // the catch-all that answers unknown paths, and bids: an open booking is a marketplace every driver may bid on, whatever their company.
+    // the catch-all that answers unknown paths, the console's static files, and bids: an open booking is a marketplace every driver may bid on, whatever their company.
     private static readonly string[] NotCompanyScoped =
     [
         "GetLifecycle", "GetFlow", "NoRoute", "PlaceBid", "WithdrawBid", "RefundRide", "GetPlatformFee", "SetPlatformFee", "GetSettlement",
-        "GetStripeEvent", "PutMyDevice", "DeleteMyDevice",
+        "GetStripeEvent", "PutMyDevice", "DeleteMyDevice", "Console",
+        "ReplayPoisonedMessage", "DiscardPoisonedMessage", "ReplayStripeEvent", "ListCompanyMembersForOps",
     ];
 
     [Fact]

@@ -1,6 +1,7 @@
 using Atlas.Demo;
 using Atlas.FakeStripe;
 using Atlas.Testing;
+using Atlas.Tests.Infrastructure;
 
 namespace Atlas.Tests.Demo;
 
@@ -21,7 +22,7 @@ public sealed class DemoTests
         var clock = new ManualClock();
         await using var app = await LocalApp.StartAsync(settings, services: s => s.AddSingleton<TimeProvider>(clock), runTriggers: true);
         stripe.WebhookUrl = new Uri(app.BaseAddress, "api/webhooks/stripe").ToString();
-        using var http = new HttpClient { BaseAddress = new Uri(app.BaseAddress, "api/") };
+        using var http = new HttpClient(new ContractCheck(() => OpenApiContract.ForAsync(app.BaseAddress, "Development"))) { BaseAddress = new Uri(app.BaseAddress, "api/") };
         var output = new StringWriter();
 
         await using var durable = app.Host.CreateDurableClient();

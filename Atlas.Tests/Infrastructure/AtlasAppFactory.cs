@@ -62,7 +62,9 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
     /// <summary>The platform admin's session, kept by <see cref="Accounts.PlatformAdminAsync"/>.</summary>
     internal (SignedIn Session, DateTimeOffset At)? PlatformAdmin { get; set; }
 
-    public HttpClient CreateClient() => new() { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    /// <summary>A client of the app whose every answer is checked against the app's OpenAPI document (<see cref="ContractCheck"/>).</summary>
+    public HttpClient CreateClient() =>
+        new(new ContractCheck(() => OpenApiContract.ForAsync(App.BaseAddress, _environment))) { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>Runs every queue trigger once over its queue, through the host; returns messages taken.</summary>
     public Task<int> PumpAsync() => App.Host.PumpQueuesAsync();

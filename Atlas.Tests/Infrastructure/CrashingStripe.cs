@@ -15,6 +15,9 @@ public sealed class CrashingStripe(IStripeApi inner) : IStripeApi
     public Task<StripeResult<Customer>> CreateCustomerAsync(string userId, string idempotencyKey, CancellationToken ct) =>
         After(nameof(CreateCustomerAsync), inner.CreateCustomerAsync(userId, idempotencyKey, ct));
 
+    public Task<StripeResult<Customer>> DeleteCustomerAsync(string customerId, CancellationToken ct) =>
+        After(nameof(DeleteCustomerAsync), inner.DeleteCustomerAsync(customerId, ct));
+
     public Task<StripeResult<PaymentMethod>> AttachPaymentMethodAsync(string paymentMethodId, string customerId, string idempotencyKey, CancellationToken ct) =>
         After(nameof(AttachPaymentMethodAsync), inner.AttachPaymentMethodAsync(paymentMethodId, customerId, idempotencyKey, ct));
 

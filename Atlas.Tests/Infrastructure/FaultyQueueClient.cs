@@ -44,6 +44,9 @@ public sealed class FaultyQueueClient(IQueueClient inner, Faults faults) : IQueu
     public Task<int> ApproximateCountAsync(string queue, CancellationToken cancellationToken) =>
         inner.ApproximateCountAsync(queue, cancellationToken);
 
+    public Task<IReadOnlyList<PeekedMessage>> PeekAsync(string queue, int max, CancellationToken cancellationToken) =>
+        inner.PeekAsync(queue, max, cancellationToken);
+
     /// <summary>Stands in for the lease timeout passing: messages a dead process held become visible again.</summary>
     public async Task ExpireLeasesAsync()
     {

@@ -30,4 +30,8 @@ public sealed class FaultyTableStore(ITableStore inner, Faults faults) : ITableS
     public Task<TablePage> QueryPartitionsUpToAsync(
         string table, string maxPartitionKey, string? rowKeyBelow, string? continuation, int take, CancellationToken cancellationToken) =>
         faults.AroundAsync($"table scan {table}", () => inner.QueryPartitionsUpToAsync(table, maxPartitionKey, rowKeyBelow, continuation, take, cancellationToken));
+
+    public Task<TablePage> QueryOlderThanAsync(
+        string table, string? partitionPrefix, string timeProperty, DateTimeOffset before, string? continuation, int take, CancellationToken cancellationToken) =>
+        faults.AroundAsync($"table purge scan {table}", () => inner.QueryOlderThanAsync(table, partitionPrefix, timeProperty, before, continuation, take, cancellationToken));
 }

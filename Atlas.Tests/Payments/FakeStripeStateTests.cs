@@ -101,6 +101,27 @@ public sealed partial class FakeStripeStateTests : IDisposable
         Assert.NotEqual(first, second);
     }
 
+    /// <summary>As Stripe: a deleted customer reads back as a stub that says so, its cards cannot be charged, and a
+    /// second delete finds nothing (404 resource_missing, which Atlas's erasure takes as done).</summary>
+    [Fact]
+    public async Task A_deleted_customer_reads_back_deleted_cannot_be_charged_and_cannot_be_deleted_twice()
+    {
+        await using var fake = await FakeStripeServer.StartAsync(new FakeStripeOptions());
+        var stripe = Client(fake);
+        var customer = (await stripe.CreateCustomerAsync("usr_1", "customer-usr_1", default)).Value!.Id;
+        var card = (await stripe.AttachPaymentMethodAsync("pm_card_visa", customer, "attach-1", default)).Value!.Id;
+
+        var deleted = await stripe.DeleteCustomerAsync(customer, default);
+        var again = await stripe.DeleteCustomerAsync(customer, default);
+        var charge = await stripe.CreateIntentAsync(Request(customer, card), manualCapture: true, "hold-1", default);
+
+        Assert.True(deleted.Value!.Deleted);
+        Assert.True((bool?)fake.State.Find(customer)!["deleted"]);
+        Assert.Equal((404, "resource_missing"), (again.Error!.Status, again.Error.Code));
+        Assert.Equal(404, charge.Error!.Status);
+        Assert.Single(fake.State.Events, e => (string?)e["type"] == "customer.deleted");
+    }
+
     private static StripeApi Client(FakeStripeServer server) => new(
         new HttpClient(),
         Options.Create(new StripeOptions { BaseUrl = server.BaseUrl, SecretKey = TestSettings.StripeKey, RetryDelay = TimeSpan.FromMilliseconds(1) }),

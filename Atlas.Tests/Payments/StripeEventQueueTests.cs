@@ -90,5 +90,7 @@ public sealed class StripeEventQueueTests
             throw new NotSupportedException();
 
         public Task<int> ApproximateCountAsync(string queue, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<PeekedMessage>> PeekAsync(string queue, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

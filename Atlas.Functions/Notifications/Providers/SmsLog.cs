@@ -1,3 +1,4 @@
+using Atlas.Functions.Auth;
 using Atlas.Functions.Storage;
 
 namespace Atlas.Functions.Notifications.Providers;
@@ -5,14 +6,20 @@ namespace Atlas.Functions.Notifications.Providers;
 /// <summary>A text as operators see it: what it carried (never its body), to whom (masked), and how delivery went.</summary>
 public sealed record SmsRecord(string Sid, string Kind, string To, string Status, string? ErrorCode, DateTimeOffset SentAt, DateTimeOffset UpdatedAt);
 
+/// <summary>What a user may see of a text sent to them: what it carried, when, and how delivery went.</summary>
+public sealed record SmsSent(string Kind, DateTimeOffset SentAt, string Status);
+
 /// <summary>
 /// Every text Twilio took or refused, by message sid, with the status its callbacks report. Statuses only move forward
-/// (callbacks can arrive out of order: a late "sent" does not undo "delivered").
+/// (callbacks can arrive out of order: a late "sent" does not undo "delivered"). Beside each, a row in the partition of
+/// the phone's key (<see cref="PhoneKeys"/>, never the phone) lists it for that phone's owner's export; an erasure
+/// deletes those, so the texts no longer lead to anyone.
 /// </summary>
-public sealed class SmsLog(ITableStore tables, TimeProvider clock)
+public sealed class SmsLog(ITableStore tables, PhoneKeys phones, TimeProvider clock)
 {
     public const string Table = "SmsMessages";
     private const string Partition = "sms";
+    private const string PhonePrefix = "to|";
 
     private static readonly string[] Order = ["accepted", "scheduled", "queued", "sending", "sent", "delivered", "undelivered", "failed", "refused"];
 
@@ -75,6 +82,46 @@ public sealed class SmsLog(ITableStore tables, TimeProvider clock)
         return (items, cursor);
     }
 
+    /// <summary>The texts sent to a phone, oldest first, as its owner may see them (never the body).</summary>
+    public async Task<IReadOnlyList<SmsSent>> SentToAsync(string phone, CancellationToken ct)
+    {
+        List<SmsSent> texts = [];
+        foreach (var sid in await SidsAsync(phone, ct))
+        {
+            if (await tables.GetAsync(Table, Partition, sid, ct) is { } row)
+            {
+                texts.Add(new SmsSent(row.GetString("Kind")!, row.GetTime("SentAt")!.Value, row.GetString("Status")!));
+            }
+        }
+
+        return [.. texts.OrderBy(t => t.SentAt)];
+    }
+
+    /// <summary>Unlinks the phone's texts from it: they stay, masked, until the retention purge.</summary>
+    public async Task ForgetPhoneAsync(string phone, CancellationToken ct)
+    {
+        var partition = PhonePrefix + phones.Of(phone);
+        foreach (var sid in await SidsAsync(phone, ct))
+        {
+            await tables.WriteAsync(Table, TableOperation.Delete(partition, sid), ct);
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> SidsAsync(string phone, CancellationToken ct)
+    {
+        List<string> sids = [];
+        string? continuation = null;
+        do
+        {
+            var page = await tables.QueryPartitionAsync(Table, PhonePrefix + phones.Of(phone), null, continuation, 1000, ct);
+            sids.AddRange(page.Rows.Select(r => r.RowKey));
+            continuation = page.Continuation;
+        }
+        while (continuation is not null);
+
+        return sids;
+    }
+
     /// <summary>A phone as operators may see it: the country code and the last two digits.</summary>
     public static string Mask(string phone) =>
         phone.Length <= 6 ? "•••" : phone[..3] + new string('•', phone.Length - 5) + phone[^2..];
@@ -82,6 +129,12 @@ public sealed class SmsLog(ITableStore tables, TimeProvider clock)
     private async Task WriteAsync(string sid, SmsMessage message, string status, string? errorCode, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+
+        // The phone's row first: a text is never listed where its owner's export cannot find it.
+        await tables.WriteAsync(
+            Table,
+            TableOperation.Upsert(new TableRow(PhonePrefix + phones.Of(message.To), sid, new Dictionary<string, object?> { ["SentAt"] = now })),
+            ct);
         await tables.WriteAsync(
             Table,
             TableOperation.Upsert(new TableRow(Partition, sid, new Dictionary<string, object?>

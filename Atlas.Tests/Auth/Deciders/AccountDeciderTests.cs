@@ -116,4 +116,32 @@ public sealed class AccountDeciderTests
     {
         Assert.IsType<Decision<Account>.Unchanged>(When(Account.New with { Membership = Driver }, new AccountTimedOut(Now)));
     }
+
+    [Fact]
+    public void GivenAPhoneWithAUserInACompany_WhenTheUserIsErased_ThenThePhoneNamesNoOneAndTheErasureIsAnEffect()
+    {
+        var given = Account.New with { UserId = "usr_1", Membership = Driver, ChallengesStarted = [Now.AddMinutes(-3)] };
+
+        var decision = Assert.IsType<Decision<Account>.Accepted>(When(given, new EraseAccount("usr_1", "+447700900123")));
+
+        Assert.Equal((null, null), (decision.State.UserId, decision.State.Membership));
+        Assert.Equal([Now.AddMinutes(-3)], decision.State.ChallengesStarted);
+        Assert.Equal(new EraseUser("usr_1", "+447700900123", Driver), Assert.Single(decision.Effects));
+    }
+
+    [Fact]
+    public void GivenAnErasedUser_WhenThePhoneSignsInAgain_ThenItIsANewUser()
+    {
+        var erased = Assert.IsType<Decision<Account>.Accepted>(When(Account.New with { UserId = "usr_1" }, new EraseAccount("usr_1", "+447700900123"))).State;
+
+        Assert.Equal("usr_2", Assert.IsType<Decision<Account>.Accepted>(When(erased, new ClaimUser("usr_2"))).State.UserId);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("usr_2")]
+    public void GivenThePhoneNamesNoOneOrSomeoneElse_WhenAUserIsErased_ThenNothingChanges(string? user)
+    {
+        Assert.IsType<Decision<Account>.Unchanged>(When(Account.New with { UserId = user }, new EraseAccount("usr_1", "+447700900123")));
+    }
 }

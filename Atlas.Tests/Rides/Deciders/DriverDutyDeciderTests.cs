@@ -84,4 +84,24 @@ public sealed class DriverDutyDeciderTests
     {
         Assert.IsType<Decision<DriverDuty>.Unchanged>(_decider.Decide(Given(new ReserveDriver("rd_1")), new DriverDutyTimedOut(Now), Now));
     }
+
+    [Fact]
+    public void GivenAFreeDriver_WhenRetiredForErasure_ThenNoRideIsTheirsAgain()
+    {
+        var retired = Given(new ReserveDriver("rd_1"), new ReleaseDriver("rd_1"), new RetireDriver());
+
+        var decision = Assert.IsType<Decision<DriverDuty>.Rejected>(_decider.Decide(retired, new ReserveDriver("rd_2"), Now));
+
+        Assert.Equal(DriverDutyDecider.Erased, decision.Rejection);
+        Assert.IsType<Decision<DriverDuty>.Unchanged>(_decider.Decide(retired, new RetireDriver(), Now));
+    }
+
+    [Fact]
+    public void GivenADriverOnARide_WhenRetiredForErasure_ThenRefusedNamingTheRide()
+    {
+        var decision = Assert.IsType<Decision<DriverDuty>.Rejected>(_decider.Decide(Given(new ReserveDriver("rd_1")), new RetireDriver(), Now));
+
+        Assert.Equal("active-ride", decision.Rejection.Code);
+        Assert.Contains("rd_1", decision.Rejection.Reason, StringComparison.Ordinal);
+    }
 }

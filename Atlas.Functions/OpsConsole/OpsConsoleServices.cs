@@ -1,0 +1,10 @@
+namespace Atlas.Functions.OpsConsole;
+
+public static class OpsConsoleServices
+{
+    public static IServiceCollection AddOpsConsole(this IServiceCollection services)
+    {
+        services.AddSingleton<ConsoleFiles>();
+        return services;
+    }
+}
