@@ -26,6 +26,7 @@ public static class TestSettings
         ["Lifecycles:Timers"] = "Manual",
         ["Settlement:Schedule"] = "0 0 0 * * *",
         ["Flows:PurgeSchedule"] = "0 30 3 * * *",
+        ["Flows:WatchSchedule"] = "0 45 3 * * *",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Auth:SigningKeys:0:Id"] = SigningKeyId,
         ["Auth:SigningKeys:0:Secret"] = SigningSecret,

@@ -74,6 +74,8 @@ var settings = {
   DurableTaskHub: 'atlas'
   Flows__RetainFor: '30.00:00:00'
   Flows__PurgeSchedule: '0 30 3 * * *'
+  Flows__WatchSchedule: '0 */5 * * * *'
+  Flows__StuckAfter: '00:15:00'
   Lifecycles__RelayScanSchedule: '*/5 * * * * *'
   Lifecycles__Timers: 'Durable'
   Lifecycles__MaxAttempts: '8'
