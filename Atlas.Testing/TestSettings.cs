@@ -27,6 +27,7 @@ public static class TestSettings
         ["Settlement:Schedule"] = "0 0 0 * * *",
         ["Flows:PurgeSchedule"] = "0 30 3 * * *",
         ["Retention:PurgeSchedule"] = "0 45 3 * * *",
+        ["Flows:WatchSchedule"] = "0 45 3 * * *",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Auth:SigningKeys:0:Id"] = SigningKeyId,
         ["Auth:SigningKeys:0:Secret"] = SigningSecret,

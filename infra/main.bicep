@@ -33,6 +33,9 @@ param fcmProjectId string
 @description('The address receipts come from, verified in SendGrid; the API key is in Key Vault as sendgrid-api-key.')
 param emailFrom string
 
+@description('Where the alerts (infra/modules/alerts.bicep, docs/runbook.md) are mailed: an operator or a team\'s list.')
+param alertEmail string
+
 var tags = { 'azd-env-name': environmentName, app: 'atlas' }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 
@@ -45,6 +48,11 @@ resource group 'Microsoft.Resources/resourceGroups@2024-03-01' = {
 module monitoring 'modules/monitoring.bicep' = {
   scope: group
   params: { name: 'atlas-${environmentName}', location: location, tags: tags }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  scope: group
+  params: { name: 'atlas-${environmentName}', location: location, tags: tags, insightsName: monitoring.outputs.insightsName, alertEmail: alertEmail }
 }
 
 module storage 'modules/storage.bicep' = {

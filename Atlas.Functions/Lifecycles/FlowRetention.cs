@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 
 namespace Atlas.Functions.Lifecycles;
 
-/// <summary>The "Flows" section: how long a finished orchestration's history is kept, and when it is purged.</summary>
+/// <summary>The "Flows" section: how long a finished orchestration's history is kept, when it is purged, and when a
+/// running one counts as stuck.</summary>
 public sealed class FlowOptions
 {
     public const string Section = "Flows";
@@ -15,11 +16,22 @@ public sealed class FlowOptions
     /// <summary>The purge timer's NCRONTAB schedule (daily at 03:30 UTC by default).</summary>
     public string PurgeSchedule { get; set; } = "0 30 3 * * *";
 
+    /// <summary>How often <see cref="FlowWatch"/> counts failed and stuck orchestrations (every 5 minutes by default).</summary>
+    public string WatchSchedule { get; set; } = "0 */5 * * * *";
+
+    /// <summary>How long an orchestration may go without a step (a deadline flow: past its deadline) before it counts as stuck.</summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(15);
+
     public IEnumerable<string> Problems()
     {
         if (RetainFor < TimeSpan.FromHours(1))
         {
             yield return "Flows:RetainFor is at least an hour: an orchestration's history is how a stuck one is diagnosed.";
+        }
+
+        if (StuckAfter < TimeSpan.FromMinutes(10))
+        {
+            yield return "Flows:StuckAfter is at least 10 minutes: a Stripe step or a deadline waits 5 minutes between rounds of retries.";
         }
     }
 }

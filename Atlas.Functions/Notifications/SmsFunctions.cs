@@ -3,6 +3,7 @@ using Atlas.Core.Auth;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Http;
 using Atlas.Functions.Notifications.Providers;
+using Atlas.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Twilio.Security;
 
@@ -25,7 +26,7 @@ public static partial class SmsFunctions
     [Responds(StatusCodes.Status404NotFound)]
     public static async Task<IResult> StatusAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/twilio/sms-status")] HttpRequest http,
-        IServiceProvider services, SmsLog texts, CancellationToken ct)
+        IServiceProvider services, SmsLog texts, AtlasMetrics metrics, CancellationToken ct)
     {
         if (services.GetService<TwilioOptions>() is not { } twilio)
         {
@@ -52,7 +53,12 @@ public static partial class SmsFunctions
         }
 
         var errorCode = fields.GetValueOrDefault("ErrorCode") is { Length: > 0 and <= 10 } code ? code : null;
-        await texts.UpdateAsync(sid, status, errorCode, ct);
+        // Counted once per text (a redelivered or late callback does not move the log), for the undelivered ratio's alert.
+        if (await texts.UpdateAsync(sid, status, errorCode, ct) && FinalStatuses.Contains(status))
+        {
+            metrics.SmsDelivery(status);
+        }
+
         return Results.NoContent();
     }
 
@@ -83,6 +89,8 @@ public static partial class SmsFunctions
         var (items, next) = await texts.ListAsync(status, after, limit ?? Paging.DefaultLimit, ct);
         return Results.Ok(new SmsPage(items, next));
     }
+
+    private static readonly string[] FinalStatuses = ["delivered", "undelivered", "failed"];
 
     private static readonly string[] Statuses = ["queued", "sending", "sent", "delivered", "undelivered", "failed", "refused"];
 

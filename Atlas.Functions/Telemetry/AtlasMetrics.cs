@@ -26,6 +26,10 @@ public sealed class AtlasMetrics
     private readonly Counter<long> _caughtUp;
     private readonly Counter<long> _payoutLines;
     private readonly Counter<long> _paidOut;
+    private readonly Counter<long> _mismatches;
+    private readonly Counter<long> _smsDelivery;
+    private readonly Gauge<long> _flowsFailed;
+    private readonly Gauge<long> _flowsStuck;
     private readonly Counter<long> _poisoned;
     private readonly Histogram<double> _deadlineLag;
 
@@ -44,6 +48,14 @@ public sealed class AtlasMetrics
             "atlas.stripe.events_caught_up", "{event}", "Stripe events no webhook brought, found in Stripe's list by the catch-up timer and applied, by type.");
         _payoutLines = meter.CreateCounter<long>("atlas.settlement.lines", "{line}", "Settlement payout lines by status: paid, failed, noAccount.");
         _paidOut = meter.CreateCounter<long>("atlas.settlement.paid", "{minor unit}", "Money paid out to drivers, in minor units, by currency.");
+        _mismatches = meter.CreateCounter<long>(
+            "atlas.settlement.mismatches", "{line}", "Settlement lines a run's reconciliation found at odds with the ledger or Stripe, by currency.");
+        _smsDelivery = meter.CreateCounter<long>(
+            "atlas.sms.delivery", "{text}", "Texts reaching a final status in Twilio's callbacks: delivered, undelivered, failed.");
+        _flowsFailed = meter.CreateGauge<long>(
+            "atlas.flows.failed", "{orchestration}", "Orchestrations that ended Failed in the last hour, by orchestrator, as the flow watch last counted.");
+        _flowsStuck = meter.CreateGauge<long>(
+            "atlas.flows.stuck", "{orchestration}", "Orchestrations running or pending past Flows:StuckAfter without getting anywhere, by orchestrator.");
         _poisoned = meter.CreateCounter<long>("atlas.poisoned", "{message}", "Messages given up on and moved to a poison queue, by the function that gave up.");
         _deadlineLag = meter.CreateHistogram<double>("atlas.deadline.lag", "s", "How late a deadline's timeout reached its lifecycle.");
     }
@@ -103,6 +115,21 @@ public sealed class AtlasMetrics
         {
             _paidOut.Add(amount, new KeyValuePair<string, object?>("currency", currency));
         }
+    }
+
+    /// <summary>Lines a settlement run's reconciliation found at odds (one per line and problem).</summary>
+    public void SettlementMismatch(string currency) =>
+        _mismatches.Add(1, new KeyValuePair<string, object?>("currency", currency));
+
+    /// <summary>A text's final status, counted once: when the log first moved to it.</summary>
+    public void SmsDelivery(string status) => _smsDelivery.Add(1, new KeyValuePair<string, object?>("status", status));
+
+    /// <summary>What the flow watch counted for one orchestrator (zero included, so a cleared count reads as cleared).</summary>
+    public void Flows(string orchestrator, long failed, long stuck)
+    {
+        var flow = new KeyValuePair<string, object?>("flow", orchestrator);
+        _flowsFailed.Record(failed, flow);
+        _flowsStuck.Record(stuck, flow);
     }
 
     public void Poisoned(string function) => _poisoned.Add(1, new KeyValuePair<string, object?>("function", function));

@@ -64,7 +64,7 @@ public sealed partial class InfraTests
         return [.. SettingName().Matches(block).Select(m => m.Groups[1].Value)];
     }
 
-    private static async Task<(int Code, string Output)> BicepAsync(params string[] arguments)
+    internal static async Task<(int Code, string Output)> BicepAsync(params string[] arguments)
     {
         using var bicep = Process.Start(new ProcessStartInfo(Bicep, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = bicep.StandardOutput.ReadToEndAsync();

@@ -80,6 +80,8 @@ var settings = {
   Retention__Deliveries: '30.00:00:00'
   Retention__IdempotencyRecords: '2.00:00:00'
   Retention__PurgeSchedule: '0 45 3 * * *'
+  Flows__WatchSchedule: '0 */5 * * * *'
+  Flows__StuckAfter: '00:15:00'
   Lifecycles__RelayScanSchedule: '*/5 * * * * *'
   Lifecycles__Timers: 'Durable'
   Lifecycles__MaxAttempts: '8'

@@ -29,7 +29,7 @@ public sealed class SmsLog(ITableStore tables, PhoneKeys phones, TimeProvider cl
     public Task RefusedAsync(string key, SmsMessage message, int code, CancellationToken ct) =>
         WriteAsync("refused-" + Uri.EscapeDataString(key), message, "refused", code.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
 
-    /// <returns>False for a sid this app never sent.</returns>
+    /// <returns>Whether the status moved forward (false for a sid this app never sent, or a status it had already passed).</returns>
     public async Task<bool> UpdateAsync(string sid, string status, string? errorCode, CancellationToken ct)
     {
         while (true)
@@ -41,7 +41,7 @@ public sealed class SmsLog(ITableStore tables, PhoneKeys phones, TimeProvider cl
 
             if (Rank(status) <= Rank(row.GetString("Status")))
             {
-                return true;
+                return false;
             }
 
             var update = new TableRow(Partition, sid, new Dictionary<string, object?> { ["Status"] = status, ["ErrorCode"] = errorCode, ["UpdatedAt"] = clock.GetUtcNow() });
