@@ -5,11 +5,29 @@ using Atlas.Functions.Hosting;
 using Atlas.Functions.Lifecycles;
 using Atlas.Testing;
 
-// ./atlas bench [--seconds N] [--only runtime|signin|rides|webhooks|webhooks-3ds|settlement|hop|durable|storage] [--target URL --pids P,…]: throughput, latency and timer lag on Azurite, on this machine.
-var seconds = Option("--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 5;
+// ./atlas bench [--seconds N] [--only runtime|signin|rides|webhooks|webhooks-3ds|settlement|hop|durable|storage|city] [--target URL --pids P,…]: throughput, latency and timer lag on Azurite, on this machine.
 var only = Option("--only");
+var seconds = Option("--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : only is "city" ? 60 : 5;
 var duration = TimeSpan.FromSeconds(seconds);
 Console.WriteLine($"Atlas benchmark — {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, Azurite in memory, {seconds} s per measurement");
+
+if (only is "city")
+{
+    // --drivers N --riders N --bookings-per-second X [--find]: a city's load, by default the first bar.
+    var load = new CityLoad(
+        Option("--drivers") is { } d ? int.Parse(d, CultureInfo.InvariantCulture) : CityLoad.Bar.Drivers,
+        Option("--riders") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : CityLoad.Bar.Riders,
+        Option("--bookings-per-second") is { } b ? double.Parse(b, CultureInfo.InvariantCulture) : CityLoad.Bar.BookingsPerSecond);
+    if (load.Drivers <= load.Riders || load.Riders < 0 || !(load.BookingsPerSecond >= 0))
+    {
+        // Each polling rider's ride takes a driver for good; the bookings need free ones.
+        Console.Error.WriteLine("--drivers is more than --riders (each polling rider's ride keeps a driver), --riders and --bookings-per-second are not negative.");
+        return;
+    }
+
+    await CityRuns.RunAsync(load, duration, args.Contains("--find"));
+    return;
+}
 
 if (only is null or "signin")
 {

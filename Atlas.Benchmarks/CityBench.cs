@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Atlas.Testing;
+
+namespace Atlas.Benchmarks;
+
+/// <summary>
+/// A city on the whole app (the worker under the local host, its queue triggers, timers and Durable engine running)
+/// on an Azurite of its own: drivers with a company's car, spread over some 33 × 35 km, and riders with a card. The
+/// clock is real time, as in Azure: an open loop of a minute or more needs time to pass for everyone at once, so the
+/// bid windows are the shortest allowed (10 s) and close on their durable timers. Everyone signs in through SMS, as
+/// anyone does, 64 at a time. The city only grows (<see cref="GrowAsync"/>), so a search steps up without starting over.
+/// </summary>
+public sealed partial class CityBench : IAsyncDisposable
+{
+    private const double CenterLat = 51.50;
+    private const double CenterLng = -0.125;
+
+    private readonly BenchApp _bench;
+    private readonly List<CityDriver> _drivers = [];
+    private readonly List<Member> _bookers = [];
+    private readonly List<(Member Rider, string RideId)> _pollers = [];
+    private readonly Stopwatch _uptime = Stopwatch.StartNew();
+    private string _companyId = "";
+    private string _vehicleId = "";
+    private Member _admin = new("", "");
+    private int _phones = Random.Shared.Next(10_000_000);
+
+    private CityBench(BenchApp bench) => _bench = bench;
+
+    public CallCounts Calls => _bench.Calls;
+
+    public Atlas.LocalHost.Durable.DurableActivitySnapshot Engine => _bench.App.Host.DurableActivity!;
+
+    public static async Task<CityBench> StartAsync()
+    {
+        var bench = await BenchApp.StartAsync(new Dictionary<string, string?>
+        {
+            // Deadlines on durable timers, on the real clock, as in Azure; the engine polls as host.json has it there.
+            ["Lifecycles:Timers"] = "Durable",
+            ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:01",
+            ["Bookings:BidWindow"] = "00:00:10",
+
+            // A search signs people in between its steps for many minutes: tokens and positions must outlast it.
+            ["Auth:AccessTokenLifetime"] = "1.00:00:00",
+            ["Bookings:LocationFreshFor"] = "01:00:00",
+        });
+        var city = new CityBench(bench);
+        var platform = await city.SignInAsync(TestSettings.PlatformAdminPhone);
+        var adminPhone = city.NextPhone();
+        var company = await city.JsonAsync(HttpMethod.Post, "/api/companies", platform, new { name = "City Cabs", adminPhone });
+        city._companyId = company.GetProperty("id").GetString()!;
+        city._admin = await city.SignInAsync(adminPhone);
+        var vehicle = await city.JsonAsync(HttpMethod.Post, $"/api/companies/{city._companyId}/vehicles", city._admin, new { type = "car", capacity = new { seats = 4 }, plate = "CITY 001" });
+        city._vehicleId = vehicle.GetProperty("id").GetString()!;
+        return city;
+    }
+
+    /// <summary>Signs in drivers (profile, available, a first position) and riders until the city has this many; each
+    /// new polling rider books a ride first, which a free driver wins and sets off on, and polls it from then on.</summary>
+    public async Task GrowAsync(int drivers, int pollers, int bookers)
+    {
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 64 };
+        await Parallel.ForEachAsync(Enumerable.Range(_drivers.Count, Math.Max(0, drivers - _drivers.Count)), options, async (_, _) =>
+        {
+            var driver = await HireDriverAsync();
+            lock (_drivers)
+            {
+                _drivers.Add(driver);
+            }
+        });
+        await Parallel.ForEachAsync(Enumerable.Range(_bookers.Count, Math.Max(0, bookers - _bookers.Count)), options, async (_, _) =>
+        {
+            var rider = await SignUpRiderAsync();
+            lock (_bookers)
+            {
+                _bookers.Add(rider);
+            }
+        });
+
+        // A window of 10 s each: 100 at once so a city's riders are ready in a few windows.
+        var log = new RequestLog(_uptime, TimeSpan.Zero, TimeSpan.MaxValue);
+        await Parallel.ForEachAsync(Enumerable.Range(_pollers.Count, Math.Max(0, pollers - _pollers.Count)), new ParallelOptions { MaxDegreeOfParallelism = 100 }, async (_, _) =>
+        {
+            var rider = await SignUpRiderAsync();
+            var ride = await BookAsync(rider, log, setOffOnly: true)
+                ?? throw new InvalidOperationException(
+                    $"A polling rider got no ride (too few drivers free near the pickup: {log.Unserved}); {string.Join("; ", log.Figures().Where(f => f.Errors.Count > 0))}");
+            lock (_pollers)
+            {
+                _pollers.Add((rider, ride));
+            }
+        });
+    }
+
+    private async Task<CityDriver> HireDriverAsync()
+    {
+        var phone = NextPhone();
+        await JsonAsync(HttpMethod.Post, $"/api/companies/{_companyId}/members", _admin, new { phone, role = "driver" });
+        var member = await SignInAsync(phone);
+        await JsonAsync(HttpMethod.Put, "/api/drivers/me", member, new { name = "City Driver", licenceNumber = "DL" + phone[^6..], vehicleId = _vehicleId });
+        await JsonAsync(HttpMethod.Put, "/api/drivers/me/availability", member, new { available = true });
+        var driver = new CityDriver(member, CenterLat + ((Random.Shared.NextDouble() - 0.5) * 0.3), CenterLng + ((Random.Shared.NextDouble() - 0.5) * 0.5));
+        using var located = await _bench.SendAsync(HttpMethod.Post, "/api/drivers/me/location", member.Token, driver.Position());
+        return located.StatusCode == HttpStatusCode.NoContent ? driver : throw new InvalidOperationException($"A first position: {(int)located.StatusCode}");
+    }
+
+    private async Task<Member> SignUpRiderAsync()
+    {
+        var rider = await SignInAsync(NextPhone());
+        await JsonAsync(HttpMethod.Put, "/api/me/payment-method", rider, new { paymentMethodId = "pm_card_visa" });
+        return rider;
+    }
+
+    private string NextPhone() => $"+1555{Interlocked.Increment(ref _phones) % 10_000_000:D7}";
+
+    private async Task<Member> SignInAsync(string phone)
+    {
+        var session = await _bench.SignInAsync(phone);
+        return new Member(session.GetProperty("user").GetProperty("id").GetString()!, session.GetProperty("accessToken").GetString()!);
+    }
+
+    private async Task<JsonElement> JsonAsync(HttpMethod method, string path, Member caller, object? body = null)
+    {
+        using var response = await _bench.SendAsync(method, path, caller.Token, body);
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode
+            ? JsonDocument.Parse(text).RootElement.Clone()
+            : throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+    }
+
+    public ValueTask DisposeAsync() => _bench.DisposeAsync();
+
+    private sealed record Member(string UserId, string Token);
+
+    /// <summary>A driver of the city where the bench put them, and whether a booking has them (bidding or driving).</summary>
+    private sealed class CityDriver(Member member, double lat, double lng)
+    {
+        private int _taken;
+
+        public Member Member { get; } = member;
+
+        /// <summary>Back from a ride, a driver rests a while before bidding again: the duty's release is an effect a
+        /// queue hop after the ride completes, and a bid before it would be told driver-busy.</summary>
+        public TimeSpan RestsUntil { get; set; }
+
+        public bool Near(double pickupLat, double pickupLng, double km) =>
+            Math.Pow((lat - pickupLat) * 111.2, 2) + Math.Pow((lng - pickupLng) * 111.2 * Math.Cos(lat * Math.PI / 180), 2) < km * km;
+
+        public bool TryTake() => Interlocked.CompareExchange(ref _taken, 1, 0) == 0;
+
+        public void Free() => Volatile.Write(ref _taken, 0);
+
+        /// <summary>Where the driver's app says it is: about where they wait, give or take 50 m.</summary>
+        public object Position() => new { lat = lat + ((Random.Shared.NextDouble() - 0.5) * 0.001), lng = lng + ((Random.Shared.NextDouble() - 0.5) * 0.0015) };
+    }
+}
