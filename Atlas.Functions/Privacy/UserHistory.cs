@@ -18,8 +18,8 @@ public sealed class UserHistory(BookingIndex index, Lifecycle<Booking, BookingCo
     public async Task<IReadOnlyList<Booking>> BookingsAsync(string userId, CancellationToken ct)
     {
         var ids = await index.AllAsync(BookingIndex.ForUser(userId), ct);
-        var states = await Task.WhenAll(ids.Select(id => bookings.GetAsync(id, ct)));
-        return [.. states.Select(s => s.State).Where(b => b.Terms is not null)];
+        var states = await ReadAsync(ids, async (id, token) => (await bookings.GetAsync(id, token)).State, ct);
+        return [.. states.Where(b => b.Terms is not null)];
     }
 
     /// <summary>The bookings the user made that have not ended.</summary>
@@ -30,12 +30,21 @@ public sealed class UserHistory(BookingIndex index, Lifecycle<Booking, BookingCo
     public async Task<IReadOnlyList<UserRide>> RidesAsync(string userId, IEnumerable<Booking> of, CancellationToken ct)
     {
         var ids = of.SelectMany(b => Enumerable.Range(1, b.Round).Select(round => RideIds.For(b.Terms!.BookingId, round))).ToList();
-        var states = await Task.WhenAll(ids.Select(async id => (Id: id, (await rides.GetAsync(id, ct)).State)));
+        var states = await ReadAsync(ids, async (id, token) => (Id: id, (await rides.GetAsync(id, token)).State), ct);
         return
         [
             .. states
                 .Where(s => s.State.Terms is not null && (s.State.Terms.RiderId == userId || s.State.Terms.DriverUserId == userId))
                 .Select(s => new UserRide(s.Id, s.State, s.State.Terms!.RiderId == userId ? Party.Rider : Party.Driver)),
         ];
+    }
+
+    /// <summary>Reads a few at a time, in order: a long history must not flood storage with reads at once.</summary>
+    private static async Task<IReadOnlyList<T>> ReadAsync<T>(IReadOnlyList<string> ids, Func<string, CancellationToken, Task<T>> read, CancellationToken ct)
+    {
+        var results = new T[ids.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, ids.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, token) => results[i] = await read(ids[i], token));
+        return results;
     }
 }
