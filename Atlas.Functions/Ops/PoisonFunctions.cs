@@ -24,6 +24,7 @@ public static class PoisonFunctions
     [Roles(Role.PlatformAdmin)]
     [Audited("poison.replay")]
     [Responds(StatusCodes.Status200OK, typeof(Taken))]
+    [Responds(StatusCodes.Status400BadRequest)]
     public static Task<IResult> ReplayAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/poison/{queue}/{messageId}/replay")] HttpRequest http,
         string queue, string messageId, PoisonQueues poison, CancellationToken ct) =>
@@ -33,6 +34,7 @@ public static class PoisonFunctions
     [Roles(Role.PlatformAdmin)]
     [Audited("poison.discard")]
     [Responds(StatusCodes.Status200OK, typeof(Taken))]
+    [Responds(StatusCodes.Status400BadRequest)]
     public static Task<IResult> DiscardAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/poison/{queue}/{messageId}/discard")] HttpRequest http,
         string queue, string messageId, PoisonQueues poison, CancellationToken ct) =>

@@ -29,6 +29,8 @@ public static class ErasureFunctions
     [Function("EraseMe")]
     [SignedIn]
     [Responds(StatusCodes.Status202Accepted, typeof(ErasureResponse))]
+    [Responds(StatusCodes.Status404NotFound)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> EraseAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "me")] HttpRequest http,
         [Body] EraseRequest request,
