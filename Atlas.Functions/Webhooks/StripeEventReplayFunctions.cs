@@ -17,6 +17,8 @@ public static class StripeEventReplayFunctions
     [Roles(Role.PlatformAdmin)]
     [Audited("stripe-event.replay")]
     [Responds(StatusCodes.Status202Accepted, typeof(Replayed))]
+    [Responds(StatusCodes.Status400BadRequest)]
+    [Responds(StatusCodes.Status409Conflict)]
     public static async Task<IResult> ReplayAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/stripe-events/{id}/replay")] HttpRequest http,
         string id, StripeEventLog log, StripeEventQueue queue, TimeProvider clock, CancellationToken ct)
