@@ -52,7 +52,30 @@ public sealed class OpenApiSchemas
 
     public static JsonObject Ref(string id) => new() { ["$ref"] = $"#/components/schemas/{id}" };
 
-    public static JsonNode Schema(Type type, bool response) =>
+    public static JsonNode Schema(Type type, bool response) => InlineLocalReferences(Export(type, response));
+
+    /// <summary>The exporter writes a type met twice in one schema as a JSON pointer into that schema ("#/properties/…"),
+    /// which means nothing once the schema is a component of the document: each such reference is replaced by a copy of
+    /// what it points at (Atlas's answers have no recursive types, so this ends).</summary>
+    private static JsonNode InlineLocalReferences(JsonNode root)
+    {
+        JsonNode Resolve(string pointer) => pointer[2..].Split('/').Where(s => s.Length > 0)
+            .Aggregate(root, (node, step) => step.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal) is var key
+                && node is JsonArray array ? array[int.Parse(key, System.Globalization.CultureInfo.InvariantCulture)]! : node[key]!);
+
+        JsonNode Walk(JsonNode node) => node switch
+        {
+            JsonObject { Count: 1 } o when o["$ref"] is JsonValue r && r.GetValue<string>() is var target && target.StartsWith("#/", StringComparison.Ordinal) =>
+                Walk(Resolve(target).DeepClone()),
+            JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, p.Value is null ? null : Walk(p.Value)))),
+            JsonArray a => new JsonArray([.. a.Select(i => i is null ? null : Walk(i))]),
+            _ => node.DeepClone(),
+        };
+
+        return Walk(root);
+    }
+
+    private static JsonNode Export(Type type, bool response) =>
         AtlasJson.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions
         {
             TreatNullObliviousAsNonNullable = true,

@@ -9,7 +9,7 @@ public sealed class OpenApiEnvironmentTests
     [Fact]
     public async Task Outside_Development_the_document_lists_no_dev_routes()
     {
-        await using var production = new AtlasAppFactory(new Dictionary<string, string?>(), environment: "Production");
+        await using var production = new AtlasAppFactory(AppServices.OutsideDevelopment(), environment: "Production");
 
         var paths = (await HttpAssert.JsonAsync(await production.CreateClient().GetAsync("/api/openapi.json"))).GetProperty("paths");
 
