@@ -37,8 +37,19 @@ public sealed class OpenApiContract
 
     /// <summary>The contract of the app at <paramref name="baseAddress"/>: its document, fetched the first time an
     /// app of this environment asks (the document differs by environment only).</summary>
-    public static Task<OpenApiContract> ForAsync(Uri baseAddress, string environment) =>
-        Loaded.GetOrAdd(environment, _ => new Lazy<Task<OpenApiContract>>(() => LoadAsync(baseAddress))).Value;
+    public static async Task<OpenApiContract> ForAsync(Uri baseAddress, string environment)
+    {
+        var loading = Loaded.GetOrAdd(environment, _ => new Lazy<Task<OpenApiContract>>(() => LoadAsync(baseAddress)));
+        try
+        {
+            return await loading.Value;
+        }
+        catch (Exception) when (Loaded.TryRemove(KeyValuePair.Create(environment, loading)))
+        {
+            // An app that could not serve it (it failed to start) must not fail every later test: the next one asks again.
+            throw;
+        }
+    }
 
     private static async Task<OpenApiContract> LoadAsync(Uri baseAddress)
     {
