@@ -57,6 +57,7 @@ export async function verifyCode(challengeId, code) {
 }
 
 function refresh() {
+  if (!session) return Promise.resolve(false);
   refreshing ??= (async () => {
     const answer = await send("/auth/refresh", { method: "POST", body: { refreshToken: session.refreshToken } });
     if (answer.ok) setSession(answer.data);
