@@ -90,12 +90,21 @@ public sealed class BenchApp : IAsyncDisposable
     {
         var texted = Sms.Expect(phone);
         using var started = await Client.PostAsJsonAsync("/api/auth/otp", new { phone });
-        started.EnsureSuccessStatusCode();
+        await SucceededAsync(started, "POST /api/auth/otp", phone);
         var challengeId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("challengeId").GetString();
         var code = SmsCodes.In(await texted.WaitAsync(TimeSpan.FromSeconds(30)));
         using var verified = await Client.PostAsJsonAsync("/api/auth/otp/verify", new { challengeId, code });
-        verified.EnsureSuccessStatusCode();
+        await SucceededAsync(verified, "POST /api/auth/otp/verify", phone);
         return await verified.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>A refused sign-in stops the benchmark saying why (the problem's body), not only its status.</summary>
+    private static async Task SucceededAsync(HttpResponseMessage response, string request, string phone)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{request} for {phone}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
     }
 
     /// <summary>A request with a caller's bearer token.</summary>
