@@ -22,18 +22,24 @@ public sealed partial class CityBench : IAsyncDisposable
     private readonly List<Member> _bookers = [];
     private readonly List<(Member Rider, string RideId)> _pollers = [];
     private readonly Stopwatch _uptime = Stopwatch.StartNew();
-    private string _companyId = "";
-    private string _vehicleId = "";
-    private Member _admin = new("", "");
+    private readonly List<Fleet> _fleets = [];
+    private readonly int _fleetSize;
+    private Member _platform = new("", "");
     private int _phones = Random.Shared.Next(10_000_000);
 
-    private CityBench(BenchApp bench) => _bench = bench;
+    private CityBench(BenchApp bench, int fleetSize)
+    {
+        _bench = bench;
+        _fleetSize = fleetSize;
+    }
 
     public CallCounts Calls => _bench.Calls;
 
     public Atlas.LocalHost.Durable.DurableActivitySnapshot Engine => _bench.App.Host.DurableActivity!;
 
-    public static async Task<CityBench> StartAsync()
+    /// <param name="fleetSize">Drivers per company: a city's drivers work for many fleets, each a partition of its own
+    /// (a company's drivers share one).</param>
+    public static async Task<CityBench> StartAsync(int fleetSize)
     {
         var bench = await BenchApp.StartAsync(new Dictionary<string, string?>
         {
@@ -46,14 +52,8 @@ public sealed partial class CityBench : IAsyncDisposable
             ["Auth:AccessTokenLifetime"] = "1.00:00:00",
             ["Bookings:LocationFreshFor"] = "01:00:00",
         });
-        var city = new CityBench(bench);
-        var platform = await city.SignInAsync(TestSettings.PlatformAdminPhone);
-        var adminPhone = city.NextPhone();
-        var company = await city.JsonAsync(HttpMethod.Post, "/api/companies", platform, new { name = "City Cabs", adminPhone });
-        city._companyId = company.GetProperty("id").GetString()!;
-        city._admin = await city.SignInAsync(adminPhone);
-        var vehicle = await city.JsonAsync(HttpMethod.Post, $"/api/companies/{city._companyId}/vehicles", city._admin, new { type = "car", capacity = new { seats = 4 }, plate = "CITY 001" });
-        city._vehicleId = vehicle.GetProperty("id").GetString()!;
+        var city = new CityBench(bench, fleetSize);
+        city._platform = await city.SignInAsync(TestSettings.PlatformAdminPhone);
         return city;
     }
 
@@ -62,9 +62,20 @@ public sealed partial class CityBench : IAsyncDisposable
     public async Task GrowAsync(int drivers, int pollers, int bookers)
     {
         var options = new ParallelOptions { MaxDegreeOfParallelism = 64 };
-        await Parallel.ForEachAsync(Enumerable.Range(_drivers.Count, Math.Max(0, drivers - _drivers.Count)), options, async (_, _) =>
+        var fleets = (drivers + _fleetSize - 1) / _fleetSize;
+        await Parallel.ForEachAsync(Enumerable.Range(_fleets.Count, Math.Max(0, fleets - _fleets.Count)), options, async (k, _) =>
         {
-            var driver = await HireDriverAsync();
+            var fleet = await FoundFleetAsync(k);
+            lock (_fleets)
+            {
+                _fleets.Add(fleet);
+            }
+        });
+        _fleets.Sort((a, b) => a.Number.CompareTo(b.Number));
+
+        await Parallel.ForEachAsync(Enumerable.Range(_drivers.Count, Math.Max(0, drivers - _drivers.Count)), options, async (i, _) =>
+        {
+            var driver = await HireDriverAsync(_fleets[i / _fleetSize]);
             lock (_drivers)
             {
                 _drivers.Add(driver);
@@ -79,14 +90,25 @@ public sealed partial class CityBench : IAsyncDisposable
             }
         });
 
-        // A window of 10 s each: 100 at once so a city's riders are ready in a few windows.
+        // A window of 10 s each, 25 at once: each booking invites up to 50 drivers, and a hundred at once (5,000
+        // pushes) kept the bookings' answers past their own windows. A booking whose bid still came too late (the
+        // setup is not measured) is booked again, up to three times.
         var log = new RequestLog(_uptime, TimeSpan.Zero, TimeSpan.MaxValue);
-        await Parallel.ForEachAsync(Enumerable.Range(_pollers.Count, Math.Max(0, pollers - _pollers.Count)), new ParallelOptions { MaxDegreeOfParallelism = 100 }, async (_, _) =>
+        await Parallel.ForEachAsync(Enumerable.Range(_pollers.Count, Math.Max(0, pollers - _pollers.Count)), new ParallelOptions { MaxDegreeOfParallelism = 25 }, async (_, _) =>
         {
             var rider = await SignUpRiderAsync();
-            var ride = await BookAsync(rider, log, setOffOnly: true)
-                ?? throw new InvalidOperationException(
-                    $"A polling rider got no ride (too few drivers free near the pickup: {log.Unserved}); {string.Join("; ", log.Figures().Where(f => f.Errors.Count > 0))}");
+            string? ride = null;
+            for (var attempt = 0; attempt < 3 && ride is null; attempt++)
+            {
+                ride = await BookAsync(rider, log, setOffOnly: true);
+            }
+
+            if (ride is null)
+            {
+                throw new InvalidOperationException(
+                    $"A polling rider got no ride in three bookings (too few drivers free near the pickup: {log.Unserved}); {string.Join("; ", log.Figures().Where(f => f.Errors.Count > 0))}");
+            }
+
             lock (_pollers)
             {
                 _pollers.Add((rider, ride));
@@ -94,12 +116,23 @@ public sealed partial class CityBench : IAsyncDisposable
         });
     }
 
-    private async Task<CityDriver> HireDriverAsync()
+    /// <summary>A company with its admin signed in and one car its drivers share.</summary>
+    private async Task<Fleet> FoundFleetAsync(int number)
+    {
+        var adminPhone = NextPhone();
+        var company = await JsonAsync(HttpMethod.Post, "/api/companies", _platform, new { name = $"City Cabs {number + 1}", adminPhone });
+        var companyId = company.GetProperty("id").GetString()!;
+        var admin = await SignInAsync(adminPhone);
+        var vehicle = await JsonAsync(HttpMethod.Post, $"/api/companies/{companyId}/vehicles", admin, new { type = "car", capacity = new { seats = 4 }, plate = $"CITY {number + 1:D3}" });
+        return new Fleet(number, companyId, admin, vehicle.GetProperty("id").GetString()!);
+    }
+
+    private async Task<CityDriver> HireDriverAsync(Fleet fleet)
     {
         var phone = NextPhone();
-        await JsonAsync(HttpMethod.Post, $"/api/companies/{_companyId}/members", _admin, new { phone, role = "driver" });
+        await JsonAsync(HttpMethod.Post, $"/api/companies/{fleet.CompanyId}/members", fleet.Admin, new { phone, role = "driver" });
         var member = await SignInAsync(phone);
-        await JsonAsync(HttpMethod.Put, "/api/drivers/me", member, new { name = "City Driver", licenceNumber = "DL" + phone[^6..], vehicleId = _vehicleId });
+        await JsonAsync(HttpMethod.Put, "/api/drivers/me", member, new { name = "City Driver", licenceNumber = "DL" + phone[^6..], vehicleId = fleet.VehicleId });
         await JsonAsync(HttpMethod.Put, "/api/drivers/me/availability", member, new { available = true });
         var driver = new CityDriver(member, CenterLat + ((Random.Shared.NextDouble() - 0.5) * 0.3), CenterLng + ((Random.Shared.NextDouble() - 0.5) * 0.5));
         using var located = await _bench.SendAsync(HttpMethod.Post, "/api/drivers/me/location", member.Token, driver.Position());
@@ -133,6 +166,8 @@ public sealed partial class CityBench : IAsyncDisposable
     public ValueTask DisposeAsync() => _bench.DisposeAsync();
 
     private sealed record Member(string UserId, string Token);
+
+    private sealed record Fleet(int Number, string CompanyId, Member Admin, string VehicleId);
 
     /// <summary>A driver of the city where the bench put them, and whether a booking has them (bidding or driving).</summary>
     private sealed class CityDriver(Member member, double lat, double lng)

@@ -48,10 +48,11 @@ public static class CityRuns
 {
     private static readonly TimeSpan LeadIn = TimeSpan.FromSeconds(15);
 
-    public static async Task RunAsync(CityLoad load, TimeSpan measured, bool find)
+    public static async Task RunAsync(CityLoad load, TimeSpan measured, bool find, int fleetSize)
     {
         Console.WriteLine($"A city's load over HTTP, open loop (each request on its schedule whatever the answers); per request kind, latency from when it was due; {measured.TotalSeconds:N0} s measured after a {LeadIn.TotalSeconds:N0} s lead-in:");
-        await using var city = await CityBench.StartAsync();
+        Console.WriteLine($"The drivers work for fleets of {fleetSize:N0} (a company each, its drivers one partition of the Companies table).");
+        await using var city = await CityBench.StartAsync(fleetSize);
         if (!find)
         {
             var figures = await MeasureAsync(city, load, measured);
@@ -75,11 +76,10 @@ public static class CityRuns
         }
     }
 
-    /// <summary>500, 1,000, then a thousand more each step.</summary>
+    /// <summary>250 drivers more each step up to 1,000, 500 more up to 2,000, then a thousand more each step.</summary>
     private static IEnumerable<int> Steps()
     {
-        yield return 500;
-        for (var drivers = 1_000; drivers <= 100_000; drivers += 1_000)
+        for (var drivers = 250; drivers <= 100_000; drivers += drivers < 1_000 ? 250 : drivers < 2_000 ? 500 : 1_000)
         {
             yield return drivers;
         }
