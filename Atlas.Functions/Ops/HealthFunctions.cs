@@ -22,11 +22,11 @@ public static class HealthFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest http,
         ITableStore tables, IQueueClient queues, CancellationToken ct)
     {
-        var checks = new Dictionary<string, string>
-        {
-            ["tables"] = await ProbeAsync(token => tables.GetAsync(LifecycleKeys.Table, "health", "probe", token), ct),
-            ["queues"] = await ProbeAsync(token => queues.ApproximateCountAsync(EffectRoutes.DefaultQueue, token), ct),
-        };
+        // Side by side: a probe that times out does not hold the other's answer back (a load balancer waits for both).
+        var probes = await Task.WhenAll(
+            ProbeAsync(token => tables.GetAsync(LifecycleKeys.Table, "health", "probe", token), ct),
+            ProbeAsync(token => queues.ApproximateCountAsync(EffectRoutes.DefaultQueue, token), ct));
+        var checks = new Dictionary<string, string> { ["tables"] = probes[0], ["queues"] = probes[1] };
 
         return checks.Values.All(v => v == "ok")
             ? Results.Ok(new HealthReport("healthy", checks))
