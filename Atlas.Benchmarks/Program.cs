@@ -68,6 +68,29 @@ if (only is null or "rides")
     Console.WriteLine($"  POST /api/bookings at a steady 10 bookings/s (each after its quote), {steady.Count} requests: p50 {Measure.Percentile(steady, 50):F1} ms, p99 {Measure.Percentile(steady, 99):F1} ms, max {steady.LastOrDefault():F1} ms");
 }
 
+if (only is "lifetime")
+{
+    // A ride's whole life: a round of rides, then every timer they armed let fire (issue 21's baseline and target).
+    var crews = Option("--crews") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 96;
+    Console.WriteLine($"A ride's whole life: {crews} complete rides over HTTP, then the clock driven a day at a time for 8 days, every deadline they armed woken as it falls due (a hold's renewal included) and every Stripe step finished:");
+    await using var rides = await RideBench.StartAsync(crews);
+    var since = DateTimeOffset.UtcNow;
+    rides.Calls.Reset();
+    var cpu = CpuTime.Now();
+    var engine = rides.Engine;
+    var (_, count, _) = await rides.RunAsync(TimeSpan.Zero, rounds: 1);
+    var inOwnTime = rides.Engine;
+    var ownCalls = rides.Calls.Total;
+    var started = await rides.LetEveryTimerFireAsync(since, days: 8);
+    Console.WriteLine($"  in the rides' own minutes, per ride: {PerOperation(engine, inOwnTime, count)}, {(double)ownCalls / count:F1} app storage calls");
+    Console.WriteLine($"  over the whole life, per ride: {(double)started / count:F2} orchestrations started, {PerOperation(engine, rides.Engine, count)}");
+    Console.WriteLine($"  engine storage calls per ride: {PerOrchestration(engine, rides.Engine, (int)count)}");
+    Console.WriteLine($"  app storage calls per ride: {rides.Calls.PerOperation(count)}");
+    Console.WriteLine($"  CPU per ride: {cpu.Since().PerOperation(count)}");
+    Console.WriteLine("  (target, issue 21: 1 orchestration, ≤ 10 episodes, ≤ 60 engine and ≤ 80 app storage calls per ride over its whole life)");
+    return;
+}
+
 // Offered (deliveries/s, a fifth of them duplicates) above what each sustains on 2 cores: processed/s then shows the
 // capacity. Offered far above it, Azurite's queues (which it scans) only slow down.
 foreach (var (part, threeDSecure, what, defaultEvents, defaultOffered) in new[]

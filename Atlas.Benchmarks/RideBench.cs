@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Atlas.Functions.Payments;
 using Atlas.Testing;
 using Microsoft.DurableTask.Client;
 
@@ -59,13 +60,14 @@ public sealed class RideBench : IAsyncDisposable
         return ride;
     }
 
-    /// <summary>Complete rides per second, and every POST /api/bookings latency in ms (sorted).</summary>
-    public async Task<(double RidesPerSecond, long Rides, List<double> BookingLatencies)> RunAsync(TimeSpan duration)
+    /// <summary>Complete rides per second, and every POST /api/bookings latency in ms (sorted); at least
+    /// <paramref name="rounds"/> rounds.</summary>
+    public async Task<(double RidesPerSecond, long Rides, List<double> BookingLatencies)> RunAsync(TimeSpan duration, int rounds = 0)
     {
         var latencies = new ConcurrentBag<double>();
         var done = 0L;
         var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < duration)
+        for (var round = 0; watch.Elapsed < duration || round < rounds; round++)
         {
             // Each round another of the crew's drivers wins, as a driver back from a ride would not be first to bid.
             var winner = (int)(_rounds++ % 3);
@@ -86,6 +88,34 @@ public sealed class RideBench : IAsyncDisposable
         }
 
         return (done / watch.Elapsed.TotalSeconds, done, latencies.Order().ToList());
+    }
+
+    /// <summary>Drives the clock past every timer the rides so far armed (the set-off and wait deadlines, a hold's
+    /// renewal days ahead), a day at a time for <paramref name="days"/> days, waking each deadline as it falls due and
+    /// waiting for the Stripe steps, until nothing is due or running: what a ride costs over its whole life, not only in
+    /// its own minutes. Returns how many orchestrations were started since <paramref name="since"/> (engine time).</summary>
+    public async Task<int> LetEveryTimerFireAsync(DateTimeOffset since, int days)
+    {
+        for (var day = 0; day < days; day++)
+        {
+            _clock.Advance(TimeSpan.FromDays(1));
+
+            // Quiet twice a second apart: a fired deadline's effect may start a Stripe step a queue hop later.
+            for (var quiet = 0; quiet < 2;)
+            {
+                var busy = await DueDeadlines.WakeAsync(_durable, _clock.GetUtcNow()) + await RunningFlows.FinishAsync(_durable, StripeSteps.InstancePrefix);
+                quiet = busy > 0 ? 0 : quiet + 1;
+                await Task.Delay(TimeSpan.FromSeconds(busy > 0 ? 0 : 1));
+            }
+        }
+
+        var started = 0;
+        await foreach (var _ in _durable.GetAllInstancesAsync(new OrchestrationQuery { CreatedFrom = since, PageSize = 1000 }))
+        {
+            started++;
+        }
+
+        return started;
     }
 
     /// <summary>POST /api/bookings started at a steady rate whatever the answers (an open loop: a slow answer cannot
