@@ -36,8 +36,6 @@ public static class BookingFunctions
         Other,
     }
 
-    public static Rejection PaymentMethodRequired { get; } = new("payment-method-required", "Add a card first: PUT /api/me/payment-method.");
-
     [Function("CreateBooking")]
     [Roles(Role.Rider, Role.Dispatcher)]
     [Responds(StatusCodes.Status201Created, typeof(BookingView))]
@@ -81,30 +79,23 @@ public static class BookingFunctions
             return Problems.Validation(errors);
         }
 
-        var now = clock.GetUtcNow();
-        if (now >= quote!.ExpiresAt)
+        var card = await payments.FindAsync(caller.UserId, ct);
+        var byDispatcher = caller.Role == Role.Dispatcher;
+        var company = byDispatcher && await companies.IsCurrentMemberAsync(caller, caller.CompanyId!, ct)
+            ? await companies.FindAsync(caller.CompanyId!, ct)
+            : null;
+        var facts = new BookingFacts(
+            quote!.ExpiresAt,
+            card is { PaymentMethodId: not null },
+            byDispatcher,
+            company is null ? null : new BookingCompany(company.Id, company.BidWindowSeconds),
+            options.Value.BidWindow);
+        var admission = BookingAdmission.Decide(facts, clock.GetUtcNow());
+        if (admission is not Admission.Admitted(var companyId, var bidWindow))
         {
-            return Problems.Rejected(new Rejection("quote-expired", $"The quote expired at {quote.ExpiresAt:u}; ask for a new one."));
-        }
-
-        // The winning bid is held on the booker's card: without one, nobody could be paid.
-        if (await payments.FindAsync(caller.UserId, ct) is not { PaymentMethodId: not null })
-        {
-            return Problems.Rejected(PaymentMethodRequired);
-        }
-
-        // A dispatcher books for their company, with the company's bid window.
-        var bidWindow = options.Value.BidWindow;
-        string? companyId = null;
-        if (caller.Role == Role.Dispatcher)
-        {
-            if (!await companies.IsCurrentMemberAsync(caller, caller.CompanyId!, ct) || await companies.FindAsync(caller.CompanyId!, ct) is not { } company)
-            {
-                return Problems.Forbidden("You are no longer a dispatcher of your company.");
-            }
-
-            companyId = company.Id;
-            bidWindow = company.BidWindowSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : bidWindow;
+            return admission is Admission.Refused refused
+                ? Problems.Rejected(refused.Rejection)
+                : Problems.Forbidden(((Admission.NotADispatcher)admission).Reason);
         }
 
         var fingerprint = IdempotencyKeys.Fingerprint(request.QuoteId, request.Seats, request.Kg);

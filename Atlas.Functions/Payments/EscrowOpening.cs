@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 
 namespace Atlas.Functions.Payments;
 
-/// <summary>Carries out <see cref="HoldPayment"/>: opens the ride's escrow with the rider's card and the fee of the
-/// driver's company as they are now; the escrow authorises. Opening twice opens once.</summary>
+/// <summary>Carries out <see cref="HoldPayment"/>: reads the rider's card and the fee of the driver's company as they
+/// are now and opens the ride's escrow by <see cref="EscrowOpeningRules"/>; the escrow authorises. Opening twice opens
+/// once.</summary>
 public sealed class EscrowOpening(
     Lifecycle<Escrow, EscrowCommand> escrows, PaymentProfiles profiles, CompanyStore companies, IOptions<PaymentOptions> options)
     : IEffectHandler<HoldPayment>
@@ -15,21 +16,11 @@ public sealed class EscrowOpening(
     public async Task<object?> HandleAsync(HoldPayment effect, EffectContext context, CancellationToken ct)
     {
         var profile = await profiles.FindAsync(effect.RiderId, ct);
-        var fee = (await companies.FindAsync(effect.CompanyId, ct))?.Fee ?? options.Value.DefaultFee;
-        var terms = new EscrowTerms(
-            effect.RideId,
-            context.InstanceId,
-            effect.RiderId,
-            effect.DriverId,
-            effect.DriverUserId,
-            effect.CompanyId,
-            effect.Price,
-            effect.Currency,
-            fee,
-            profile?.CustomerId,
-            profile?.PaymentMethodId);
+        var company = await companies.FindAsync(effect.CompanyId, ct);
+        var open = EscrowOpeningRules.Open(
+            effect, context.InstanceId, new OpeningFacts(company?.Fee, options.Value.DefaultFee, profile?.CustomerId, profile?.PaymentMethodId));
         // Usually there is nothing to read yet; when the ride's end got there first, the insert finds it and reads it.
-        var opened = await escrows.ExecuteAsync(effect.RideId, new OpenEscrow(terms), ct, isNew: true);
+        var opened = await escrows.ExecuteAsync(effect.RideId, open, ct, isNew: true);
         return opened.Status == CommandStatus.Contended
             ? throw new InvalidOperationException($"Opening the escrow of ride {effect.RideId} lost every race; retrying.")
             : null;

@@ -15,7 +15,8 @@ namespace Atlas.Functions.Webhooks;
 /// <see cref="StripeEventIgnored"/> with why: not Atlas's, naming a ride without a payment, refused by the payment, or
 /// of a type Atlas does not act on (refunds and transfers it made itself among them). Events about a tip (which Atlas
 /// charged itself) confirm what it knows. An event that can never apply throws <see cref="StripeEventRejected"/>;
-/// anything else that throws is worth retrying.
+/// anything else that throws is worth retrying. Those decisions are <see cref="StripeEventRules"/>'s; this class reads
+/// what they need from Stripe and the escrow, sends the command they name, and maps the answer.
 /// </summary>
 public sealed class StripeEventProcessor(Lifecycle<Escrow, EscrowCommand> escrows, IStripeApi stripe, TimeProvider clock, ILogger<StripeEventProcessor> logger)
 {
@@ -44,14 +45,9 @@ public sealed class StripeEventProcessor(Lifecycle<Escrow, EscrowCommand> escrow
                 var intent = current ? Object<PaymentIntent>(e) : await FreshAsync(ObjectId(e), ct);
                 return await ApplyIntentAsync(intent, new DateTimeOffset(DateTime.SpecifyKind(e.Created, DateTimeKind.Utc)), ct);
             case EventTypes.ChargeDisputeCreated:
-                return await ApplyDisputeAsync(e, current, d => new DisputeOpened(d.Id, d.Amount), ct);
+                return await ApplyDisputeAsync(e, current, closed: false, ct);
             case EventTypes.ChargeDisputeClosed:
-                return await ApplyDisputeAsync(e, current, d => d.Status switch
-                {
-                    "won" or "warning_closed" => new DisputeClosed(d.Id, Won: true),
-                    "lost" => new DisputeClosed(d.Id, Won: false),
-                    _ => null,
-                }, ct);
+                return await ApplyDisputeAsync(e, current, closed: true, ct);
             default:
                 return new(StripeEventIgnoredReason.NotUsed, $"Atlas does not act on {e.Type} events.");
         }
@@ -59,84 +55,75 @@ public sealed class StripeEventProcessor(Lifecycle<Escrow, EscrowCommand> escrow
 
     private async Task<StripeEventIgnored?> ApplyIntentAsync(PaymentIntent intent, DateTimeOffset observedAt, CancellationToken ct)
     {
-        if (intent.Metadata("tip_id") is not null)
+        var step = StripeEventRules.ForIntent(Seen(intent), observedAt);
+        if (step is not EventStep.Apply apply)
         {
-            return null;
+            return Stop(step);
         }
 
-        if (RideOf(intent) is not { } rideId)
+        // The state this process last wrote is enough to tell what the escrow already knows (it only moves forward).
+        var (known, _) = await escrows.GetAsync(apply.RideId, ct, cachedIsEnough: true);
+        switch (StripeEventRules.Against(known, apply))
         {
-            return NotOurs(intent, $"Payment intent {intent.Id}");
+            case EventStep.Confirm:
+                return null;
+            case EventStep.ReadIntent read:
+                apply = apply with { Command = new IntentObserved((await FreshAsync(read.IntentId, ct)).ToSnapshot(), observedAt) };
+                break;
         }
 
-        if (string.IsNullOrEmpty(intent.Status) || intent.Amount <= 0)
-        {
-            throw new StripeEventRejected($"Payment intent {intent.Id} of ride {rideId} has no status or no amount.");
-        }
-
-        // Most events confirm what Stripe's own answer already told the escrow. The state this process last wrote is
-        // enough to tell (the escrow only moves forward): nothing to read, nothing to decide.
-        var (known, _) = await escrows.GetAsync(rideId, ct, cachedIsEnough: true);
-        if (EscrowDecider.IsPastAuthorisation(known, intent.Status))
-        {
-            return null;
-        }
-
-        // An authorisation's deadline is on its charge, which events do not expand: read it.
-        if (intent.Status == "requires_capture" && intent.CaptureBefore() is null)
-        {
-            intent = await FreshAsync(intent.Id, ct);
-        }
-
-        var result = await escrows.ExecuteAsync(rideId, new IntentObserved(intent.ToSnapshot(), observedAt), ct);
-        if (result.Rejection == EscrowDecider.StaleEvent)
+        var result = await escrows.ExecuteAsync(apply.RideId, apply.Command, ct);
+        if (StripeEventRules.ReadsAgain(result.Rejection))
         {
             var fresh = await FreshAsync(intent.Id, ct);
-            result = await escrows.ExecuteAsync(rideId, new IntentObserved(fresh.ToSnapshot(), clock.GetUtcNow()), ct);
+            result = await escrows.ExecuteAsync(apply.RideId, new IntentObserved(fresh.ToSnapshot(), clock.GetUtcNow()), ct);
         }
 
-        return Check(result.Status, result.Rejection, rideId, $"Payment intent {intent.Id}");
+        return Check(result.Status, result.Rejection, apply.RideId, $"Payment intent {intent.Id}");
     }
 
-    private async Task<StripeEventIgnored?> ApplyDisputeAsync(Event e, bool current, Func<Dispute, EscrowCommand?> command, CancellationToken ct)
+    private async Task<StripeEventIgnored?> ApplyDisputeAsync(Event e, bool current, bool closed, CancellationToken ct)
     {
         // In another API version the dispute's fields are not trusted; a later version's dispute is read back in ours.
         var dispute = current ? Object<Dispute>(e) : Fresh(await stripe.GetDisputeAsync(ObjectId(e), ct), "dispute", ObjectId(e));
-        if (command(dispute) is not { } cmd)
+        var seen = new DisputeSeen(dispute.Id, dispute.Status, dispute.Amount, dispute.PaymentIntentId);
+        var step = StripeEventRules.ForDispute(seen, closed);
+        if (step is not EventStep.ReadIntent read)
         {
-            return new(StripeEventIgnoredReason.NotUsed, $"Dispute {dispute.Id} closed as '{dispute.Status}', which Atlas does not act on.");
+            return Stop(step);
         }
 
-        if (dispute.PaymentIntentId is not { Length: > 0 } intentId)
+        step = StripeEventRules.ForDisputedIntent(seen, closed, Seen(await FreshAsync(read.IntentId, ct)));
+        if (step is not EventStep.Apply apply)
         {
-            throw new StripeEventRejected($"Dispute {dispute.Id} names no payment intent.");
+            return Stop(step);
         }
 
-        var disputed = await FreshAsync(intentId, ct);
-        if (disputed.Metadata("tip_id") is not null)
-        {
-            return new(StripeEventIgnoredReason.NotUsed, $"Dispute {dispute.Id} is on a tip's payment intent {intentId}: Atlas does not act on disputes of tips.");
-        }
-
-        if (RideOf(disputed) is not { } rideId)
-        {
-            return NotOurs(disputed, $"Dispute {dispute.Id} is on payment intent {intentId}, which");
-        }
-
-        var result = await escrows.ExecuteAsync(rideId, cmd, ct);
-        return Check(result.Status, result.Rejection, rideId, $"Dispute {dispute.Id}");
+        var result = await escrows.ExecuteAsync(apply.RideId, apply.Command, ct);
+        return Check(result.Status, result.Rejection, apply.RideId, $"Dispute {dispute.Id}");
     }
 
-    /// <summary>The ride a (non-tip) intent pays for, or null for an intent that is not a ride's hold: another system's
-    /// payment on the same Stripe account (its ride_id, if any, is not an Atlas id).</summary>
-    private static string? RideOf(PaymentIntent intent) =>
-        intent.Metadata("ride_id") is { } rideId && LifecycleKeys.IsValidId(rideId) && rideId.StartsWith("rd_", StringComparison.Ordinal) ? rideId : null;
+    private static IntentSeen Seen(PaymentIntent intent) => new(intent.ToSnapshot(), intent.Metadata("tip_id"), intent.Metadata("ride_id"));
 
-    /// <summary>Why an intent is not Atlas's, with what its metadata names (cut short: another system wrote it).</summary>
-    private static StripeEventIgnored NotOurs(PaymentIntent intent, string subject) =>
-        new(StripeEventIgnoredReason.NotOurs, intent.Metadata("ride_id") is { } named
-            ? $"{subject} names ride '{(named.Length > 64 ? named[..64] + "…" : named)}', which is not an Atlas ride id."
-            : $"{subject} names no ride (no ride_id in its metadata).");
+    /// <summary>Where an event stops short of its escrow: confirmed, left (saying why), or never to apply.</summary>
+    private static StripeEventIgnored? Stop(EventStep step) => step switch
+    {
+        EventStep.Confirm => null,
+        EventStep.Leave leave => Ignored(leave.Left),
+        EventStep.Reject reject => throw new StripeEventRejected(reject.Reason),
+        _ => throw new InvalidOperationException($"An event does not stop at {step}."),
+    };
+
+    private static StripeEventIgnored Ignored(EventLeft left) => new(
+        left.Because switch
+        {
+            EventLeftBecause.NotOurs => StripeEventIgnoredReason.NotOurs,
+            EventLeftBecause.UnknownRide => StripeEventIgnoredReason.UnknownRide,
+            EventLeftBecause.Refused => StripeEventIgnoredReason.Refused,
+            EventLeftBecause.NotUsed => StripeEventIgnoredReason.NotUsed,
+            _ => throw new ArgumentOutOfRangeException(nameof(left), left.Because, "Unknown reason."),
+        },
+        left.Detail);
 
     private async Task<PaymentIntent> FreshAsync(string intentId, CancellationToken ct) =>
         Fresh(await stripe.GetIntentAsync(intentId, ct), "payment intent", intentId);
@@ -156,20 +143,10 @@ public sealed class StripeEventProcessor(Lifecycle<Escrow, EscrowCommand> escrow
             ? id
             : throw new StripeEventRejected($"Event {e.Id} ({e.Type}) carries an object without an id.");
 
-    private static StripeEventIgnored? Check(CommandStatus status, Rejection? rejection, string rideId, string subject)
-    {
-        if (status == CommandStatus.Contended)
-        {
-            throw new InvalidOperationException($"Applying a Stripe event to the escrow of {rideId} lost every race; retrying.");
-        }
-
-        return rejection switch
-        {
-            null => null,
-            _ when rejection.Code == EscrowDecider.NotFound.Code => new(StripeEventIgnoredReason.UnknownRide, $"{subject} names ride {rideId}, which has no payment in Atlas."),
-            _ => new(StripeEventIgnoredReason.Refused, $"The payment of ride {rideId} refused it: {rejection.Code} ({rejection.Reason})"),
-        };
-    }
+    private static StripeEventIgnored? Check(CommandStatus status, Rejection? rejection, string rideId, string subject) =>
+        status == CommandStatus.Contended
+            ? throw new InvalidOperationException($"Applying a Stripe event to the escrow of {rideId} lost every race; retrying.")
+            : StripeEventRules.Outcome(rideId, subject, rejection) is { } left ? Ignored(left) : null;
 }
 
 /// <summary>An event that can never be applied, whatever is retried: malformed, or naming what Stripe does not have.</summary>
