@@ -83,7 +83,7 @@ if (only is "lifetime")
     var ownCalls = rides.Calls.Total;
     var started = await rides.LetEveryTimerFireAsync(since, days: 8);
     Console.WriteLine($"  in the rides' own minutes, per ride: {PerOperation(engine, inOwnTime, count)}, {(double)ownCalls / count:F1} app storage calls");
-    Console.WriteLine($"  over the whole life, per ride: {(double)started / count:F2} orchestrations started, {PerOperation(engine, rides.Engine, count)}");
+    Console.WriteLine($"  over the whole life, per ride: {(double)started.Values.Sum() / count:F2} orchestrations started ({string.Join(", ", started.Select(k => $"{k.Key} {(double)k.Value / count:F2}"))}), {PerOperation(engine, rides.Engine, count)}");
     Console.WriteLine($"  engine storage calls per ride: {PerOrchestration(engine, rides.Engine, (int)count)}");
     Console.WriteLine($"  app storage calls per ride: {rides.Calls.PerOperation(count)}");
     Console.WriteLine($"  CPU per ride: {cpu.Since().PerOperation(count)}");

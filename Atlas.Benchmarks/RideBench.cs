@@ -93,8 +93,8 @@ public sealed class RideBench : IAsyncDisposable
     /// <summary>Drives the clock past every timer the rides so far armed (the set-off and wait deadlines, a hold's
     /// renewal days ahead), a day at a time for <paramref name="days"/> days, waking each deadline as it falls due and
     /// waiting for the Stripe steps, until nothing is due or running: what a ride costs over its whole life, not only in
-    /// its own minutes. Returns how many orchestrations were started since <paramref name="since"/> (engine time).</summary>
-    public async Task<int> LetEveryTimerFireAsync(DateTimeOffset since, int days)
+    /// its own minutes. Returns the orchestrations started since <paramref name="since"/> (engine time), by kind.</summary>
+    public async Task<SortedDictionary<string, int>> LetEveryTimerFireAsync(DateTimeOffset since, int days)
     {
         for (var day = 0; day < days; day++)
         {
@@ -109,10 +109,13 @@ public sealed class RideBench : IAsyncDisposable
             }
         }
 
-        var started = 0;
-        await foreach (var _ in _durable.GetAllInstancesAsync(new OrchestrationQuery { CreatedFrom = since, PageSize = 1000 }))
+        // By kind: a deadline by its lifecycle (deadline-ride-…), a Stripe step as one (stripe-…: its id is the effect's).
+        var started = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var flow in _durable.GetAllInstancesAsync(new OrchestrationQuery { CreatedFrom = since, PageSize = 1000 }))
         {
-            started++;
+            var parts = flow.InstanceId.Split('-');
+            var kind = parts[0] == "deadline" && parts.Length > 1 ? $"deadline-{parts[1]}" : parts[0];
+            started[kind] = started.GetValueOrDefault(kind) + 1;
         }
 
         return started;
