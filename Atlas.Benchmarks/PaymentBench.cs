@@ -10,6 +10,7 @@ using Atlas.Functions.Ledger;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Queues;
 using Atlas.Functions.Settlement;
+using Atlas.Functions.Stripe;
 using Atlas.Functions.Webhooks;
 using Atlas.Testing;
 using Microsoft.Extensions.Options;
@@ -156,7 +157,7 @@ public static class PaymentBench
         var settle = watch.Elapsed;
         var lines = await services.GetRequiredService<SettlementStore>().ReadAsync(period.Id, default);
         watch.Restart();
-        var reconciled = await services.GetRequiredService<Reconciliation>().CheckAsync(period, lines, default);
+        var reconciled = await services.GetRequiredService<Reconciliation>().CheckAsync(services.GetRequiredService<IStripeApi>(), period, lines, default);
         var reconcile = watch.Elapsed;
         if (reconciled.Mismatches.Count > 0)
         {

@@ -74,12 +74,13 @@ public sealed class FakeStripeServer : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> API requests (to paths starting with <paramref name="path"/>) fail with
     /// <paramref name="status"/> before they do anything; status 0 means they are carried out but answered too late,
-    /// or with <paramref name="slow"/> take <paramref name="delay"/> to carry out (their key in use all that time).</summary>
-    public void Inject(int status, int count = 1, string path = "/v1/", TimeSpan? delay = null, bool slow = false)
+    /// or with <paramref name="slow"/> take <paramref name="delay"/> to carry out (their key in use all that time). A
+    /// failure says Retry-After <paramref name="retryAfter"/> (whole seconds, 0 unless told).</summary>
+    public void Inject(int status, int count = 1, string path = "/v1/", TimeSpan? delay = null, bool slow = false, TimeSpan? retryAfter = null)
     {
         for (var i = 0; i < count; i++)
         {
-            _faults.Enqueue(new Fault(status, path, delay ?? TimeSpan.FromSeconds(5), slow));
+            _faults.Enqueue(new Fault(status, path, delay ?? TimeSpan.FromSeconds(5), slow, retryAfter ?? TimeSpan.Zero));
         }
     }
 
@@ -157,7 +158,7 @@ public sealed class FakeStripeServer : IAsyncDisposable
         {
             if (fault.Status != 0)
             {
-                context.Response.Headers["Retry-After"] = "0";
+                context.Response.Headers["Retry-After"] = ((int)fault.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var type = fault.Status == 429 ? "invalid_request_error" : "api_error";
                 await WriteAsync(context, fault.Status, new StripeError(fault.Status, type, "Injected failure.", fault.Status == 429 ? "rate_limit" : null).ToJson());
                 return;
@@ -358,7 +359,7 @@ public sealed class FakeStripeServer : IAsyncDisposable
 
     private sealed record Replay(string Fingerprint, int Status, JsonObject Body);
 
-    private sealed record Fault(int Status, string Path, TimeSpan Delay, bool Slow);
+    private sealed record Fault(int Status, string Path, TimeSpan Delay, bool Slow, TimeSpan RetryAfter);
 }
 
 /// <param name="Port">0 picks a free port.</param>

@@ -34,7 +34,7 @@ public static partial class PaymentMethodFunctions
     [RequestHeader(IdempotencyKeys.Header, "Optional: a retry of the same attempt with the same key is the same request to Stripe.")]
     [Responds(StatusCodes.Status200OK, typeof(PaymentMethodView))]
     public static async Task<IResult> SetAsync(
-        [Body] PaymentMethodRequest request, [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/payment-method")] HttpRequest http, Caller caller, PaymentProfiles profiles, IStripeApi stripe, RandomSource random, Erasures erasures, CancellationToken ct)
+        [Body] PaymentMethodRequest request, [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "me/payment-method")] HttpRequest http, Caller caller, PaymentProfiles profiles, IRetriedStripeApi stripe, RandomSource random, Erasures erasures, CancellationToken ct)
     {
         if (request.PaymentMethodId is not { } token || !PaymentMethodId().IsMatch(token))
         {

@@ -26,8 +26,7 @@ public static class PaymentServices
         services.AddCheckedOptions<StripeOptions>(configuration, StripeOptions.Section, o => o.Problems());
         services.AddCheckedOptions<SettlementOptions>(configuration, SettlementOptions.Section, o => o.Problems());
 
-        services.TryAddSingleton<IStripeApi>(sp => ActivatorUtilities.CreateInstance<StripeApi>(
-            sp, new HttpClient(new StripeDependencies(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })) { Timeout = Timeout.InfiniteTimeSpan }));
+        services.AddStripeClients();
 
         services.AddLifecycle(new EscrowDecider(payments.ToRules()));
         services.AddSingleton<PaymentProfiles>();

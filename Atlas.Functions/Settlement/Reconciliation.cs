@@ -11,26 +11,28 @@ public sealed record Mismatch(string DriverId, string Currency, string Problem);
 public sealed record ReconciliationReport(int Checked, IReadOnlyList<Mismatch> Mismatches);
 
 /// <summary>Checks a period's payouts three ways: each paid line has its ledger payout (same amount, same transfer)
-/// and a Stripe transfer of that amount; each ledger payout of the period has a paid line.</summary>
-public sealed class Reconciliation(LedgerStore ledger, IStripeApi stripe)
+/// and a Stripe transfer of that amount; each ledger payout of the period has a paid line. Stripe is read through the
+/// port the caller names: the settlement's activity tries once (its Durable retry is the retry), an operator's request
+/// retries at the client.</summary>
+public sealed class Reconciliation(LedgerStore ledger)
 {
     // Lines are independent: a ledger read and a Stripe read each, this many at once.
     private const int Concurrency = 16;
 
-    public async Task<ReconciliationReport> CheckAsync(SettlementPeriod period, IReadOnlyList<SettlementLine> lines, CancellationToken ct)
+    public async Task<ReconciliationReport> CheckAsync(IStripeApi stripe, SettlementPeriod period, IReadOnlyList<SettlementLine> lines, CancellationToken ct)
     {
         var candidates = lines.Where(l => l.Status is PayoutStatus.Paid or PayoutStatus.Pending).ToList();
         var found = new List<Mismatch>[candidates.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, candidates.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct },
-            async (i, token) => found[i] = await CheckAsync(period, candidates[i], token));
+            async (i, token) => found[i] = await CheckAsync(stripe, period, candidates[i], token));
 
         // In the lines' order, whatever order the checks finished in.
         return new ReconciliationReport(candidates.Count, [.. found.SelectMany(m => m)]);
     }
 
-    private async Task<List<Mismatch>> CheckAsync(SettlementPeriod period, SettlementLine line, CancellationToken ct)
+    private async Task<List<Mismatch>> CheckAsync(IStripeApi stripe, SettlementPeriod period, SettlementLine line, CancellationToken ct)
     {
         var payout = (await ledger.ReadDriverAsync(line.DriverId, ct)).FirstOrDefault(t => t.Id == $"payout:{period.Id}:{line.Currency}");
         var booked = payout is null ? 0 : -payout.AmountOn(LedgerAccounts.StripeClearing);

@@ -3,6 +3,7 @@ using Atlas.Core.Settlement;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Http;
 using Atlas.Functions.Lifecycles;
+using Atlas.Functions.Stripe;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
@@ -73,7 +74,7 @@ public static class SettlementFunctions
     [Responds(StatusCodes.Status200OK, typeof(SettlementReport))]
     public static async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "settlements/{period}")] HttpRequest http,
-        string period, bool? reconcile, SettlementStore store, Reconciliation reconciliation, IOptions<SettlementOptions> options, CancellationToken ct)
+        string period, bool? reconcile, SettlementStore store, Reconciliation reconciliation, IRetriedStripeApi stripe, IOptions<SettlementOptions> options, CancellationToken ct)
     {
         if (SettlementPeriod.Parse(period, options.Value.Every) is not { } named)
         {
@@ -81,7 +82,7 @@ public static class SettlementFunctions
         }
 
         var lines = await store.ReadAsync(named.Id, ct);
-        return Results.Ok(Report(named, lines, reconcile == true ? await reconciliation.CheckAsync(named, lines, ct) : null));
+        return Results.Ok(Report(named, lines, reconcile == true ? await reconciliation.CheckAsync(stripe, named, lines, ct) : null));
     }
 
     /// <summary>Starts the period's run, unless one is in progress (then that is the run): a finished run is

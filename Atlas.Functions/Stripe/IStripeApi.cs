@@ -43,6 +43,11 @@ public interface IStripeApi
         DateTimeOffset createdFrom, IReadOnlyList<string> types, string? startingAfter, int limit, CancellationToken ct);
 }
 
+/// <summary>The same port for a caller with no flow around it (an HTTP request someone waits on, a timer): its HTTP
+/// client retries under the declared pipeline (<see cref="StripeClients"/>). A caller in a Durable activity or on an
+/// effect queue takes <see cref="IStripeApi"/>, which tries once, as the activity or the queue retries it.</summary>
+public interface IRetriedStripeApi : IStripeApi;
+
 public sealed record IntentRequest(long Amount, string Currency, string CustomerId, string PaymentMethodId, string TransferGroup, IReadOnlyDictionary<string, string> Metadata);
 
 public sealed record TransferRequest(long Amount, string Currency, string Destination, string TransferGroup, IReadOnlyDictionary<string, string> Metadata);

@@ -1,6 +1,6 @@
 using System.Net;
-using Atlas.Functions.Common;
 using Microsoft.Extensions.Options;
+using Polly;
 using Stripe;
 using SdkClient = Stripe.StripeClient;
 
@@ -9,29 +9,26 @@ namespace Atlas.Functions.Stripe;
 /// <summary>
 /// The payments port over Stripe.net: one <see cref="SdkClient"/> on the configured API base (Stripe, or the local fake),
 /// pinned to the API version this Stripe.net release is built for. The caller's idempotency key goes on every POST.
-/// Atlas retries, not Stripe.net (its network retries are off, so a call is never retried by both): timeouts, network
-/// errors, 409 and 5xx are tried again with the same key; 429 backs off exponentially with jitter; both are bounded by
-/// <see cref="StripeOptions.MaxAttempts"/>, then <see cref="StripeUnavailableException"/> leaves it to the effect's queue.
-/// Refusals are values (<see cref="StripeError"/>).
+/// This class makes each call once: whether it is tried again is its HttpClient's (see
+/// <see cref="StripeClients"/>: none for a call in a flow, whose retry is the flow's; the declared pipeline for one
+/// outside a flow), never Stripe.net's (its network retries are off). No answer (a timeout, a network error) or 409,
+/// 429 and 5xx, after whatever retries the client has, is <see cref="StripeUnavailableException"/>; refusals are values
+/// (<see cref="StripeError"/>).
 /// </summary>
-public sealed class StripeApi : IStripeApi
+public sealed class StripeApi : IRetriedStripeApi
 {
     private static readonly List<string> ExpandCharge = ["latest_charge"];
 
     private readonly SdkClient _stripe;
-    private readonly StripeOptions _options;
-    private readonly RandomSource _random;
     private readonly ILogger<StripeApi> _logger;
 
-    public StripeApi(HttpClient http, IOptions<StripeOptions> options, RandomSource random, ILogger<StripeApi> logger)
+    public StripeApi(HttpClient http, IOptions<StripeOptions> options, ILogger<StripeApi> logger)
     {
-        _options = options.Value;
-        _random = random;
         _logger = logger;
         _stripe = new SdkClient(new StripeClientOptions
         {
-            ApiKey = _options.SecretKey,
-            ApiBase = _options.BaseUrl.ToString().TrimEnd('/'),
+            ApiKey = options.Value.SecretKey,
+            ApiBase = options.Value.BaseUrl.ToString().TrimEnd('/'),
             HttpClient = new SystemNetHttpClient(http, maxNetworkRetries: 0, appInfo: null, enableTelemetry: false),
         });
     }
@@ -132,57 +129,34 @@ public sealed class StripeApi : IStripeApi
         string what, string? idempotencyKey, Func<RequestOptions, CancellationToken, Task<T>> call, CancellationToken ct)
         where T : class
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            var last = attempt >= _options.MaxAttempts;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(_options.Timeout);
-            try
-            {
-                return await call(new RequestOptions { IdempotencyKey = idempotencyKey }, timeout.Token);
-            }
-            catch (StripeException e) when (Retryable(e.HttpStatusCode))
-            {
-                // 409: another request with this key is still running at Stripe; 429: too fast; 5xx: Stripe's side.
-                var status = (int)e.HttpStatusCode;
-                var requestId = e.StripeResponse?.RequestId;
-                _logger.LogWarning("Stripe {What} answered {Status} on attempt {Attempt} (request {RequestId})", what, status, attempt, requestId);
-                if (last)
-                {
-                    throw new StripeUnavailableException($"Stripe {what} answered {status} {attempt} times (request {requestId}).", e);
-                }
-
-                await Task.Delay(Backoff(attempt, status == 429 ? _options.RetryDelay * 2 : _options.RetryDelay), ct);
-            }
-            catch (StripeException e) when (e.HttpStatusCode != 0)
-            {
-                var error = ToError(e);
-                _logger.LogInformation("Stripe {What} refused: {Error}", what, error);
-                return error;
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or StripeException)
-            {
-                // No answer (a timeout, a network error): the request may have been carried out, so only the same key
-                // may try again.
-                _logger.LogWarning("Stripe {What} failed on attempt {Attempt}: {Error}", what, attempt, e.GetType().Name);
-                if (last)
-                {
-                    throw new StripeUnavailableException($"Stripe {what} did not answer in {attempt} attempts.", e);
-                }
-
-                await Task.Delay(Backoff(attempt, _options.RetryDelay), ct);
-            }
+            return await call(new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
+        }
+        catch (StripeException e) when (Retryable(e.HttpStatusCode))
+        {
+            // 409: another request with this key is still running at Stripe; 429: too fast; 5xx: Stripe's side.
+            var requestId = e.StripeResponse?.RequestId;
+            _logger.LogWarning("Stripe {What} answered {Status} (request {RequestId})", what, (int)e.HttpStatusCode, requestId);
+            throw new StripeUnavailableException($"Stripe {what} answered {(int)e.HttpStatusCode} (request {requestId}).", e);
+        }
+        catch (StripeException e) when (e.HttpStatusCode != 0)
+        {
+            var error = ToError(e);
+            _logger.LogInformation("Stripe {What} refused: {Error}", what, error);
+            return error;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or ExecutionRejectedException or StripeException)
+        {
+            // No answer (a timeout, a network error): the request may have been carried out, so only the same key may
+            // try again.
+            _logger.LogWarning("Stripe {What} did not answer: {Error}", what, e.GetType().Name);
+            throw new StripeUnavailableException($"Stripe {what} did not answer ({e.GetType().Name}).", e);
         }
     }
 
-    private static bool Retryable(HttpStatusCode status) => (int)status is 409 or 429 or >= 500;
-
-    /// <summary>Exponential: about base × 2^(attempt−1), with full jitter in its upper half, capped at 10 s.</summary>
-    private TimeSpan Backoff(int attempt, TimeSpan baseDelay)
-    {
-        var ceiling = Math.Min(10_000, baseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
-        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (_random.NewFraction() / 2)));
-    }
+    /// <summary>The answers worth the same request again: see <see cref="StripeClients"/> for the pipeline's own test.</summary>
+    public static bool Retryable(HttpStatusCode status) => (int)status is 409 or 429 or >= 500;
 
     private static StripeError ToError(StripeException e)
     {

@@ -17,13 +17,30 @@ public sealed class StripeOptions
     /// <summary>How far a webhook's timestamp may be from now.</summary>
     public TimeSpan WebhookTolerance { get; set; } = TimeSpan.FromSeconds(300);
 
+    /// <summary>How long one request may take (each attempt of a retried one).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Attempts per call, the first included, for timeouts, 5xx and 429.</summary>
+    /// <summary>Attempts per call made outside a flow (an HTTP request, the catch-up timer), the first included, for
+    /// timeouts, network errors, 409, 429 and 5xx (<see cref="StripeClients"/>).</summary>
     public int MaxAttempts { get; set; } = 4;
 
-    /// <summary>The first retry waits about this long; each later one twice as long, with jitter.</summary>
+    /// <summary>Outside a flow, the first retry waits about this long (or Stripe's Retry-After); each later one twice as
+    /// long, with jitter, at most 10 s.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Tries of an escrow's Stripe step (a Durable activity, <c>StripeStepV1</c>) in one round, the first
+    /// included; its Durable retry is the step's only retry.</summary>
+    public int StepMaxAttempts { get; set; } = 6;
+
+    /// <summary>The step's first Durable retry waits this long, each later one twice as long, at most
+    /// <see cref="StepMaxRetryDelay"/>.</summary>
+    public TimeSpan StepRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan StepMaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a step whose round of tries failed (Stripe or storage down for minutes) waits before the next
+    /// round; rounds go on until the step is done.</summary>
+    public TimeSpan StepPark { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How often an acknowledged event is tried before it moves to the poison queue, marked failed. With the
     /// delays below, 16 attempts span about 15 hours (Stripe itself retries a delivery for three days).</summary>
@@ -60,9 +77,14 @@ public sealed class StripeOptions
             yield return "Stripe:WebhookSecrets must list the endpoint's signing secrets (whsec_…).";
         }
 
-        if (MaxAttempts is < 1 or > 10)
+        if (MaxAttempts is < 1 or > 10 || RetryDelay <= TimeSpan.Zero || Timeout <= TimeSpan.Zero)
         {
-            yield return "Stripe:MaxAttempts is 1 to 10.";
+            yield return "Stripe:MaxAttempts is 1 to 10, Stripe:RetryDelay and Stripe:Timeout positive.";
+        }
+
+        if (StepMaxAttempts is < 1 or > 20 || StepRetryDelay <= TimeSpan.Zero || StepMaxRetryDelay < StepRetryDelay || StepPark <= TimeSpan.Zero)
+        {
+            yield return "Stripe:StepMaxAttempts is 1 to 20, Stripe:StepRetryDelay positive and at most Stripe:StepMaxRetryDelay, Stripe:StepPark positive.";
         }
 
         if (EventMaxAttempts is < 1 or > 100 || EventRetryDelay <= TimeSpan.Zero || EventMaxRetryDelay < EventRetryDelay)

@@ -8,8 +8,8 @@ namespace Atlas.Functions.Telemetry;
 /// </summary>
 public sealed class StripeDependencies : DelegatingHandler
 {
-    public StripeDependencies(HttpMessageHandler inner)
-        : base(inner)
+    /// <summary>For an HTTP client factory, which sets the inner handler.</summary>
+    public StripeDependencies()
     {
     }
 

@@ -12,12 +12,12 @@ namespace Atlas.Functions.Webhooks;
 /// newest one it has seen, less an overlap (<see cref="StripeOptions.CatchUpOverlap"/>: the list is by creation time and
 /// an event can show up a little after a later one), page by page with <c>starting_after</c>, and queues those never
 /// received, as the webhook does: the same queue and applier, deduplicated by event id in <see cref="StripeEventLog"/>,
-/// so a late delivery is a no-op. Stripe lists 30 days of events; what is older is out of reach. The list call is
-/// retried where every Stripe call is (<see cref="StripeApi"/>); a run that fails still is the next run's to do, from
-/// the same cursor.
+/// so a late delivery is a no-op. Stripe lists 30 days of events; what is older is out of reach. No flow is around the
+/// timer, so the list call is retried by the Stripe client's declared pipeline (<see cref="IRetriedStripeApi"/>); a run
+/// that fails still is the next run's to do, from the same cursor.
 /// </summary>
 public sealed class StripeCatchUp(
-    IStripeApi stripe,
+    IRetriedStripeApi stripe,
     StripeEventLog log,
     StripeEventQueue queue,
     StripeCatchUpState state,

@@ -1,5 +1,4 @@
 using Atlas.FakeStripe;
-using Atlas.Functions.Common;
 using Atlas.Functions.Stripe;
 using Atlas.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,7 +27,6 @@ public sealed class FakeStripeEventListTests : IAsyncLifetime
         _api = new StripeApi(
             new HttpClient(),
             Options.Create(new StripeOptions { BaseUrl = _fake.BaseUrl, SecretKey = TestSettings.StripeKey, RetryDelay = TimeSpan.FromMilliseconds(1) }),
-            new RandomSource(),
             NullLogger<StripeApi>.Instance);
         _sdk = new StripeClient(new StripeClientOptions { ApiKey = TestSettings.StripeKey, ApiBase = _fake.BaseUrl.ToString().TrimEnd('/') });
         _start = _clock.GetUtcNow();

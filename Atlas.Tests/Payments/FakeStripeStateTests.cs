@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Atlas.FakeStripe;
-using Atlas.Functions.Common;
 using Atlas.Functions.Stripe;
 using Atlas.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -125,7 +124,6 @@ public sealed partial class FakeStripeStateTests : IDisposable
     private static StripeApi Client(FakeStripeServer server) => new(
         new HttpClient(),
         Options.Create(new StripeOptions { BaseUrl = server.BaseUrl, SecretKey = TestSettings.StripeKey, RetryDelay = TimeSpan.FromMilliseconds(1) }),
-        new RandomSource(),
         NullLogger<StripeApi>.Instance);
 
     private static IntentRequest Request(string customer, string card) =>

@@ -72,7 +72,7 @@ public sealed class PaymentCrashTests : IAsyncLifetime
         var line = LineOf(await SettleAsync(_app), company.Driver.MemberId!);
         var period = _app.Services.GetRequiredService<SettlementRun>().Current;
         var paid = (await _app.Services.GetRequiredService<SettlementStore>().ReadAsync(period.Id, default)).Single(l => l.DriverId == company.Driver.MemberId);
-        var reconciled = await _app.Services.GetRequiredService<Reconciliation>().CheckAsync(period, [paid], default);
+        var reconciled = await _app.Services.GetRequiredService<Reconciliation>().CheckAsync(_app.Services.GetRequiredService<IStripeApi>(), period, [paid], default);
 
         Assert.Equal("paid", line.GetProperty("status").GetString());
         var transfers = _app.Stripe.Requests.Where(r => r is { Method: "POST", Path: "/v1/transfers" }).ToList();

@@ -7,6 +7,7 @@ using Atlas.FakeStripe;
 using Atlas.Functions.Companies;
 using Atlas.Functions.Ledger;
 using Atlas.Functions.Settlement;
+using Atlas.Functions.Stripe;
 using Atlas.LocalHost;
 using Atlas.Testing;
 using Microsoft.DurableTask.Client;
@@ -73,7 +74,7 @@ public sealed class SettlementCrashTests : IAsyncLifetime
         Assert.True(transfers.Count > Drivers, $"{transfers.Count} transfer requests: the interrupted one was not retried");
         Assert.Equal(Drivers, transfers.Select(r => r.IdempotencyKey).Distinct().Count());
         Assert.Equal(Drivers, _stripe.State.Events.Count(e => (string?)e["type"] == "transfer.created"));
-        Assert.Empty((await _storage.Services.GetRequiredService<Reconciliation>().CheckAsync(Period, lines, default)).Mismatches);
+        Assert.Empty((await _storage.Services.GetRequiredService<Reconciliation>().CheckAsync(_storage.Services.GetRequiredService<IStripeApi>(), Period, lines, default)).Mismatches);
     }
 
     /// <summary>A deployment that changes the orchestration's steps: the run begun as version 1 replays as version 1

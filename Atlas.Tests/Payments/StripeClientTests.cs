@@ -1,39 +1,36 @@
+using System.Diagnostics;
 using Atlas.FakeStripe;
-using Atlas.Functions.Common;
 using Atlas.Functions.Stripe;
 using Atlas.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Stripe;
 
 namespace Atlas.Tests.Payments;
 
 /// <summary>The Stripe port on Stripe.net against the fake Stripe server over loopback HTTP: the SDK's real code
-/// sends the requests, and reads the fake's JSON.</summary>
+/// sends the requests, and reads the fake's JSON. Both registrations, as the app makes them: the retried client (for
+/// callers with no flow around them) and the one that tries once (for callers a flow or a queue retries).</summary>
 public sealed class StripeClientTests : IAsyncLifetime
 {
     private readonly ManualClock _clock = new();
     private FakeStripeServer _stripe = null!;
-    private StripeApi _client = null!;
+    private ServiceProvider _services = null!;
+    private IStripeApi _client = null!;
+    private IStripeApi _oneTry = null!;
 
     public async Task InitializeAsync()
     {
         _stripe = await FakeStripeServer.StartAsync(new FakeStripeOptions(), _clock);
-        _client = new StripeApi(
-            new HttpClient(),
-            Options.Create(new StripeOptions
-            {
-                BaseUrl = _stripe.BaseUrl,
-                SecretKey = TestSettings.StripeKey,
-                Timeout = TimeSpan.FromMilliseconds(500),
-                RetryDelay = TimeSpan.FromMilliseconds(1),
-                MaxAttempts = 4,
-            }),
-            new RandomSource(),
-            NullLogger<StripeApi>.Instance);
+        _services = Clients(_stripe.BaseUrl);
+        _client = _services.GetRequiredService<IRetriedStripeApi>();
+        _oneTry = _services.GetRequiredService<IStripeApi>();
     }
 
-    public async Task DisposeAsync() => await _stripe.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _stripe.DisposeAsync();
+    }
 
     [Fact]
     public async Task Every_request_is_authenticated_form_encoded_with_brackets_and_pinned_to_the_version()
@@ -106,9 +103,10 @@ public sealed class StripeClientTests : IAsyncLifetime
     public async Task A_timeout_after_stripe_acted_is_retried_with_the_same_key_and_gets_the_first_answer()
     {
         var customer = await CustomerWithCardAsync("pm_card_visa");
-        _stripe.Inject(0, path: "/v1/payment_intents", delay: TimeSpan.FromSeconds(3));
+        await using var quick = Clients(_stripe.BaseUrl, timeout: 1.5);
+        _stripe.Inject(0, path: "/v1/payment_intents", delay: TimeSpan.FromSeconds(5));
 
-        var result = await _client.CreateIntentAsync(Request(customer), manualCapture: true, "effect-slow", default);
+        var result = await quick.GetRequiredService<IRetriedStripeApi>().CreateIntentAsync(Request(customer), manualCapture: true, "effect-slow", default);
 
         Assert.Equal("requires_capture", result.Value!.Status);
         Assert.Equal(2, _stripe.Requests.Count(r => r.Path == "/v1/payment_intents"));
@@ -127,21 +125,84 @@ public sealed class StripeClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_429_is_tried_again_no_sooner_than_Stripes_Retry_After()
+    {
+        _stripe.Inject(429, path: "/v1/customers", retryAfter: TimeSpan.FromSeconds(1));
+        var waited = Stopwatch.StartNew();
+
+        var created = await _client.CreateCustomerAsync("usr_1", "effect-wait", default);
+
+        // The pipeline's own first delay is 1 ms: only the header makes it wait a second.
+        Assert.True(created.Succeeded);
+        Assert.True(waited.Elapsed >= TimeSpan.FromSeconds(0.9), $"tried again after {waited.Elapsed}");
+        Assert.Equal(2, _stripe.Requests.Count(r => r.Path == "/v1/customers"));
+    }
+
+    [Fact]
+    public async Task A_refusal_Stripe_says_not_to_retry_is_not_retried()
+    {
+        var intent = await AuthoriseAsync("pm_card_visa");
+        var before = _stripe.Requests.Count;
+
+        var tooMuch = await _client.CaptureAsync(intent.Id, 1_101, "cap-too-much", default);
+
+        Assert.Equal(400, tooMuch.Error!.Status);
+        Assert.Equal(before + 1, _stripe.Requests.Count);
+    }
+
+    [Fact]
+    public async Task The_client_for_flows_tries_once_and_leaves_the_retry_to_the_flow()
+    {
+        var customer = await CustomerWithCardAsync("pm_card_visa");
+        _stripe.Inject(503, count: 10, path: "/v1/payment_intents");
+
+        await Assert.ThrowsAsync<StripeUnavailableException>(() => _oneTry.CreateIntentAsync(Request(customer), manualCapture: true, "effect-once", default));
+
+        Assert.Single(_stripe.Requests, r => r.Path == "/v1/payment_intents");
+        _stripe.ClearFaults();
+    }
+
+    [Fact]
+    public async Task The_client_for_flows_gives_up_on_a_late_answer_after_its_timeout_without_trying_again()
+    {
+        var customer = await CustomerWithCardAsync("pm_card_visa");
+        await using var quick = Clients(_stripe.BaseUrl, timeout: 1.5);
+        _stripe.Inject(0, path: "/v1/payment_intents", delay: TimeSpan.FromSeconds(5));
+
+        await Assert.ThrowsAsync<StripeUnavailableException>(() => quick.GetRequiredService<IStripeApi>().CreateIntentAsync(Request(customer), manualCapture: true, "effect-late", default));
+
+        Assert.Single(_stripe.Requests, r => r.Path == "/v1/payment_intents");
+    }
+
+    [Fact]
     public async Task Stripe_out_of_reach_is_tried_the_bounded_number_of_times_then_unavailable()
     {
         using var dead = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         dead.Start();
         var port = ((System.Net.IPEndPoint)dead.LocalEndpoint).Port;
         dead.Stop();
-        var unreachable = new StripeApi(
-            new HttpClient(),
-            Options.Create(new StripeOptions { BaseUrl = new Uri($"http://127.0.0.1:{port}/"), SecretKey = TestSettings.StripeKey, RetryDelay = TimeSpan.FromMilliseconds(1) }),
-            new RandomSource(),
-            NullLogger<StripeApi>.Instance);
+        // Each try is a dependency span; this test's are those in its own trace (other tests run alongside).
+        using var test = new Activity(nameof(Stripe_out_of_reach_is_tried_the_bounded_number_of_times_then_unavailable)).Start();
+        var tries = 0;
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == Atlas.Functions.Telemetry.AtlasTelemetry.Source.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStarted = a =>
+            {
+                if (a.TraceId == test.TraceId && a.DisplayName.StartsWith("Stripe ", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref tries);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var services = Clients(new Uri($"http://127.0.0.1:{port}/"));
 
-        var error = await Assert.ThrowsAsync<StripeUnavailableException>(() => unreachable.CreateCustomerAsync("usr_1", "effect-down", default));
+        var error = await Assert.ThrowsAsync<StripeUnavailableException>(() => services.GetRequiredService<IRetriedStripeApi>().CreateCustomerAsync("usr_1", "effect-down", default));
 
-        Assert.Contains("4 attempts", error.Message, StringComparison.Ordinal);
+        Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
+        Assert.Equal(4, tries);
     }
 
     [Fact]
@@ -236,6 +297,21 @@ public sealed class StripeClientTests : IAsyncLifetime
         var card = (await _client.AttachPaymentMethodAsync(token, customer, Guid.NewGuid().ToString(), default)).Value!.Id;
         return (customer, card);
     }
+
+    /// <summary>The Stripe clients as the app registers them, on these settings.</summary>
+    /// <param name="timeout">Each request's: long enough for a loaded machine, unless a test is about timeouts.</param>
+    private static ServiceProvider Clients(Uri baseUrl, double timeout = 10) => new ServiceCollection()
+        .AddLogging()
+        .AddSingleton(Options.Create(new StripeOptions
+        {
+            BaseUrl = baseUrl,
+            SecretKey = TestSettings.StripeKey,
+            Timeout = TimeSpan.FromSeconds(timeout),
+            RetryDelay = TimeSpan.FromMilliseconds(1),
+            MaxAttempts = 4,
+        }))
+        .AddStripeClients()
+        .BuildServiceProvider();
 
     private static IntentRequest Request((string Customer, string Card) payer, long amount = 1_100) =>
         new(amount, "GBP", payer.Customer, payer.Card, "bk_1", new Dictionary<string, string> { ["ride_id"] = "rd_1", ["attempt"] = "1" });

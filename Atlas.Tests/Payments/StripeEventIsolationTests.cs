@@ -105,7 +105,7 @@ public sealed class StripeEventIsolationTests
         var other = Event("evt_bystander", "customer.updated", app, new JsonObject { ["id"] = "cus_x", ["object"] = "customer" });
 
         // The authorisation event needs the intent read back (events do not expand the charge); Stripe is down.
-        app.Stripe.Inject(503, count: 4, path: "/v1/payment_intents");
+        app.Stripe.Inject(503, count: 2, path: "/v1/payment_intents");
         await Task.WhenAll(PostSignedAsync(app, authorised), PostSignedAsync(app, other));
         await app.PumpAsync();
         var waiting = await app.Services.GetRequiredService<IQueueClient>().ApproximateCountAsync(StripeEventQueue.Queue, default);
@@ -130,6 +130,7 @@ public sealed class StripeEventIsolationTests
         var id = JsonNode.Parse(authorised)!["id"]!.GetValue<string>();
         var queues = app.Services.GetRequiredService<IQueueClient>();
 
+        var readsBefore = StripeCalls(app, "GET", "/v1/payment_intents/");
         app.Stripe.Inject(503, count: 100, path: "/v1/payment_intents");
         await PostSignedAsync(app, authorised);
         await WaitUntilAsync(app, async () => await queues.ApproximateCountAsync(StripeEventQueue.PoisonQueue, default) == 1);
@@ -141,6 +142,9 @@ public sealed class StripeEventIsolationTests
         Assert.Equal(id, JsonNode.Parse(Assert.Single(events).Json!)!["id"]!.GetValue<string>());
         var record = await app.Services.GetRequiredService<StripeEventLog>().FindAsync(id, default);
         Assert.Equal((StripeEventStatus.Failed, 2), (record!.Status, record.Attempts));
+
+        // One read of the intent per attempt: the event's counter is the only retry, no client's tries nested in it.
+        Assert.Equal(readsBefore + 2, StripeCalls(app, "GET", "/v1/payment_intents/"));
     }
 
     [Fact]

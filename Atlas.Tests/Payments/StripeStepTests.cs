@@ -44,14 +44,33 @@ public sealed class StripeStepTests
     {
         _context.Setup(c => c.CallActivityAsync(nameof(CarryOutStripeStepAsync), Capture, It.IsAny<TaskOptions?>()))
             .ThrowsAsync(new TaskFailedException(nameof(CarryOutStripeStepAsync), 3, new TaskFailureDetails("StripeUnavailableException", "down", null, null, null)));
-        _context.Setup(c => c.CreateTimer(Now + Park, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        _context.Setup(c => c.CreateTimer(Now + StepRetry.Before.Park, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
         object? next = null;
         _context.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), true)).Callback<object?, bool>((input, _) => next = input);
 
         await CarryOutAsync(_context.Object, Capture);
 
         Assert.Equal(Capture with { Rounds = 1 }, next);
-        _context.Verify(c => c.CreateTimer(Now + Park, It.IsAny<CancellationToken>()), Times.Once);
+        _context.Verify(c => c.CreateTimer(Now + StepRetry.Before.Park, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task The_step_retries_by_the_settings_it_started_with_and_keeps_them_into_the_next_round()
+    {
+        var settled = Capture with { Retry = new StepRetry(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), TimeSpan.FromMinutes(2)) };
+        TaskOptions? options = null;
+        _context.Setup(c => c.CallActivityAsync(nameof(CarryOutStripeStepAsync), settled, It.IsAny<TaskOptions?>()))
+            .Callback<TaskName, object?, TaskOptions?>((_, _, o) => options = o)
+            .ThrowsAsync(new TaskFailedException(nameof(CarryOutStripeStepAsync), 3, new TaskFailureDetails("StripeUnavailableException", "down", null, null, null)));
+        _context.Setup(c => c.CreateTimer(Now + TimeSpan.FromMinutes(2), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        object? next = null;
+        _context.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), true)).Callback<object?, bool>((input, _) => next = input);
+
+        await CarryOutAsync(_context.Object, settled);
+
+        var policy = options!.Retry!.Policy!;
+        Assert.Equal((3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4)), (policy.MaxNumberOfAttempts, policy.FirstRetryInterval, policy.MaxRetryInterval));
+        Assert.Equal(settled with { Rounds = 1 }, next);
     }
 
     [Fact]
