@@ -30,7 +30,7 @@ public static class IntegrationServices
     }
 
     /// <summary>The namespace with the app's identity when one is named, else the connection string. The client's own
-    /// retries are off: <see cref="ServiceBusIntegrationEvents"/> retries, and the effect's queue after it.</summary>
+    /// retries are off: the effect's queue is the send's retry (<see cref="ServiceBusIntegrationEvents"/>).</summary>
     public static ServiceBusClient CreateClient(ServiceBusOptions options)
     {
         var clientOptions = new ServiceBusClientOptions { RetryOptions = new ServiceBusRetryOptions { MaxRetries = 0, TryTimeout = TimeSpan.FromSeconds(30) } };

@@ -5,13 +5,12 @@ namespace Atlas.Functions.Integration;
 /// <summary>
 /// Business events on a Service Bus topic: the message id is the event's (so a namespace with duplicate detection drops
 /// a redelivery), the subject its type, and the type and company id are application properties for subscription
-/// filters. Sent in batches. A transient failure is tried again here (the client's own retries are off, so nothing is
-/// retried twice over); a permanent one is reported and thrown, and the effect's queue retries it later.
+/// filters. Sent in batches, each once: a failure is thrown, and the <c>integration</c> effect queue that runs this
+/// delivers the effect again (host.json's maxDequeueCount, a visibility timeout apart, then its poison queue). That
+/// is the send's one retry: the client's own retries are off and nothing here tries again (docs/retries.md).
 /// </summary>
 public sealed class ServiceBusIntegrationEvents(ServiceBusSender sender, ILogger<ServiceBusIntegrationEvents> logger) : IIntegrationEvents
 {
-    public const int MaxAttempts = 4;
-
     public async Task PublishAsync(IReadOnlyList<IntegrationMessage> messages, CancellationToken ct)
     {
         var pending = new Queue<IntegrationMessage>(messages);
@@ -55,23 +54,19 @@ public sealed class ServiceBusIntegrationEvents(ServiceBusSender sender, ILogger
 
     private async Task SendAsync(ServiceBusMessageBatch batch, IReadOnlyList<IntegrationMessage> messages, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                await sender.SendMessagesAsync(batch, ct);
-                return;
-            }
-            catch (ServiceBusException e) when (e.IsTransient && attempt < MaxAttempts)
-            {
-                logger.LogWarning(e, "Sending {Count} business events failed (attempt {Attempt} of {Max}); trying again", messages.Count, attempt, MaxAttempts);
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * (1 << (attempt - 1))), ct);
-            }
-            catch (ServiceBusException e)
-            {
-                logger.LogError(e, "Service Bus refused {Count} business events ({Reason}): {Ids}", messages.Count, e.Reason, string.Join(", ", messages.Select(m => m.Id)));
-                throw;
-            }
+            await sender.SendMessagesAsync(batch, ct);
+        }
+        catch (ServiceBusException e) when (e.IsTransient)
+        {
+            logger.LogWarning(e, "Sending {Count} business events failed ({Reason}); their effects' queue tries again", messages.Count, e.Reason);
+            throw;
+        }
+        catch (ServiceBusException e)
+        {
+            logger.LogError(e, "Service Bus refused {Count} business events ({Reason}): {Ids}", messages.Count, e.Reason, string.Join(", ", messages.Select(m => m.Id)));
+            throw;
         }
     }
 }

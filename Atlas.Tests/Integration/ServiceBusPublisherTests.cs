@@ -8,7 +8,7 @@ using Moq;
 namespace Atlas.Tests.Integration;
 
 /// <summary>The Service Bus publisher over a mocked sender (no Service Bus emulator exists here): what each message
-/// carries, how they are batched, and what a transient and a permanent failure do.</summary>
+/// carries, how they are batched, and that a failure, transient or not, is sent once and thrown.</summary>
 public sealed class ServiceBusPublisherTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
@@ -69,27 +69,17 @@ public sealed class ServiceBusPublisherTests
     }
 
     [Fact]
-    public async Task A_transient_failure_is_tried_again_and_the_batch_goes_out()
+    public async Task A_transient_failure_is_sent_once_and_thrown_for_the_effects_queue_to_retry()
     {
         _sender.SetupSequence(s => s.SendMessagesAsync(It.IsAny<ServiceBusMessageBatch>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new ServiceBusException(isTransient: true, "busy", reason: ServiceBusFailureReason.ServiceBusy))
-            .ThrowsAsync(new ServiceBusException(isTransient: true, "timeout", reason: ServiceBusFailureReason.ServiceTimeout))
             .Returns(Task.CompletedTask);
 
-        await Publisher().PublishAsync([new IntegrationMessage("m1", new BusinessEvent(BusinessEvents.PayoutPaid, At))], default);
+        var error = await Assert.ThrowsAsync<ServiceBusException>(() => Publisher().PublishAsync([new IntegrationMessage("m1", new BusinessEvent(BusinessEvents.PayoutPaid, At))], default));
 
-        _sender.Verify(s => s.SendMessagesAsync(It.IsAny<ServiceBusMessageBatch>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
-    }
-
-    [Fact]
-    public async Task A_transient_failure_that_outlasts_the_attempts_is_thrown_for_the_effect_to_retry()
-    {
-        _sender.Setup(s => s.SendMessagesAsync(It.IsAny<ServiceBusMessageBatch>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new ServiceBusException(isTransient: true, "busy", reason: ServiceBusFailureReason.ServiceBusy));
-
-        await Assert.ThrowsAsync<ServiceBusException>(() => Publisher().PublishAsync([new IntegrationMessage("m1", new BusinessEvent(BusinessEvents.PayoutPaid, At))], default));
-
-        _sender.Verify(s => s.SendMessagesAsync(It.IsAny<ServiceBusMessageBatch>(), It.IsAny<CancellationToken>()), Times.Exactly(ServiceBusIntegrationEvents.MaxAttempts));
+        // Once: the integration queue's next delivery is the retry, not a loop nested inside it.
+        Assert.Equal(ServiceBusFailureReason.ServiceBusy, error.Reason);
+        _sender.Verify(s => s.SendMessagesAsync(It.IsAny<ServiceBusMessageBatch>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
