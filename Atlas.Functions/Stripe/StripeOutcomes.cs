@@ -10,7 +10,7 @@ public sealed record StripeError(int Status, string Type, string? Code, string? 
     public override string ToString() => $"{Status} {Type}/{Code ?? "-"}{(DeclineCode is null ? "" : "/" + DeclineCode)} {Message} (request {RequestId})";
 }
 
-/// <summary>A call's outcome: the object, or Stripe's error. Transport failures that outlast the retries throw.</summary>
+/// <summary>A call's outcome: the object, or Stripe's error. Transport failures throw.</summary>
 public readonly record struct StripeResult<T>(T? Value, StripeError? Error)
     where T : class
 {
@@ -21,5 +21,6 @@ public readonly record struct StripeResult<T>(T? Value, StripeError? Error)
     public static implicit operator StripeResult<T>(StripeError error) => new(null, error);
 }
 
-/// <summary>Stripe could not be reached (timeouts, 5xx, 429) after every retry: the caller's effect is retried later.</summary>
+/// <summary>Stripe gave no usable answer (a timeout, a network error, 409, 429, 5xx) after whatever retries its client
+/// has (none in a flow): the activity, the queue or the caller that owns the call tries again (docs/retries.md).</summary>
 public sealed class StripeUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
