@@ -109,6 +109,15 @@ public sealed class Lifecycle<TState, TCommand>(
         }
     }
 
+    /// <summary>As <see cref="ExecuteAsync"/>, for a caller its queue message or activity retries whole: losing every
+    /// race throws <see cref="ContendedException"/> instead of returning Contended.</summary>
+    public async Task<CommandResult<TState>> ExecuteOrRetryAsync(string id, TCommand command, CancellationToken ct, bool isNew = false)
+    {
+        var result = await ExecuteAsync(id, command, ct, isNew);
+        ContendedException.ThrowIf(result.Status, $"{command.GetType().Name} to {Type} {id}");
+        return result;
+    }
+
     private async Task ObserveAsync(string id, TState before, TState after, DateTimeOffset now, CancellationToken ct)
     {
         foreach (var observer in observers)
@@ -156,7 +165,7 @@ public sealed class Lifecycle<TState, TCommand>(
             }
         }
 
-        throw new InvalidOperationException($"Deleting {partition} lost every race with a command.");
+        throw new ContendedException($"Deleting {partition} lost every race with a command.");
     }
 
     public override async Task<InstanceView?> ReadAsync(string id, CancellationToken ct)
