@@ -18,7 +18,7 @@ public sealed class Lifecycle<TState, TCommand>(
     EffectRoutes routes,
     InstanceLocks locks,
     StateCache cache,
-    AtlasMetrics metrics,
+    IEnumerable<IStateMetrics<TState, TCommand>> metrics,
     IEnumerable<ILifecycleObserver> observers,
     TimeProvider clock,
     IOptions<LifecycleOptions> options,
@@ -81,7 +81,11 @@ public sealed class Lifecycle<TState, TCommand>(
             if (commit.Succeeded)
             {
                 cache.Set(partition, new StoredState(json, next, accepted.Deadline, now, commit.ETag!));
-                metrics.Changed(state, accepted.State, command);
+                foreach (var counted in metrics)
+                {
+                    counted.Changed(state, accepted.State, command);
+                }
+
                 await ObserveAsync(id, state, accepted.State, now, ct);
                 logger.LogDebug("{Command} applied: version {Version}", command.GetType().Name, next);
                 if (relayDue is not null)

@@ -1,3 +1,4 @@
+using Atlas.Functions.Http;
 using Stripe;
 
 namespace Atlas.Functions.Stripe;
@@ -21,5 +22,11 @@ public readonly record struct StripeResult<T>(T? Value, StripeError? Error)
     public static implicit operator StripeResult<T>(StripeError error) => new(null, error);
 }
 
-/// <summary>Stripe could not be reached (timeouts, 5xx, 429) after every retry: the caller's effect is retried later.</summary>
-public sealed class StripeUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>Stripe could not be reached (timeouts, 5xx, 429) after every retry: the caller's effect is retried later,
+/// and an HTTP caller gets a 503.</summary>
+public sealed class StripeUnavailableException(string message, Exception? inner = null) : UnavailableException(message, inner)
+{
+    public override string Title => "Payments are unavailable for a moment.";
+
+    public override string Detail => "The payment provider did not answer; try again shortly.";
+}
