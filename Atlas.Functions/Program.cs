@@ -1,4 +1,4 @@
-using Atlas.Functions.Hosting;
+using Atlas.Functions;
 using Microsoft.Azure.Functions.Worker.Builder;
 
 // The isolated worker: Azure's Functions host (or Atlas.LocalHost) starts this and invokes its functions.

@@ -1,3 +1,4 @@
+using Atlas.Functions;
 using Atlas.Functions.Hosting;
 using Atlas.Functions.Lifecycles;
 using Atlas.Testing.Sample;

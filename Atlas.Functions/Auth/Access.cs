@@ -1,4 +1,5 @@
 using Atlas.Core.Auth;
+using Atlas.Functions.Functions;
 
 namespace Atlas.Functions.Auth;
 
@@ -50,4 +51,14 @@ public sealed class SignedInAttribute : AccessAttribute
 public sealed class RolesAttribute(params Role[] roles) : AccessAttribute
 {
     public override Access Access { get; } = Access.For(roles);
+}
+
+/// <summary>The access an HTTP function declares, as the function index read it.</summary>
+public static class FunctionAccess
+{
+    extension(HttpFunction function)
+    {
+        /// <summary>Who may call the function; null when it declares nobody (refused to everyone).</summary>
+        public Access? Access => function.Attributes.OfType<AccessAttribute>().FirstOrDefault()?.Access;
+    }
 }

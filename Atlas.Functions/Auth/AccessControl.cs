@@ -12,6 +12,7 @@ namespace Atlas.Functions.Auth;
 /// </summary>
 public sealed class AccessControl(FunctionIndex functions, AccessTokens tokens, ILogger<AccessControl> logger) : IFunctionsWorkerMiddleware
 {
+    /// <summary>Keyed by its type, so the function's <see cref="Caller"/> parameter is bound from it.</summary>
     private static readonly object CallerKey = typeof(Caller);
 
     public static Caller? CallerOf(FunctionContext context) => context.Items.TryGetValue(CallerKey, out var caller) ? caller as Caller : null;

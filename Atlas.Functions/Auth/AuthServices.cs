@@ -24,9 +24,11 @@ public static class AuthServices
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<SmsGuardOptions>>().Value.ToCallingCodes());
         services.AddSingleton(sp => new SmsGuard(sp.GetRequiredService<IOptions<SmsGuardOptions>>().Value.ToRules()));
         services.AddSingleton<SmsCounters>();
+        services.AddTables(SmsCounters.Table);
         services.AddSingleton<SignInTexts>();
 
         services.AddLifecycle(new ChallengeDecider());
+        services.AddStateMetrics<Challenge, ChallengeCommand, SignInMetrics>();
         services.AddLifecycle(new AccountDecider());
         services.AddLifecycle(new SessionDecider());
         services.AddEffect<SendSignInCode, SignInCodeDelivery>("auth.send-sign-in-code", NotificationServices.Queue);

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Atlas.Core.Auth;
 using Atlas.Core.Common;
 using Atlas.Functions.Http;
-using Atlas.Functions.Telemetry;
 
 namespace Atlas.Functions.Auth;
 
@@ -13,7 +12,7 @@ namespace Atlas.Functions.Auth;
 /// is logged, once per instance.
 /// </summary>
 public sealed class SignInTexts(
-    CallingCodes allowed, SmsCounters counters, SmsGuard guard, AtlasMetrics metrics, TimeProvider clock, ILogger<SignInTexts> logger)
+    CallingCodes allowed, SmsCounters counters, SmsGuard guard, SignInMetrics metrics, TimeProvider clock, ILogger<SignInTexts> logger)
 {
     private readonly ConcurrentDictionary<string, bool> _throttled = new(StringComparer.Ordinal);
 

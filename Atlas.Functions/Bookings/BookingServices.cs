@@ -18,7 +18,9 @@ public static class BookingServices
 
         services.AddSingleton<IdempotencyKeys>();
         services.AddSingleton<BookingIndex>();
+        services.AddTables(BookingIndex.Table);
         services.AddLifecycle(new BookingDecider(options.ToRules()));
+        services.AddStateMetrics<Booking, BookingCommand, BookingMetrics>();
         services.AddLifecycle(new DriverDutyDecider());
         services.AddEffect<InviteDrivers, DriverInvitations>("booking.invite-drivers", NotificationServices.Queue);
         services.AddEffect<AwardRide, RideAwards>("booking.award-ride");

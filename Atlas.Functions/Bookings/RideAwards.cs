@@ -27,12 +27,7 @@ public sealed class RideAwards(
             return passedOver;
         }
 
-        var reserved = await duties.ExecuteAsync(winner.DriverId, new ReserveDriver(effect.RideId), ct);
-        if (reserved.Status == CommandStatus.Contended)
-        {
-            throw new InvalidOperationException($"Reserving driver {winner.DriverId} lost every race; retrying.");
-        }
-
+        var reserved = await duties.ExecuteOrRetryAsync(winner.DriverId, new ReserveDriver(effect.RideId), ct);
         if (AwardRules.AfterReservation(effect, reserved.Rejection) is { } refused)
         {
             return refused;
@@ -41,11 +36,7 @@ public sealed class RideAwards(
         var bookingId = context.InstanceId;
         var create = AwardRules.NewRide(effect, bookingId, random.NewDigits(RideRules.StartCodeLength));
         // The id is the round's: nothing to read the first time; a redelivery's insert finds the ride and reads it.
-        var created = await rides.ExecuteAsync(effect.RideId, create, ct, isNew: true);
-        if (created.Status == CommandStatus.Contended)
-        {
-            throw new InvalidOperationException($"Creating ride {effect.RideId} lost every race; retrying.");
-        }
+        await rides.ExecuteOrRetryAsync(effect.RideId, create, ct, isNew: true);
 
         await index.AddAsync([BookingIndex.ForUser(winner.DriverUserId), BookingIndex.ForCompany(winner.CompanyId)], bookingId, effect.BookedAt, ct);
         return AwardRules.Reserved(effect);

@@ -10,9 +10,7 @@ public sealed class RideRecalls(Lifecycle<Ride, RideCommand> rides) : IEffectHan
 {
     public async Task<object?> HandleAsync(RecallRide effect, EffectContext context, CancellationToken ct)
     {
-        var cancelled = await rides.ExecuteAsync(effect.RideId, new CancelRide(Party.System, effect.Reason), ct);
-        return cancelled.Status == CommandStatus.Contended
-            ? throw new InvalidOperationException($"Recalling ride {effect.RideId} lost every race; retrying.")
-            : null;
+        await rides.ExecuteOrRetryAsync(effect.RideId, new CancelRide(Party.System, effect.Reason), ct);
+        return null;
     }
 }

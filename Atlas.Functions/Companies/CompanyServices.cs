@@ -9,6 +9,7 @@ public static class CompanyServices
     {
         services.AddSingleton<CompanyStore>();
         services.AddSingleton<DriverLocator>();
+        services.AddTables(CompanyStore.Table, DriverLocator.Table);
         return services;
     }
 }

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Atlas.Functions.Auth;
 using Atlas.Functions.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -7,8 +6,9 @@ namespace Atlas.Functions.Functions;
 
 /// <summary>
 /// The app's functions as their attributes declare them: <c>[Function]</c> with its trigger, and for HTTP functions
-/// who may call them, their rate limit and their answer. The Worker SDK reads the same attributes for the deployed
-/// metadata; this reads them once at start for the middleware, the OpenAPI document and the tests.
+/// their rate limit and their other attributes (who may call them, which Auth reads; their answers). The Worker SDK
+/// reads the same attributes for the deployed metadata; this reads them once at start for the middleware, the OpenAPI
+/// document and the tests.
 /// </summary>
 public sealed class FunctionIndex
 {
@@ -51,8 +51,8 @@ public sealed class FunctionIndex
                         name,
                         [.. (httpTrigger.Methods ?? []).Select(m => m.ToUpperInvariant())],
                         (httpTrigger.Route ?? name).Trim('/'),
-                        method.GetCustomAttribute<AccessAttribute>()?.Access,
                         method.GetCustomAttribute<RateLimitAttribute>()?.Policy,
+                        [.. method.GetCustomAttributes()],
                         method));
                 }
                 else if (parameter.GetCustomAttribute<QueueTriggerAttribute>() is { } queueTrigger)
@@ -70,8 +70,8 @@ public sealed class FunctionIndex
     }
 }
 
-/// <summary>An HTTP function: its methods and route under /api, who may call it (null: nobody) and its rate limit.</summary>
-public sealed record HttpFunction(string Name, IReadOnlyList<string> Methods, string Route, Access? Access, string? RateLimit, MethodInfo Method);
+/// <summary>An HTTP function: its methods and route under /api, its rate limit, and its method's attributes, read once.</summary>
+public sealed record HttpFunction(string Name, IReadOnlyList<string> Methods, string Route, string? RateLimit, IReadOnlyList<Attribute> Attributes, MethodInfo Method);
 
 /// <summary>A queue-triggered function and its queue name as declared (with <c>%Setting%</c> references).</summary>
 public sealed record QueueFunction(string Name, string Queue, MethodInfo Method);

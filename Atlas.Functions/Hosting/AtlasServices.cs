@@ -1,32 +1,22 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Atlas.Core.Common;
-using Atlas.Functions.Auth;
-using Atlas.Functions.Bookings;
 using Atlas.Functions.Common;
-using Atlas.Functions.Companies;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
-using Atlas.Functions.Integration;
 using Atlas.Functions.Lifecycles;
-using Atlas.Functions.Notifications;
-using Atlas.Functions.Ops;
-using Atlas.Functions.OpsConsole;
-using Atlas.Functions.Payments;
-using Atlas.Functions.Privacy;
 using Atlas.Functions.Queues;
-using Atlas.Functions.Quotes;
-using Atlas.Functions.Rides;
 using Atlas.Functions.Storage;
 using Atlas.Functions.Telemetry;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Atlas.Functions.Hosting;
 
-/// <summary>Everything Atlas.Functions registers: plain DI, concrete types, interfaces only for the ports.</summary>
+/// <summary>
+/// The runtime's services (the lifecycle store, outbox, effect dispatch, HTTP plumbing, telemetry) and the calls a
+/// feature registers with: <see cref="AddLifecycle"/>, <see cref="AddEffect"/>, <see cref="AddStateMetrics"/>,
+/// <see cref="AddTables"/>, <see cref="AddQueues"/>. It names no feature; <c>Atlas.Functions.AtlasApp</c> adds them.
+/// </summary>
 public static class AtlasServices
 {
     public const string StorageSetting = "AzureWebJobsStorage";
@@ -35,33 +25,8 @@ public static class AtlasServices
     /// triggers name their queues with it too (<c>%Storage:NamePrefix%effects</c>), so it is set, empty, in Azure.</summary>
     public const string NamePrefixSetting = "Storage:NamePrefix";
 
-    /// <summary>The worker: Atlas's services, the middleware around every function, and how parameters are bound.</summary>
-    public static FunctionsApplicationBuilder AddAtlas(this FunctionsApplicationBuilder builder)
-    {
-        builder.Services.AddAtlasServices(builder.Configuration, builder.Environment);
-
-        // Outermost first: problem+json for whatever escapes, then log scopes, the count of poisoned messages, the size limit, who may call, how often,
-        // the parameters read before the function runs, and the audit of admin actions with their answers.
-        builder.UseMiddleware<ProblemResponses>();
-        builder.UseMiddleware<InvocationScopes>();
-        builder.UseMiddleware<PoisonedMessages>();
-        builder.UseMiddleware<RequestSizeLimit>();
-        builder.UseMiddleware<AccessControl>();
-        builder.UseMiddleware<RateLimits>();
-        builder.UseMiddleware<RequestInputs>();
-        builder.UseMiddleware<AuditTrail>();
-
-        builder.Services.Configure<WorkerOptions>(o => o.InputConverters.RegisterAt<ServiceParameters>(0));
-
-        ScopesInMessages.Wrap(builder.Services);
-
-        // The worker's own ASP.NET Core host: its request logging is the Functions host's job.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        return builder;
-    }
-
-    /// <summary>The app's services, without the worker (the tests' runtime and the benchmark build them alone).</summary>
-    public static IServiceCollection AddAtlasServices(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    /// <summary>The runtime alone: what every feature runs on.</summary>
+    public static IServiceCollection AddAtlasRuntime(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddAtlasTelemetry(configuration);
@@ -73,8 +38,6 @@ public static class AtlasServices
         {
             services.AddOptions<PublishedSecrets.Check>().ValidateOnStart();
             services.AddSingleton<IValidateOptions<PublishedSecrets.Check>>(new OptionsProblems<PublishedSecrets.Check>(_ => PublishedSecrets.Problems(configuration)));
-            services.AddOptions<DevelopmentParts.Check>().ValidateOnStart();
-            services.AddSingleton<IValidateOptions<DevelopmentParts.Check>>(new OptionsProblems<DevelopmentParts.Check>(_ => DevelopmentParts.Problems(configuration)));
         }
 
         services.AddSingleton<IValidateOptions<FlowOptions>>(new OptionsProblems<FlowOptions>(o => o.Problems()));
@@ -89,22 +52,9 @@ public static class AtlasServices
         services.AddSingleton<EffectRoutes>();
         services.AddSingleton<LifecycleRegistry>();
         services.AddSingleton<RelayScan>();
-        services.AddOps();
         services.AddSingleton<DeadlineFiring>();
         services.AddSingleton<EffectDispatcher>();
-        services.AddSingleton<ClientAddress>();
-        services.AddOpsConsole();
-
-        services.AddNotifications(configuration, environment);
-        services.AddAuth(configuration);
-        services.AddCompanies();
-        services.AddQuotes(configuration);
-        services.AddBookings(configuration);
-        services.AddRides(configuration);
-        services.AddPayments(configuration);
-        services.AddIntegrationEvents(configuration);
-        services.AddPrivacy(configuration);
-
+        services.AddTables(LifecycleKeys.Table, RelayIndex.Table, IdempotencyKeys.Table);
         services.AddHostedService<StorageInitializer>();
 
         services.AddProblemDetails();
@@ -124,7 +74,20 @@ public static class AtlasServices
         return services;
     }
 
-    /// <summary>Routes an effect type to a queue under a stable kind name, carried out by <typeparamref name="THandler"/>.</summary>
+    /// <summary>Counts a lifecycle's committed changes in the feature's metrics (<typeparamref name="TMetrics"/>,
+    /// resolvable itself for the feature's other counters).</summary>
+    public static IServiceCollection AddStateMetrics<TState, TCommand, TMetrics>(this IServiceCollection services)
+        where TState : class
+        where TCommand : class
+        where TMetrics : class, IStateMetrics<TState, TCommand>
+    {
+        services.TryAddSingleton<TMetrics>();
+        services.AddSingleton<IStateMetrics<TState, TCommand>>(sp => sp.GetRequiredService<TMetrics>());
+        return services;
+    }
+
+    /// <summary>Routes an effect type to a queue under a stable kind name, carried out by <typeparamref name="THandler"/>.
+    /// A queue other than the default one needs its queue function, declared by the feature (see <see cref="LifecycleFunctions"/>).</summary>
     public static IServiceCollection AddEffect<TEffect, THandler>(
         this IServiceCollection services, string kind, string queue = EffectRoutes.DefaultQueue)
         where TEffect : Effect
@@ -140,6 +103,28 @@ public static class AtlasServices
                     ?? throw new InvalidOperationException($"Effect {context.EffectId} has an empty payload."),
                 context,
                 ct)));
+        return services;
+    }
+
+    /// <summary>Tables a feature keeps: made before the app serves anything (<see cref="StorageInitializer"/>).</summary>
+    public static IServiceCollection AddTables(this IServiceCollection services, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            services.AddSingleton<StorageName>(new StorageName.Table(name));
+        }
+
+        return services;
+    }
+
+    /// <summary>Queues no function of the app triggers on (a trigger's queue is made anyway), made before it serves.</summary>
+    public static IServiceCollection AddQueues(this IServiceCollection services, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            services.AddSingleton<StorageName>(new StorageName.Queue(name));
+        }
+
         return services;
     }
 

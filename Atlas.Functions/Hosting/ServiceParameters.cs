@@ -1,12 +1,11 @@
-using Atlas.Functions.Auth;
 using Microsoft.Azure.Functions.Worker.Converters;
 
 namespace Atlas.Functions.Hosting;
 
 /// <summary>
-/// Binds a function's other parameters as minimal APIs would: the signed-in <see cref="Caller"/> (put on the invocation
-/// by <see cref="AccessControl"/>), and any type the app registers as a service. Route values, query values and
-/// trigger metadata come from the invocation itself and are left to the worker's own converters.
+/// Binds a function's other parameters as minimal APIs would: a value a middleware put on the invocation under its type
+/// (the signed-in caller, put there by the access middleware), and any type the app registers as a service. Route
+/// values, query values and trigger metadata come from the invocation itself and are left to the worker's own converters.
 /// </summary>
 internal sealed class ServiceParameters : IInputConverter
 {
@@ -17,11 +16,9 @@ internal sealed class ServiceParameters : IInputConverter
             return ValueTask.FromResult(ConversionResult.Unhandled());
         }
 
-        if (context.TargetType == typeof(Caller))
+        if (context.FunctionContext.Items.TryGetValue(context.TargetType, out var item) && context.TargetType.IsInstanceOfType(item))
         {
-            return ValueTask.FromResult(AccessControl.CallerOf(context.FunctionContext) is { } caller
-                ? ConversionResult.Success(caller)
-                : ConversionResult.Unhandled());
+            return ValueTask.FromResult(ConversionResult.Success(item));
         }
 
         return ValueTask.FromResult(context.FunctionContext.InstanceServices.GetService(context.TargetType) is { } service

@@ -1,5 +1,4 @@
 using Atlas.Functions.Functions;
-using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Queues;
 using Atlas.Functions.Storage;
 
@@ -9,24 +8,20 @@ namespace Atlas.Functions.Hosting;
 /// Creates the tables and queues (with their poison queues) the app uses before it serves anything: in the hosts's
 /// "starting" step, which runs before any hosted service starts (the worker's connection to the Functions host is one,
 /// and requests come as soon as it has loaded the functions). If storage is not reachable the app still starts, says
-/// so in the log and on /api/health, and keeps trying.
+/// so in the log and on /api/health, and keeps trying. The tables are those the runtime and the features registered
+/// (<see cref="AtlasServices.AddTables"/>); the queues, every queue trigger's and those registered.
 /// </summary>
 public sealed class StorageInitializer(
     ITableStore tables,
     IQueueClient queues,
     FunctionIndex functions,
+    IEnumerable<StorageName> names,
     IHostApplicationLifetime lifetime,
     ILogger<StorageInitializer> logger) : IHostedLifecycleService
 {
-    public static readonly string[] Tables =
-    [
-        LifecycleKeys.Table, RelayIndex.Table, Companies.CompanyStore.Table, Companies.DriverLocator.Table, Bookings.BookingIndex.Table, Http.IdempotencyKeys.Table,
-        Payments.PaymentProfiles.Table, Ledger.LedgerStore.Table, Settlement.SettlementStore.Table, Webhooks.StripeEventLog.Table,
-        Notifications.UserProfiles.Table, Notifications.Devices.Table, Notifications.Devices.TokenTable, Notifications.DeliveryLog.Table,
-        Notifications.Providers.SmsLog.Table, Auth.SmsCounters.Table, Ops.AuditLog.Table, Ops.DailyFacts.Table,
-    ];
     private static readonly TimeSpan Attempt = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);
+    private readonly StorageName[] _names = [.. names.Distinct()];
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -65,7 +60,7 @@ public sealed class StorageInitializer(
         timeout.CancelAfter(Attempt);
         try
         {
-            foreach (var table in Tables)
+            foreach (var table in _names.OfType<StorageName.Table>().Select(t => t.Name))
             {
                 await tables.CreateTableIfNotExistsAsync(table, timeout.Token);
             }
@@ -77,8 +72,10 @@ public sealed class StorageInitializer(
                 await queues.CreateIfNotExistsAsync(QueueNames.Poison(queue), timeout.Token);
             }
 
-            // Read by other systems, not by a function of this app: local development's business events.
-            await queues.CreateIfNotExistsAsync(Integration.QueueIntegrationEvents.Queue, timeout.Token);
+            foreach (var queue in _names.OfType<StorageName.Queue>().Select(q => q.Name))
+            {
+                await queues.CreateIfNotExistsAsync(queue, timeout.Token);
+            }
 
             return true;
         }

@@ -1,4 +1,3 @@
-using Atlas.Functions.Stripe;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 
@@ -6,8 +5,8 @@ namespace Atlas.Functions.Http;
 
 /// <summary>
 /// Worker middleware around every function: what escapes an HTTP function becomes problem+json. A request the
-/// parameters could not be read from is the caller's 400 (or 413) naming the field; Stripe out of reach after its
-/// retries is a 503 to try again; anything else is a 500 that says nothing of the internals. Other triggers let the
+/// parameters could not be read from is the caller's 400 (or 413) naming the field; an outside service out of reach
+/// after its retries (Stripe) is a 503 to try again (<see cref="UnavailableException"/>); anything else is a 500 that says nothing of the internals. Other triggers let the
 /// exception through, so the host retries the message.
 /// </summary>
 public sealed class ProblemResponses(ILogger<ProblemResponses> logger) : IFunctionsWorkerMiddleware
@@ -30,9 +29,9 @@ public sealed class ProblemResponses(ILogger<ProblemResponses> logger) : IFuncti
         {
             case FunctionInputConverterException:
                 return Problems.Validation(ParameterIn(exception.Message) ?? "request", "This value is not of the type the endpoint takes.");
-            case StripeUnavailableException:
-                logger.LogWarning(exception, "Stripe unavailable on {Method} {Path}", http.Request.Method, http.Request.Path);
-                return Problems.ServiceUnavailable("Payments are unavailable for a moment.", "The payment provider did not answer; try again shortly.", TimeSpan.FromSeconds(5));
+            case UnavailableException unavailable:
+                logger.LogWarning(exception, "{Unavailable} on {Method} {Path}", exception.GetType().Name, http.Request.Method, http.Request.Path);
+                return Problems.ServiceUnavailable(unavailable.Title, unavailable.Detail, unavailable.RetryAfter);
             case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
                 return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request is too large.");
             default:

@@ -26,6 +26,9 @@ public static class IntegrationServices
         }
 
         services.AddEffect<Publish, IntegrationPublishing>("integration.publish", Queue);
+
+        // Read by other systems, not by a function of this app: local development's business events.
+        services.AddQueues(QueueIntegrationEvents.Queue);
         return services;
     }
 

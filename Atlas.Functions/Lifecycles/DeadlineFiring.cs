@@ -50,10 +50,7 @@ public sealed class DeadlineFiring(
         }
 
         var status = await lifecycle.TimeoutAsync(id, deadline, ct);
-        if (status == CommandStatus.Contended)
-        {
-            throw new InvalidOperationException($"The timeout of {type} {id} lost every concurrent write; it is tried again.");
-        }
+        ContendedException.ThrowIf(status, $"The timeout of {type} {id}");
 
         logger.LogDebug("Deadline {Deadline:O} fired: {Status}", deadline, status);
         return true;

@@ -55,10 +55,7 @@ public sealed class EffectDispatcher(
         var lifecycle = lifecycles.Find(envelope.Lifecycle)
             ?? throw new InvalidOperationException($"Effect {envelope.EffectId} names unknown lifecycle '{envelope.Lifecycle}'.");
         var status = await lifecycle.ExecuteAsync(envelope.InstanceId, feedback, ct);
-        if (status == CommandStatus.Contended)
-        {
-            throw new InvalidOperationException($"Feeding back {feedback.GetType().Name} lost every concurrency race; retrying.");
-        }
+        ContendedException.ThrowIf(status, $"Feeding back {feedback.GetType().Name}");
 
         logger.LogDebug("Effect {Kind} fed back {Command}: {Status}", envelope.Kind, feedback.GetType().Name, status);
     }

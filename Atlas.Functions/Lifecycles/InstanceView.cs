@@ -28,4 +28,8 @@ public sealed record DeadlineFlowView(
     DateTimeOffset CreatedAt,
     DateTimeOffset LastUpdatedAt,
     string? Failure,
-    IReadOnlyList<Ops.FlowEventView> RecentHistory);
+    IReadOnlyList<FlowEventView> RecentHistory);
+
+/// <summary>One history event: its type (ExecutionStarted, TimerCreated, EventRaised, TaskScheduled, TaskCompleted…),
+/// when, the activity or event it names, and a timer's due time.</summary>
+public sealed record FlowEventView(string Sequence, string EventType, DateTimeOffset? At, string? Name, DateTimeOffset? FireAt);

@@ -18,7 +18,7 @@ public sealed class Lifecycle<TState, TCommand>(
     EffectRoutes routes,
     InstanceLocks locks,
     StateCache cache,
-    AtlasMetrics metrics,
+    IEnumerable<IStateMetrics<TState, TCommand>> metrics,
     IEnumerable<ILifecycleObserver> observers,
     TimeProvider clock,
     IOptions<LifecycleOptions> options,
@@ -81,7 +81,11 @@ public sealed class Lifecycle<TState, TCommand>(
             if (commit.Succeeded)
             {
                 cache.Set(partition, new StoredState(json, next, accepted.Deadline, now, commit.ETag!));
-                metrics.Changed(state, accepted.State, command);
+                foreach (var counted in metrics)
+                {
+                    counted.Changed(state, accepted.State, command);
+                }
+
                 await ObserveAsync(id, state, accepted.State, now, ct);
                 logger.LogDebug("{Command} applied: version {Version}", command.GetType().Name, next);
                 if (relayDue is not null)
@@ -107,6 +111,15 @@ public sealed class Lifecycle<TState, TCommand>(
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(100, 4 << attempt))), ct);
             }
         }
+    }
+
+    /// <summary>As <see cref="ExecuteAsync"/>, for a caller its queue message or activity retries whole: losing every
+    /// race throws <see cref="ContendedException"/> instead of returning Contended.</summary>
+    public async Task<CommandResult<TState>> ExecuteOrRetryAsync(string id, TCommand command, CancellationToken ct, bool isNew = false)
+    {
+        var result = await ExecuteAsync(id, command, ct, isNew);
+        ContendedException.ThrowIf(result.Status, $"{command.GetType().Name} to {Type} {id}");
+        return result;
     }
 
     private async Task ObserveAsync(string id, TState before, TState after, DateTimeOffset now, CancellationToken ct)
@@ -156,7 +169,7 @@ public sealed class Lifecycle<TState, TCommand>(
             }
         }
 
-        throw new InvalidOperationException($"Deleting {partition} lost every race with a command.");
+        throw new ContendedException($"Deleting {partition} lost every race with a command.");
     }
 
     public override async Task<InstanceView?> ReadAsync(string id, CancellationToken ct)

@@ -23,6 +23,8 @@ public static class NotificationServices
         services.AddSingleton<UserProfiles>();
         services.AddSingleton<Receipts>();
         services.AddSingleton<NoticeSending>();
+        services.AddSingleton<SmsDeliveryMetrics>();
+        services.AddTables(UserProfiles.Table, Devices.Table, Devices.TokenTable, DeliveryLog.Table, SmsLog.Table);
 
         // An app without a sender refuses to start, naming the setting, rather than lose messages.
         switch (Sender(services, configuration, environment, SenderOptions.Sms, SenderOptions.Twilio))

@@ -3,7 +3,6 @@ using Atlas.Core.Auth;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Http;
 using Atlas.Functions.Notifications.Providers;
-using Atlas.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Twilio.Security;
 
@@ -26,7 +25,7 @@ public static partial class SmsFunctions
     [Responds(StatusCodes.Status404NotFound)]
     public static async Task<IResult> StatusAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/twilio/sms-status")] HttpRequest http,
-        IServiceProvider services, SmsLog texts, AtlasMetrics metrics, CancellationToken ct)
+        IServiceProvider services, SmsLog texts, SmsDeliveryMetrics metrics, CancellationToken ct)
     {
         if (services.GetService<TwilioOptions>() is not { } twilio)
         {

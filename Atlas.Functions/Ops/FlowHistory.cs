@@ -1,4 +1,5 @@
 using Atlas.Functions.Hosting;
+using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Storage;
 using Azure.Data.Tables;
 
@@ -40,7 +41,3 @@ public sealed class FlowHistory(IConfiguration configuration)
         return [.. events.OrderBy(e => e.Sequence, StringComparer.Ordinal).TakeLast(take)];
     }
 }
-
-/// <summary>One history event: its type (ExecutionStarted, TimerCreated, EventRaised, TaskScheduled, TaskCompleted…),
-/// when, the activity or event it names, and a timer's due time.</summary>
-public sealed record FlowEventView(string Sequence, string EventType, DateTimeOffset? At, string? Name, DateTimeOffset? FireAt);

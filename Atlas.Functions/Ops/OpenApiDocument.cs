@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Atlas.Core.Auth;
+using Atlas.Functions.Auth;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Microsoft.Azure.Functions.Worker;

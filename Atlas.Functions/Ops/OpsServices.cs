@@ -1,3 +1,5 @@
+using Atlas.Functions.Hosting;
+
 namespace Atlas.Functions.Ops;
 
 public static class OpsServices
@@ -9,6 +11,7 @@ public static class OpsServices
         services.AddSingleton<AuditLog>();
         services.AddSingleton<PoisonQueues>();
         services.AddSingleton<DailyFacts>();
+        services.AddTables(AuditLog.Table, DailyFacts.Table);
         services.AddSingleton<Lifecycles.ILifecycleObserver>(sp => sp.GetRequiredService<DailyFacts>());
         return services;
     }

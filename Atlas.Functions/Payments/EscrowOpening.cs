@@ -20,9 +20,7 @@ public sealed class EscrowOpening(
         var open = EscrowOpeningRules.Open(
             effect, context.InstanceId, new OpeningFacts(company?.Fee, options.Value.DefaultFee, profile?.CustomerId, profile?.PaymentMethodId));
         // Usually there is nothing to read yet; when the ride's end got there first, the insert finds it and reads it.
-        var opened = await escrows.ExecuteAsync(effect.RideId, open, ct, isNew: true);
-        return opened.Status == CommandStatus.Contended
-            ? throw new InvalidOperationException($"Opening the escrow of ride {effect.RideId} lost every race; retrying.")
-            : null;
+        await escrows.ExecuteOrRetryAsync(effect.RideId, open, ct, isNew: true);
+        return null;
     }
 }

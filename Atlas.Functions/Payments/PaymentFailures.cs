@@ -9,9 +9,7 @@ public sealed class PaymentFailures(Lifecycle<Booking, BookingCommand> bookings)
 {
     public async Task<object?> HandleAsync(PaymentFailed effect, EffectContext context, CancellationToken ct)
     {
-        var told = await bookings.ExecuteAsync(effect.BookingId, new RidePaymentDeclined(effect.RideId), ct);
-        return told.Status == CommandStatus.Contended
-            ? throw new InvalidOperationException($"Telling booking {effect.BookingId} of the declined card lost every race; retrying.")
-            : null;
+        await bookings.ExecuteOrRetryAsync(effect.BookingId, new RidePaymentDeclined(effect.RideId), ct);
+        return null;
     }
 }

@@ -1,18 +1,16 @@
 using Atlas.Core.Bookings;
 using Atlas.Core.Payments;
-using Atlas.Functions.Companies;
 using Atlas.Functions.Hosting;
 using Atlas.Functions.Ledger;
-using Atlas.Functions.Settlement;
 using Atlas.Functions.Stripe;
 using Atlas.Functions.Telemetry;
-using Atlas.Functions.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Atlas.Functions.Payments;
 
-/// <summary>Money: cards, the escrow of each ride and its Stripe calls, the ledger, Stripe's webhooks, settlement.</summary>
+/// <summary>Money: cards, the escrow of each ride and its Stripe calls; the client of Stripe's API the ledger, Stripe's
+/// webhooks and settlement share.</summary>
 public static class PaymentServices
 {
     /// <summary>The ledger's postings have a queue of their own: a busy ledger does not hold up notifications. Effects
@@ -24,23 +22,11 @@ public static class PaymentServices
         // Checked on start: a missing key or a wrong fee stops the app with the setting to fix, not the first ride.
         var payments = services.AddCheckedOptions<PaymentOptions>(configuration, PaymentOptions.Section, o => o.Problems());
         services.AddCheckedOptions<StripeOptions>(configuration, StripeOptions.Section, o => o.Problems());
-        services.AddCheckedOptions<SettlementOptions>(configuration, SettlementOptions.Section, o => o.Problems());
-
-        services.AddStripeClients();
 
         services.AddLifecycle(new EscrowDecider(payments.ToRules()));
+        services.AddStateMetrics<Escrow, EscrowCommand, EscrowMetrics>();
         services.AddSingleton<PaymentProfiles>();
-        services.AddSingleton<LedgerStore>();
-        services.AddSingleton<Recoveries>();
-        services.AddSingleton<SettlementStore>();
-        services.AddSingleton<SettlementRun>();
-        services.AddSingleton<Reconciliation>();
-        services.AddSingleton<StripeEventLog>();
-        services.AddSingleton<StripeEventQueue>();
-        services.AddSingleton<StripeEventProcessor>();
-        services.AddSingleton<StripeEventApplier>();
-        services.AddSingleton<StripeCatchUpState>();
-        services.AddSingleton<StripeCatchUp>();
+        services.AddTables(PaymentProfiles.Table);
 
         services.AddEffect<HoldPayment, EscrowOpening>("payment.hold");
         services.AddEffect<AuthorisePayment, Authorisations>("payment.authorise", StripeSteps.Queue);

@@ -11,11 +11,7 @@ public sealed class DriverRatings(Lifecycle<DriverDuty, DriverDutyCommand> dutie
 {
     public async Task<object?> HandleAsync(RateDriver effect, EffectContext context, CancellationToken ct)
     {
-        var recorded = await duties.ExecuteAsync(effect.DriverId, new RecordRating(context.InstanceId, effect.Stars), ct);
-        if (recorded.Status == CommandStatus.Contended)
-        {
-            throw new InvalidOperationException($"Rating driver {effect.DriverId} lost every race; retrying.");
-        }
+        var recorded = await duties.ExecuteOrRetryAsync(effect.DriverId, new RecordRating(context.InstanceId, effect.Stars), ct);
 
         // The mean, not an increment: writing it again after a redelivery changes nothing.
         if (recorded.State.Rating is { } rating)

@@ -19,8 +19,11 @@ public sealed class RideFinishing(
         var released = await duties.ExecuteAsync(effect.DriverId, finish.Driver, ct);
         var followed = await bookings.ExecuteAsync(effect.BookingId, finish.Booking, ct);
         var charged = await escrows.ExecuteAsync(rideId, finish.Escrow, ct);
-        return released.Status == CommandStatus.Contended || followed.Status == CommandStatus.Contended || charged.Status == CommandStatus.Contended
-            ? throw new InvalidOperationException($"Finishing ride {rideId} lost every race; retrying.")
-            : null;
+
+        // All three are tried before a lost race sends the message back: one held up does not hold up the others.
+        ContendedException.ThrowIf(released.Status, $"Releasing driver {effect.DriverId} from ride {rideId}");
+        ContendedException.ThrowIf(followed.Status, $"Telling booking {effect.BookingId} that ride {rideId} ended");
+        ContendedException.ThrowIf(charged.Status, $"Charging the end of ride {rideId}");
+        return null;
     }
 }

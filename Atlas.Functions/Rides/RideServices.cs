@@ -14,6 +14,7 @@ public static class RideServices
         section.Bind(options);
 
         services.AddLifecycle(new RideDecider(options.ToRules()));
+        services.AddStateMetrics<Ride, RideCommand, RideMetrics>();
         services.AddSingleton<RideContext>();
         services.AddEffect<FinishRide, RideFinishing>("ride.finish");
         services.AddEffect<RateDriver, DriverRatings>("ride.rate-driver");

@@ -1,6 +1,5 @@
 using Atlas.Functions.Ledger;
 using Atlas.Functions.Stripe;
-using Atlas.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
@@ -92,7 +91,7 @@ public static class SettlementFlow
     /// <summary>Reconciles the period; the disagreements themselves are at <c>GET /api/settlements/{period}?reconcile=true</c>.</summary>
     [Function(nameof(ReconcileSettlementAsync))]
     public static async Task<int> ReconcileSettlementAsync(
-        [ActivityTrigger] string periodId, SettlementRun run, SettlementStore store, Reconciliation reconciliation, IStripeApi stripe, AtlasMetrics metrics, ILogger<SettlementRun> logger, CancellationToken ct)
+        [ActivityTrigger] string periodId, SettlementRun run, SettlementStore store, Reconciliation reconciliation, IStripeApi stripe, SettlementMetrics metrics, ILogger<SettlementRun> logger, CancellationToken ct)
     {
         var report = await reconciliation.CheckAsync(stripe, run.Period(periodId), await store.ReadAsync(periodId, ct), ct);
         // Counted here, once per run, not when an operator asks GET /api/settlements/{period}?reconcile=true.

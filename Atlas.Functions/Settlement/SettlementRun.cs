@@ -5,7 +5,6 @@ using Atlas.Functions.Companies;
 using Atlas.Functions.Integration;
 using Atlas.Functions.Ledger;
 using Atlas.Functions.Stripe;
-using Atlas.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Atlas.Functions.Settlement;
@@ -24,7 +23,7 @@ public sealed class SettlementRun(
     CompanyStore companies,
     IStripeApi stripe,
     IntegrationPublishing events,
-    AtlasMetrics metrics,
+    SettlementMetrics metrics,
     TimeProvider clock,
     IOptions<SettlementOptions> options,
     ILogger<SettlementRun> logger)

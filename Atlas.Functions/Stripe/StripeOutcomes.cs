@@ -1,3 +1,4 @@
+using Atlas.Functions.Http;
 using Stripe;
 
 namespace Atlas.Functions.Stripe;
@@ -22,5 +23,11 @@ public readonly record struct StripeResult<T>(T? Value, StripeError? Error)
 }
 
 /// <summary>Stripe gave no usable answer (a timeout, a network error, 409, 429, 5xx) after whatever retries its client
-/// has (none in a flow): the activity, the queue or the caller that owns the call tries again (docs/retries.md).</summary>
-public sealed class StripeUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+/// has (none in a flow): the activity, the queue or the caller that owns the call tries again (docs/retries.md), and an
+/// HTTP caller gets a 503.</summary>
+public sealed class StripeUnavailableException(string message, Exception? inner = null) : UnavailableException(message, inner)
+{
+    public override string Title => "Payments are unavailable for a moment.";
+
+    public override string Detail => "The payment provider did not answer; try again shortly.";
+}

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Atlas.Functions.Stripe;
-using Atlas.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 using Stripe;
 
@@ -22,7 +21,7 @@ public sealed class StripeCatchUp(
     StripeEventQueue queue,
     StripeCatchUpState state,
     IOptions<StripeOptions> options,
-    AtlasMetrics metrics,
+    StripeEventMetrics metrics,
     TimeProvider clock,
     ILogger<StripeCatchUp> logger)
 {

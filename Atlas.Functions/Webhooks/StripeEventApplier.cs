@@ -19,7 +19,8 @@ public sealed class StripeEventApplier(
     StripeEventLog log,
     IStripeApi stripe,
     IOptions<StripeOptions> options,
-    AtlasMetrics metrics,
+    StripeEventMetrics metrics,
+    AtlasMetrics runtimeMetrics,
     TimeProvider clock,
     ILogger<StripeEventApplier> logger)
 {
@@ -82,7 +83,7 @@ public sealed class StripeEventApplier(
         await queue.PoisonAsync(item, failures, ct);
         await log.RecordFailureAsync(id, e?.Type, $"Failed {failures} times; last: {failure.Message}", failures, clock.GetUtcNow(), ct);
         metrics.Webhook("failed", e?.Type);
-        metrics.Poisoned(StripeWebhookFunctions.ApplyFunction);
+        runtimeMetrics.Poisoned(StripeWebhookFunctions.ApplyFunction);
     }
 
     /// <summary>The event, parsed by Stripe.net (whatever its API version), or fetched from Stripe by id.</summary>

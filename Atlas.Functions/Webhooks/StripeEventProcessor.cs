@@ -143,10 +143,11 @@ public sealed class StripeEventProcessor(Lifecycle<Escrow, EscrowCommand> escrow
             ? id
             : throw new StripeEventRejected($"Event {e.Id} ({e.Type}) carries an object without an id.");
 
-    private static StripeEventIgnored? Check(CommandStatus status, Rejection? rejection, string rideId, string subject) =>
-        status == CommandStatus.Contended
-            ? throw new InvalidOperationException($"Applying a Stripe event to the escrow of {rideId} lost every race; retrying.")
-            : StripeEventRules.Outcome(rideId, subject, rejection) is { } left ? Ignored(left) : null;
+    private static StripeEventIgnored? Check(CommandStatus status, Rejection? rejection, string rideId, string subject)
+    {
+        ContendedException.ThrowIf(status, $"Applying a Stripe event to the escrow of {rideId}");
+        return StripeEventRules.Outcome(rideId, subject, rejection) is { } left ? Ignored(left) : null;
+    }
 }
 
 /// <summary>An event that can never be applied, whatever is retried: malformed, or naming what Stripe does not have.</summary>

@@ -3,7 +3,6 @@ using Atlas.Core.Auth;
 using Atlas.Functions.Auth;
 using Atlas.Functions.Http;
 using Atlas.Functions.Stripe;
-using Atlas.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 using Stripe;
 using Microsoft.Azure.Functions.Worker;
@@ -44,7 +43,7 @@ public static class StripeWebhookFunctions
     [RequestHeader("Stripe-Signature", "Stripe's signature of the body with the endpoint's secret.", Required = true)]
     [Responds(StatusCodes.Status200OK, typeof(Acknowledged))]
     public static async Task<IResult> ReceiveAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/stripe")] HttpRequest request, StripeEventLog log, StripeEventQueue queue, IOptions<StripeOptions> options, AtlasMetrics metrics, TimeProvider clock, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/stripe")] HttpRequest request, StripeEventLog log, StripeEventQueue queue, IOptions<StripeOptions> options, StripeEventMetrics metrics, TimeProvider clock, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Atlas.Core.Auth;
+using Atlas.Functions.Auth;
 using Atlas.Functions.Functions;
 using Atlas.Tests.Infrastructure;
 

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Atlas.Core.Auth;
+using Atlas.Functions.Auth;
 using Atlas.Functions.Functions;
 using Atlas.Functions.Http;
 using Atlas.Tests.Infrastructure;
@@ -68,7 +69,8 @@ public sealed partial class RequiredFieldsTests(AtlasAppFactory app) : IClassFix
             }
 
             routes++;
-            var client = route.Access!.IsAnonymous ? app.CreateClient() : callers[route.Access.Roles.Order().First()];
+            var access = route.Access!;
+            var client = access.IsAnonymous ? app.CreateClient() : callers[access.Roles.Order().First()];
             var path = "/api/" + Placeholder().Replace(route.Route, m => m.Groups[1].Value == "companyId" ? company.Id : "x_missing");
             var fields = AtlasJson.Options.GetTypeInfo(Nullable.GetUnderlyingType(body.ParameterType) ?? body.ParameterType).Properties;
             var required = fields.Where(f => f.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true).Select(f => f.Name).ToList();

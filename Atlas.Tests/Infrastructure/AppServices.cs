@@ -1,4 +1,4 @@
-using Atlas.Functions.Hosting;
+using Atlas.Functions;
 using Atlas.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;

@@ -1,15 +1,17 @@
 using Atlas.Functions.Auth;
 using Atlas.Functions.Functions;
+using Atlas.Functions.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Azure.Functions.Worker;
 
-namespace Atlas.Functions.Http;
+namespace Atlas.Functions;
 
 /// <summary>
 /// Every request under /api that no other function's route takes: the host's routing gives a catch-all the lowest
 /// precedence, so this answers only what would otherwise be the host's bare 404. A path another function serves with
-/// other methods is 405 with Allow; anything else 404, both as problem+json.
+/// other methods is 405 with Allow; anything else 404, both as problem+json. It belongs to the app, not the runtime:
+/// it is open to anyone by the access rules of Auth.
 /// </summary>
 public static class NoRouteFunctions
 {

@@ -1,7 +1,7 @@
 using Atlas.Functions.Notifications.Providers;
 using Atlas.Functions.Stripe;
 
-namespace Atlas.Functions.Hosting;
+namespace Atlas.Functions;
 
 /// <summary>
 /// Outside Development the app refuses to start on a part made for development, naming the setting: a provider or
@@ -17,7 +17,7 @@ public static class DevelopmentParts
 
     private static readonly string[] StripeKeyPrefixes = ["sk_live_", "sk_test_", "rk_live_", "rk_test_"];
 
-    /// <summary>This class is validated on start outside Development (see AtlasServices); it holds no settings.</summary>
+    /// <summary>This class is validated on start outside Development (see AtlasApp); it holds no settings.</summary>
     public sealed class Check;
 
     public static IEnumerable<string> Problems(IConfiguration configuration)
