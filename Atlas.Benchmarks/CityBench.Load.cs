@@ -41,6 +41,7 @@ public sealed partial class CityBench
 
         // CPU and storage calls over the measured window only.
         await DelayUntil(from);
+        var opened = DateTimeOffset.UtcNow;
         var cpu = CpuTime.Now();
         var machine = MachineCpu.Now();
         var engine = Engine;
@@ -63,7 +64,7 @@ public sealed partial class CityBench
             unfinished = sent.Count(t => !t.IsCompleted);
         }
 
-        return new CityFigures(log.Figures().ToList(), log.Sent, measured, used, machineBusy, appCalls, callsPerRequest, engineCalls, log.AwardLags, log.Unserved, unfinished);
+        return new CityFigures(log.Figures().ToList(), log.Sent, measured, used, machineBusy, appCalls, callsPerRequest, engineCalls, log.AwardLags, log.Unserved, unfinished, log.SlowBursts(), opened);
     }
 
     private async Task<List<Task>> OpenLoopAsync(TimeSpan start, TimeSpan end, TimeSpan interval, Func<int, TimeSpan, Task> send)

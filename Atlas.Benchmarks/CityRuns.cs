@@ -22,7 +22,7 @@ public sealed record CityLoad(int Drivers, int Riders, double BookingsPerSecond)
 /// <summary>What one run measured, over its measured window.</summary>
 public sealed record CityFigures(
     List<KindFigures> Kinds, long Requests, TimeSpan Measured, CpuTime Cpu, double? MachineBusy, long AppCalls, string CallsPerRequest, long EngineCalls,
-    List<double> AwardLags, long Unserved, int Unfinished)
+    List<double> AwardLags, long Unserved, int Unfinished, List<(double FromSeconds, double ToSeconds, int Requests, double WorstMs)> SlowBursts, DateTimeOffset Opened)
 {
     public bool Passes => Kinds.All(k => k.Passes) && Unfinished == 0;
 
@@ -48,11 +48,24 @@ public static class CityRuns
 {
     private static readonly TimeSpan LeadIn = TimeSpan.FromSeconds(15);
 
-    public static async Task RunAsync(CityLoad load, TimeSpan measured, bool find, int fleetSize)
+    /// <param name="sizes">With it, each of these cities in turn (drivers; riders and bookings in proportion), the city
+    /// growing between them, whatever each one's figures: how the figures move with the size, past the bar.</param>
+    public static async Task RunAsync(CityLoad load, TimeSpan measured, bool find, int fleetSize, IReadOnlyList<int>? sizes = null)
     {
         Console.WriteLine($"A city's load over HTTP, open loop (each request on its schedule whatever the answers); per request kind, latency from when it was due; {measured.TotalSeconds:N0} s measured after a {LeadIn.TotalSeconds:N0} s lead-in:");
         Console.WriteLine($"The drivers work for fleets of {fleetSize:N0} (a company each, its drivers one partition of the Companies table).");
         await using var city = await CityBench.StartAsync(fleetSize);
+        if (sizes is { Count: > 0 })
+        {
+            foreach (var drivers in sizes)
+            {
+                var figures = await MeasureAsync(city, load.WithDrivers(drivers), measured);
+                Console.WriteLine(figures.Passes ? "  → passes: every kind's p99 under 500 ms, no error" : $"  → misses the bar: {Misses(figures)}");
+            }
+
+            return;
+        }
+
         if (!find)
         {
             var figures = await MeasureAsync(city, load, measured);
@@ -100,6 +113,12 @@ public static class CityRuns
         var lags = figures.AwardLags;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  award, the window's close → the winner's and the rider's notices (the durable timer, the award, the push; not a request): {lags.Count:N0}, p50 {Measure.Percentile(lags, 50):F0} ms, p99 {Measure.Percentile(lags, 99):F0}, max {lags.LastOrDefault():F0}"));
+        if (figures.SlowBursts.Count > 0)
+        {
+            Console.WriteLine($"  answers over 500 ms, by when they were due (s into the window, which opened at {figures.Opened:HH:mm:ss.fff} UTC: requests, worst): "
+                + string.Join("; ", figures.SlowBursts.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.FromSeconds:F1}–{b.ToSeconds:F1}: {b.Requests}, {b.WorstMs:F0} ms"))));
+        }
+
         if (figures.Unserved > 0)
         {
             Console.WriteLine($"  bookings with no free driver near the pickup to bid (the city's shortage, not the app's): {figures.Unserved:N0}");

@@ -13,7 +13,7 @@ Console.WriteLine($"Atlas benchmark — {DateTime.UtcNow:yyyy-MM-dd}, {Environme
 
 if (only is "city")
 {
-    // --drivers N --riders N --bookings-per-second X [--fleet N] [--find]: a city's load, by default the issue's first bar.
+    // --drivers N --riders N --bookings-per-second X [--fleet N] [--find | --sizes N,N,…]: a city's load, by default the issue's first bar.
     var load = new CityLoad(
         Option("--drivers") is { } d ? int.Parse(d, CultureInfo.InvariantCulture) : CityLoad.Bar.Drivers,
         Option("--riders") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : CityLoad.Bar.Riders,
@@ -26,7 +26,8 @@ if (only is "city")
     }
 
     var fleet = Option("--fleet") is { } f ? int.Parse(f, CultureInfo.InvariantCulture) : 50;
-    await CityRuns.RunAsync(load, duration, args.Contains("--find"), Math.Max(1, fleet));
+    var sizes = Option("--sizes")?.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList();
+    await CityRuns.RunAsync(load, duration, args.Contains("--find"), Math.Max(1, fleet), sizes);
     return;
 }
 

@@ -16,6 +16,7 @@ public sealed class RequestLog(Stopwatch clock, TimeSpan from, TimeSpan to)
 
     private readonly ConcurrentDictionary<string, Kind> _kinds = new();
     private readonly ConcurrentBag<double> _awardLags = [];
+    private readonly ConcurrentBag<(TimeSpan Due, double Ms)> _slow = [];
     private long _sent;
     private long _unserved;
 
@@ -65,7 +66,12 @@ public sealed class RequestLog(Stopwatch clock, TimeSpan from, TimeSpan to)
         }
 
         var log = _kinds.GetOrAdd(kind, _ => new Kind());
-        log.Latencies.Add((clock.Elapsed - due).TotalMilliseconds);
+        var ms = (clock.Elapsed - due).TotalMilliseconds;
+        log.Latencies.Add(ms);
+        if (ms >= LatencyBar)
+        {
+            _slow.Add((due, ms));
+        }
         if ((int)status >= 400)
         {
             log.Errors.AddOrUpdate(reason is null ? $"{(int)status}" : $"{(int)status} {reason}", 1, (_, n) => n + 1);
@@ -80,6 +86,28 @@ public sealed class RequestLog(Stopwatch clock, TimeSpan from, TimeSpan to)
             var log = _kinds.GetOrAdd(kind, _ => new Kind());
             log.Errors.AddOrUpdate(error.GetType().Name, 1, (_, n) => n + 1);
         }
+    }
+
+    /// <summary>When the answers over the bar were due, as bursts (due within a second of one another): a stall of
+    /// everything at once shows as one burst, a queue that builds up as a long one. Seconds since the window opened.</summary>
+    public List<(double FromSeconds, double ToSeconds, int Requests, double WorstMs)> SlowBursts()
+    {
+        var bursts = new List<(double, double, int, double)>();
+        foreach (var (due, ms) in _slow.OrderBy(s => s.Due))
+        {
+            var at = (due - from).TotalSeconds;
+            if (bursts.Count > 0 && at - bursts[^1].Item2 <= 1)
+            {
+                var last = bursts[^1];
+                bursts[^1] = (last.Item1, at, last.Item3 + 1, Math.Max(last.Item4, ms));
+            }
+            else
+            {
+                bursts.Add((at, at, 1, ms));
+            }
+        }
+
+        return bursts;
     }
 
     public IEnumerable<KindFigures> Figures() => _kinds
