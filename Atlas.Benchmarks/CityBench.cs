@@ -98,6 +98,7 @@ public sealed partial class CityBench : IAsyncDisposable
         {
             var rider = await SignUpRiderAsync();
             string? ride = null;
+            // Booking again, not retrying a call: the setup needs each polling rider on a ride.
             for (var attempt = 0; attempt < 3 && ride is null; attempt++)
             {
                 ride = await BookAsync(rider, log, setOffOnly: true);

@@ -65,6 +65,8 @@ public sealed class IdempotencyKeys(ITableStore tables, TimeProvider clock)
             ["CreatedAt"] = now,
         });
 
+        // Not a retry of a failed call: a race on the key (the row taken, then gone, or replaced under our ETag) is
+        // looked at again, a few times at most.
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var inserted = await tables.WriteAsync(Table, TableOperation.Insert(row), ct);

@@ -30,6 +30,7 @@ public sealed class InstanceStore(ITableStore tables)
     public async Task<bool> DeleteAsync(string type, string id, string etag, CancellationToken ct)
     {
         var partition = LifecycleKeys.Partition(type, id);
+        // An outbox row added since it was read fails the batch: read it again (an ETag race, not an outside call).
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var outbox = await ReadOutboxAsync(type, id, ct);

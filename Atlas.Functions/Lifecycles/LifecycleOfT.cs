@@ -160,6 +160,7 @@ public sealed class Lifecycle<TState, TCommand>(
     {
         var partition = LifecycleKeys.Partition(Type, id);
         using var held = await locks.AcquireAsync(partition, ct);
+        // A command that moved the instance since it was read fails the delete's ETag: read again (a race, not a retry).
         for (var attempt = 1; attempt <= Math.Max(1, options.Value.MaxAttempts); attempt++)
         {
             cache.Remove(partition);

@@ -98,6 +98,7 @@ internal sealed class WorkerSupervisor(WorkerLauncher launcher, HostLog log) : I
 
     private async Task<WorkerSession?> RestartAsync()
     {
+        // Not an outside call: the host starts its own worker process again, as the Functions host does, until stopped.
         for (var attempt = 0; !_stopping.IsCancellationRequested; attempt++)
         {
             try
