@@ -44,7 +44,6 @@ public sealed partial class CityBench : IAsyncDisposable
         var bench = await BenchApp.StartAsync(new Dictionary<string, string?>
         {
             // Deadlines on durable timers, on the real clock, as in Azure; the engine polls as host.json has it there.
-            ["Lifecycles:Timers"] = "Durable",
             ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:01",
             ["Bookings:BidWindow"] = "00:00:10",
 

@@ -79,7 +79,7 @@ public sealed class RideBench : IAsyncDisposable
             {
                 // The windows' deadlines are armed a queue hop after their bookings: wake what this round has armed by now
                 // (earlier rounds' set-off, wait and renewal deadlines lie ahead of the clock; a look is a query).
-                await DueDeadlines.WakeAsync(_durable, _clock.GetUtcNow(), armedSince: roundStarted);
+                await FollowedInstances.FireDueAsync(_bench.App.Services, _clock.GetUtcNow());
                 await Task.WhenAny(rides, Task.Delay(TimeSpan.FromSeconds(1)));
             }
 
@@ -103,7 +103,8 @@ public sealed class RideBench : IAsyncDisposable
             // Quiet twice a second apart: a fired deadline's effect may start a Stripe step a queue hop later.
             for (var quiet = 0; quiet < 2;)
             {
-                var busy = await DueDeadlines.WakeAsync(_durable, _clock.GetUtcNow()) + await RunningFlows.FinishAsync(_durable, StripeSteps.InstancePrefix);
+                var busy = await FollowedInstances.FireDueAsync(_bench.App.Services, _clock.GetUtcNow())
+                    + await FollowedInstances.SettleAsync(_bench.App.Services, _durable);
                 quiet = busy > 0 ? 0 : quiet + 1;
                 await Task.Delay(TimeSpan.FromSeconds(busy > 0 ? 0 : 1));
             }

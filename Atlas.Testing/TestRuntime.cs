@@ -52,7 +52,7 @@ public sealed class TestRuntime : IAsyncDisposable
         builder.Services.AddAtlasServices(builder.Configuration, builder.Environment);
         builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));
         builder.Services.AddSingleton<QueuePump>();
-        builder.Services.AddSingleton<ManualDeadlines>();
+        builder.Services.AddSingleton<ManualFlows>();
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddSampleJobs(deliveries);
         configure?.Invoke(builder.Services);

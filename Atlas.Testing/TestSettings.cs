@@ -23,7 +23,6 @@ public static class TestSettings
         ["Lifecycles:RelayScanSchedule"] = "*/5 * * * * *",
 
         // Deadlines fire when the test has moved its clock past them and drains the app (they wait for a wake event).
-        ["Lifecycles:Timers"] = "Manual",
         ["Settlement:Schedule"] = "0 0 0 * * *",
         ["Flows:PurgeSchedule"] = "0 30 3 * * *",
         ["Retention:PurgeSchedule"] = "0 45 3 * * *",

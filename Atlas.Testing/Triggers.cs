@@ -8,25 +8,25 @@ namespace Atlas.Testing;
 
 /// <summary>Runs an app's queue functions, its relay scan and its deadlines by hand, on services without a Functions
 /// host (the runtime's tests): each queue function is called as the host would call it, with the message, its id and
-/// dequeue count, and its other parameters from the services; what the deadlines queue would start goes to
-/// <see cref="ManualDeadlines"/>, the engine's stand-in.</summary>
+/// dequeue count, and its other parameters from the services; what the flows queue would deliver goes to
+/// <see cref="ManualFlows"/>, the engine's stand-in.</summary>
 public static class Triggers
 {
     /// <summary>Relays what crashes left in outboxes, and fires the deadlines the clock has passed.</summary>
     public static async Task<int> ScanAsync(IServiceProvider services) =>
         await services.GetRequiredService<RelayScan>().RunOnceAsync(CancellationToken.None) + await FireDeadlinesAsync(services);
 
-    /// <summary>Arms what waits on the deadlines queue, then fires every deadline the clock has passed; returns how
+    /// <summary>Takes what waits on the flows queue, then fires every deadline the clock has passed; returns how
     /// many fired.</summary>
     public static async Task<int> FireDeadlinesAsync(IServiceProvider services)
     {
-        var deadlines = services.GetRequiredService<ManualDeadlines>();
+        var flows = services.GetRequiredService<ManualFlows>();
         var pump = services.GetRequiredService<QueuePump>();
-        while (await pump.RunOnceAsync(DeadlineFlow.Queue, deadlines.ArmAsync, CancellationToken.None) > 0)
+        while (await pump.RunOnceAsync(FlowFact.Queue, flows.TakeAsync, CancellationToken.None) > 0)
         {
         }
 
-        return await deadlines.FireDueAsync(CancellationToken.None);
+        return await flows.FireDueAsync(CancellationToken.None);
     }
 
     /// <summary>Runs every queue function once over its queue; returns messages taken.</summary>
@@ -36,8 +36,8 @@ public static class Triggers
         var taken = 0;
         foreach (var function in services.GetRequiredService<FunctionIndex>().Queues)
         {
-            Func<QueueMessage, CancellationToken, Task> handler = function.Name == DeadlineFlow.ArmFunction
-                ? services.GetRequiredService<ManualDeadlines>().ArmAsync
+            Func<QueueMessage, CancellationToken, Task> handler = function.Name == FlowDelivery.Function
+                ? services.GetRequiredService<ManualFlows>().TakeAsync
                 : (m, ct) => InvokeAsync(function.Method, m, services, ct);
             taken += await pump.RunOnceAsync(QueueNames.Unprefixed(function.Queue), handler, CancellationToken.None);
         }

@@ -72,6 +72,9 @@ public sealed record Booking(
 
     public bool IsOpen => Status is BookingStatus.Scheduled or BookingStatus.Bidding or BookingStatus.Awarding;
 
+    /// <summary>Ended: nothing it decides on is left to happen (its journey waits on it no more).</summary>
+    public bool IsOver => Status is BookingStatus.Completed or BookingStatus.Cancelled or BookingStatus.NoShow or BookingStatus.Expired;
+
     /// <summary>The id of the ride this round's assignment creates.</summary>
     public string RideId => RideIds.For(Terms!.BookingId, Round);
 

@@ -81,6 +81,10 @@ public sealed record Escrow(
 
     public long Refunded => Refunds.Sum(r => r.Amount);
 
+    /// <summary>The ride's money is settled (captured, released or declined): what follows (refunds, a tip, a dispute)
+    /// happens after the journey, and no hold waits to be renewed.</summary>
+    public bool IsOver => Status is EscrowStatus.Captured or EscrowStatus.Released or EscrowStatus.Declined;
+
     public long RefundedDone => Refunds.Where(r => r.Done).Sum(r => r.Amount);
 }
 

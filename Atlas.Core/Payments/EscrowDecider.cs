@@ -181,8 +181,9 @@ public sealed partial class EscrowDecider(EscrowRules rules) : Decider<Escrow, E
             [.. effects, new AuthorisePayment(attempt, rules.HoldFor(terms.Price), terms.Currency, terms.CustomerId!, terms.PaymentMethodId!, terms.BookingId, terms.RideId)]);
     }
 
-    private static Decision<Escrow> Orphan(Escrow state, string intentId) =>
-        state.Hold?.IntentId == intentId ? Decision<Escrow>.Ignore() : Decision<Escrow>.Accept(state, null, new CancelPayment(intentId));
+    /// <summary>An intent that is not the hold (a retry's, a replaced one) is cancelled; the state keeps its deadline.</summary>
+    private Decision<Escrow> Orphan(Escrow state, string intentId) =>
+        state.Hold?.IntentId == intentId ? Decision<Escrow>.Ignore() : Accept(state, new CancelPayment(intentId));
 
     /// <summary>What the ride's end makes due: the fare when it completed, else the fee (the hold caps both).</summary>
     private static long Charge(EscrowTerms terms, RideOver over) => over.Outcome == RideStatus.Completed ? terms.Price : over.Fee;

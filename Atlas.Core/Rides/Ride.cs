@@ -49,6 +49,9 @@ public sealed record Ride(
     public static Ride None { get; } = new(RideStatus.None, null, null, null, null, null, 0, false, null, null, null, null);
 
     public bool IsActive => Status is RideStatus.Assigned or RideStatus.DriverEnRoute or RideStatus.Arrived or RideStatus.InProgress;
+
+    /// <summary>Ended: completed, cancelled or a no-show (a rating may follow; no timer does).</summary>
+    public bool IsOver => Status is RideStatus.Completed or RideStatus.Cancelled or RideStatus.NoShow;
 }
 
 public abstract record RideCommand;

@@ -1,7 +1,10 @@
 using Atlas.Core.Bookings;
 using Atlas.Core.Drivers;
+using Atlas.Core.Payments;
+using Atlas.Core.Rides;
 using Atlas.Functions.Hosting;
 using Atlas.Functions.Http;
+using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Notifications;
 
 namespace Atlas.Functions.Bookings;
@@ -25,6 +28,16 @@ public static class BookingServices
         services.AddEffect<InviteDrivers, DriverInvitations>("booking.invite-drivers", NotificationServices.Queue);
         services.AddEffect<AwardRide, RideAwards>("booking.award-ride");
         services.AddEffect<RecallRide, RideRecalls>("booking.recall-ride");
+
+        // One journey follows a booking, its rides and their escrows: it keeps their timers and makes their Stripe calls.
+        services.AddFlow<Booking>(BookingDecider.Name, BookingJourney.Name, BookingJourney.InstanceId, b => b.IsOver, Awaited);
+        services.AddFlow<Ride>(RideDecider.Name, BookingJourney.Name, BookingJourney.InstanceId, r => r.IsOver);
+        services.AddFlow<Escrow>(EscrowDecider.Name, BookingJourney.Name, BookingJourney.InstanceId, e => e.IsOver);
         return services;
     }
+
+    /// <summary>A booking with a driver assigned: its journey ends only once that ride and its money are over too.</summary>
+    private static IReadOnlyList<string> Awaited(Booking booking) => booking.Assignment is { } assigned
+        ? [FlowFact.KeyOf(RideDecider.Name, assigned.RideId), FlowFact.KeyOf(EscrowDecider.Name, assigned.RideId)]
+        : [];
 }

@@ -14,7 +14,7 @@ namespace Atlas.Functions.Hosting;
 
 /// <summary>
 /// The runtime's services (the lifecycle store, outbox, effect dispatch, HTTP plumbing, telemetry) and the calls a
-/// feature registers with: <see cref="AddLifecycle"/>, <see cref="AddEffect"/>, <see cref="AddStateMetrics"/>,
+/// feature registers with: <see cref="AddLifecycle"/>, <see cref="AddFlow"/>, <see cref="AddEffect"/>, <see cref="AddStateMetrics"/>,
 /// <see cref="AddTables"/>, <see cref="AddQueues"/>. It names no feature; <c>Atlas.Functions.AtlasApp</c> adds them.
 /// </summary>
 public static class AtlasServices
@@ -50,6 +50,7 @@ public static class AtlasServices
         services.AddSingleton<RelayIndex>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<EffectRoutes>();
+        services.AddSingleton<FlowRoutes>();
         services.AddSingleton<LifecycleRegistry>();
         services.AddSingleton<RelayScan>();
         services.AddSingleton<DeadlineFiring>();
@@ -71,6 +72,24 @@ public static class AtlasServices
         services.AddSingleton(decider.GetType(), decider);
         services.AddSingleton<Lifecycle<TState, TCommand>>();
         services.AddSingleton<Lifecycle>(sp => sp.GetRequiredService<Lifecycle<TState, TCommand>>());
+        return services;
+    }
+
+    /// <summary>Has <paramref name="orchestrator"/> follow a lifecycle: keep its deadlines and take its steps (the effects
+    /// routed to <see cref="FlowFact.StepQueue"/>). <paramref name="flowOf"/> names the flow instance an instance belongs
+    /// to (several lifecycles may share one), <paramref name="isOver"/> says when the flow has nothing more to do for it,
+    /// and <paramref name="awaits"/> which other instances the flow must hear over before it ends.</summary>
+    public static IServiceCollection AddFlow<TState>(
+        this IServiceCollection services,
+        string lifecycle,
+        string orchestrator,
+        Func<string, string> flowOf,
+        Func<TState, bool> isOver,
+        Func<TState, IReadOnlyList<string>>? awaits = null)
+        where TState : class
+    {
+        services.AddSingleton(new FlowRoute(
+            lifecycle, orchestrator, flowOf, state => isOver((TState)state), state => awaits?.Invoke((TState)state) ?? []));
         return services;
     }
 

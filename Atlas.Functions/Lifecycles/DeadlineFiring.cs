@@ -2,7 +2,7 @@ using Atlas.Functions.Telemetry;
 
 namespace Atlas.Functions.Lifecycles;
 
-/// <summary>A due deadline's timeout, sent to its lifecycle: the body of <see cref="DeadlineFlow"/>'s activity.</summary>
+/// <summary>A due deadline's timeout, sent to its lifecycle: the body of a flow's <see cref="FlowActivities.FireDeadline"/>.</summary>
 public sealed class DeadlineFiring(
     LifecycleRegistry lifecycles, AtlasMetrics metrics, IEnumerable<ILifecycleObserver> observers, TimeProvider clock, ILogger<DeadlineFiring> logger)
 {
@@ -10,10 +10,12 @@ public sealed class DeadlineFiring(
     /// provider's timers fire up to a second early: queue visibility is in whole seconds).</summary>
     private static readonly TimeSpan WaitOut = TimeSpan.FromSeconds(2);
 
-    /// <returns>False if the deadline is further away than <see cref="WaitOut"/>: the caller waits again.</returns>
+    /// <returns>Zero once fired; how far away the deadline still is if that is more than <see cref="WaitOut"/> (the
+    /// caller waits again).</returns>
     /// <exception cref="InvalidOperationException">The instance stayed contended: the caller retries.</exception>
     /// <param name="trace">The traceparent of the command that set the deadline.</param>
-    public async Task<bool> FireAsync(string type, string id, DateTimeOffset deadline, string? trace, CancellationToken ct)
+    /// <param name="flowKnows">The flow that follows the instance is the caller and learns the outcome from it.</param>
+    public async Task<TimeSpan> FireAsync(string type, string id, DateTimeOffset deadline, string? trace, CancellationToken ct, bool flowKnows = false)
     {
         using var span = AtlasTelemetry.Continue($"deadline {type}", trace);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Lifecycle"] = type, ["InstanceId"] = id });
@@ -23,7 +25,7 @@ public sealed class DeadlineFiring(
         {
             if (early > WaitOut)
             {
-                return false;
+                return early;
             }
 
             await Task.Delay(early + TimeSpan.FromMilliseconds(1), clock, ct);
@@ -32,7 +34,7 @@ public sealed class DeadlineFiring(
         if (lifecycles.Find(type) is not { } lifecycle)
         {
             logger.LogError("Deadline {Deadline:O} of unknown lifecycle {Lifecycle} dropped", deadline, type);
-            return true;
+            return TimeSpan.Zero;
         }
 
         var lag = clock.GetUtcNow() - deadline;
@@ -49,10 +51,10 @@ public sealed class DeadlineFiring(
             }
         }
 
-        var status = await lifecycle.TimeoutAsync(id, deadline, ct);
+        var status = await lifecycle.TimeoutAsync(id, deadline, ct, flowKnows);
         ContendedException.ThrowIf(status, $"The timeout of {type} {id}");
 
         logger.LogDebug("Deadline {Deadline:O} fired: {Status}", deadline, status);
-        return true;
+        return TimeSpan.Zero;
     }
 }

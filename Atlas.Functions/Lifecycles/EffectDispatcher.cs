@@ -5,7 +5,7 @@ using Atlas.Functions.Telemetry;
 namespace Atlas.Functions.Lifecycles;
 
 /// <summary>
-/// The body of every effect queue function (and of the Stripe step activity): read the envelope, run the handler
+/// The body of every effect queue function (and of a flow's step activity): read the envelope, run the handler
 /// registered for its kind, and feed the handler's result back to the instance that asked. Throws on failure so the
 /// message (or the activity) is retried.
 /// </summary>
@@ -31,7 +31,8 @@ public sealed class EffectDispatcher(
     }
 
     /// <param name="attempt">How many times this effect has been tried, this time included.</param>
-    public async Task HandleAsync(EffectEnvelope envelope, int attempt, CancellationToken ct)
+    /// <param name="flowKnows">A flow takes this step and learns the instance's outcome from it.</param>
+    public async Task HandleAsync(EffectEnvelope envelope, int attempt, CancellationToken ct, bool flowKnows = false)
     {
         using var span = AtlasTelemetry.Continue($"effect {envelope.Kind}", envelope.Trace);
         span?.SetTag("atlas.lifecycle", envelope.Lifecycle);
@@ -54,7 +55,7 @@ public sealed class EffectDispatcher(
 
         var lifecycle = lifecycles.Find(envelope.Lifecycle)
             ?? throw new InvalidOperationException($"Effect {envelope.EffectId} names unknown lifecycle '{envelope.Lifecycle}'.");
-        var status = await lifecycle.ExecuteAsync(envelope.InstanceId, feedback, ct);
+        var status = await lifecycle.ExecuteAsync(envelope.InstanceId, feedback, ct, flowKnows);
         ContendedException.ThrowIf(status, $"Feeding back {feedback.GetType().Name}");
 
         logger.LogDebug("Effect {Kind} fed back {Command}: {Status}", envelope.Kind, feedback.GetType().Name, status);

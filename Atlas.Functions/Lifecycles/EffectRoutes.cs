@@ -38,7 +38,7 @@ public sealed class EffectRoutes
 
     /// <summary>Every queue effects go to; each gets a queue function. The default queue always exists.</summary>
     public IReadOnlyList<string> Queues =>
-        _byKind.Values.Select(r => r.Queue).Append(DefaultQueue).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        _byKind.Values.Select(r => r.Queue).Where(q => q != FlowFact.StepQueue).Append(DefaultQueue).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     public EffectRoute For(Effect effect) => _byType.TryGetValue(effect.GetType(), out var route)
         ? route

@@ -9,10 +9,12 @@ namespace Atlas.Functions.Lifecycles;
 /// <summary>
 /// Every few minutes (<c>Flows:WatchSchedule</c>), counts per orchestrator the orchestrations that failed in the last
 /// hour and those stuck — for the alerts (docs/runbook.md). Stuck: pending (never started) for longer than
-/// <c>Flows:StuckAfter</c>; a deadline flow still running that long after its deadline (its instance id names it);
-/// any other flow running with no step recorded for that long. A flow waiting on a future deadline is not stuck, and
-/// a Stripe step going round its retries records each round, so it is not either (its rounds are logged as errors).
-/// Only the instance list is read, never an input or a history.
+/// <c>Flows:StuckAfter</c>; a flow that follows lifecycles (its <see cref="FlowStatus"/>) still waiting that long after
+/// its next timer was due, or busy with a call or a firing that long; a draining deadline flow still running that long
+/// after its deadline (its instance id names it); any other flow running with no step recorded for that long. A flow
+/// waiting on a future deadline or on news is not stuck, and a Stripe call going round its retries records each round,
+/// so it is not either (its rounds are logged as errors). The instance list is read with custom statuses, never a
+/// history.
 /// </summary>
 public static class FlowWatch
 {
@@ -49,9 +51,12 @@ public static class FlowWatch
         }
     }
 
-    public static bool IsStuck(OrchestrationMetadata flow, DateTimeOffset now, TimeSpan stuckAfter) => flow switch
+    public static bool IsStuck(OrchestrationMetadata flow, DateTimeOffset now, TimeSpan stuckAfter) => (flow, FlowStatus.Read(flow.SerializedCustomStatus)) switch
     {
-        { RuntimeStatus: OrchestrationRuntimeStatus.Pending } => flow.LastUpdatedAt < now - stuckAfter,
+        ({ RuntimeStatus: OrchestrationRuntimeStatus.Pending }, _) => flow.LastUpdatedAt < now - stuckAfter,
+        (_, { Busy: true }) => flow.LastUpdatedAt < now - stuckAfter,
+        (_, { Next: { } next }) => next < now - stuckAfter,
+        (_, { }) => false,
         _ when flow.InstanceId.StartsWith(DeadlineFlow.InstancePrefix, StringComparison.Ordinal) => DeadlineFlow.DeadlineOf(flow.InstanceId) < now - stuckAfter,
         _ => flow.LastUpdatedAt < now - stuckAfter,
     };
@@ -60,7 +65,7 @@ public static class FlowWatch
         DurableTaskClient durable, OrchestrationRuntimeStatus[] statuses, Func<OrchestrationMetadata, bool> counts, string what, ILogger logger, CancellationToken ct)
     {
         var found = new Dictionary<string, long>(StringComparer.Ordinal);
-        var query = new OrchestrationQuery { Statuses = statuses, PageSize = 1000 };
+        var query = new OrchestrationQuery { Statuses = statuses, PageSize = 1000, FetchInputsAndOutputs = true };
         await foreach (var flow in durable.GetAllInstancesAsync(query).WithCancellation(ct))
         {
             if (!counts(flow))

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Atlas.Functions.Lifecycles;
 
 /// <summary>An instance as the ops endpoint shows it: enough to diagnose a stuck lifecycle without a debugger. Its
-/// deadline flows are the Durable orchestrations that its deadlines armed (<see cref="DeadlineFlow"/>).</summary>
+/// flows are the Durable orchestration that follows it (and, while they drain, deadline flows of before).</summary>
 public sealed record InstanceView(
     string Lifecycle,
     string Id,
@@ -12,18 +12,20 @@ public sealed record InstanceView(
     DateTimeOffset? Deadline,
     DateTimeOffset? UpdatedAt,
     IReadOnlyList<PendingEffectView> Outbox,
-    IReadOnlyList<DeadlineFlowView>? Flows = null);
+    IReadOnlyList<FlowView>? Flows = null);
 
 public sealed record PendingEffectView(string EffectId, string Kind, string Queue, DateTimeOffset? CreatedAt);
 
-/// <summary>One deadline flow: its orchestration's runtime status, and the timer it waits on while it runs.</summary>
-/// <param name="PendingTimer">The deadline (or, after a failed try, the retry) a running flow waits for.</param>
+/// <summary>A flow that follows the instance: its orchestration's runtime status, and the timer it waits on for it.</summary>
+/// <param name="Deadline">The instance's deadline as the flow knows it; null when it knows of none.</param>
+/// <param name="PendingTimer">When a running flow will wake for this instance: its deadline, or a retry after a failed
+/// try.</param>
 /// <param name="RecentHistory">The flow's last events, oldest first.</param>
-public sealed record DeadlineFlowView(
+public sealed record FlowView(
     string InstanceId,
     string Name,
     string RuntimeStatus,
-    DateTimeOffset Deadline,
+    DateTimeOffset? Deadline,
     DateTimeOffset? PendingTimer,
     DateTimeOffset CreatedAt,
     DateTimeOffset LastUpdatedAt,

@@ -16,6 +16,7 @@ public sealed class Lifecycle<TState, TCommand>(
     RelayIndex relays,
     OutboxRelay relay,
     EffectRoutes routes,
+    FlowRoutes flows,
     InstanceLocks locks,
     StateCache cache,
     IEnumerable<IStateMetrics<TState, TCommand>> metrics,
@@ -26,11 +27,14 @@ public sealed class Lifecycle<TState, TCommand>(
     where TState : class
     where TCommand : class
 {
+    private readonly FlowRoute? _flow = flows.Find(decider.Type);
+
     public override string Type => decider.Type;
 
     /// <param name="isNew">The id was just generated, so there is nothing to read: the first attempt decides on the
     /// initial state and inserts; an insert that finds a row falls back to reading it.</param>
-    public async Task<CommandResult<TState>> ExecuteAsync(string id, TCommand command, CancellationToken ct, bool isNew = false)
+    /// <param name="flowKnows">The flow that follows this lifecycle sent the command and reads the outcome itself.</param>
+    public async Task<CommandResult<TState>> ExecuteAsync(string id, TCommand command, CancellationToken ct, bool isNew = false, bool flowKnows = false)
     {
         var partition = LifecycleKeys.Partition(Type, id);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Lifecycle"] = Type, ["InstanceId"] = id });
@@ -69,9 +73,10 @@ public sealed class Lifecycle<TState, TCommand>(
 
             var next = version + 1;
             var outbox = accepted.Effects.Select((effect, index) => ToOutbox(id, next, index, effect)).ToList();
-            if (accepted.Deadline is { } deadline && deadline != stored?.Deadline)
+            if (FactFor(id, next, stored, state, accepted, outbox, flowKnows) is { } fact)
             {
-                outbox.Add(DeadlineFlow.Arm(Type, id, next, outbox.Count, deadline));
+                outbox.RemoveAll(e => e.Queue == FlowFact.StepQueue);
+                outbox.Add(fact.ToOutbox(accepted.Effects.Count));
             }
 
             // The relay row goes first: a crash after it leaves a row that relays an empty outbox, never a lost effect.
@@ -137,13 +142,51 @@ public sealed class Lifecycle<TState, TCommand>(
         }
     }
 
-    public override async Task<CommandStatus> ExecuteAsync(string id, object command, CancellationToken ct) =>
+    public override async Task<CommandStatus> ExecuteAsync(string id, object command, CancellationToken ct, bool flowKnows = false) =>
         command is TCommand typed
-            ? (await ExecuteAsync(id, typed, ct)).Status
+            ? (await ExecuteAsync(id, typed, ct, flowKnows: flowKnows)).Status
             : throw new ArgumentException($"{command.GetType().Name} is not a command of lifecycle '{Type}'.", nameof(command));
 
-    public override async Task<CommandStatus> TimeoutAsync(string id, DateTimeOffset deadline, CancellationToken ct) =>
-        (await ExecuteAsync(id, decider.Timeout(deadline), ct)).Status;
+    public override async Task<CommandStatus> TimeoutAsync(string id, DateTimeOffset deadline, CancellationToken ct, bool flowKnows = false) =>
+        (await ExecuteAsync(id, decider.Timeout(deadline), ct, flowKnows: flowKnows)).Status;
+
+    public override async Task<FlowFact?> FactAsync(string id, CancellationToken ct)
+    {
+        if (_flow is null)
+        {
+            return null;
+        }
+
+        var stored = cache.Get(LifecycleKeys.Partition(Type, id)) ?? await store.LoadAsync(Type, id, ct);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var state = Deserialize(stored.Json);
+        return new FlowFact(Type, id, stored.Version, stored.Deadline, _flow.IsOver(state), [], _flow.Awaits(state));
+    }
+
+    /// <summary>The fact a commit sends its flow: when the deadline moved, the instance began or ended, or it has steps
+    /// to take; none when the flow made the commit itself and reads it back (its steps aside).</summary>
+    private FlowFact? FactFor(string id, long next, StoredState? stored, TState before, Decision<TState>.Accepted accepted, List<OutboxEntry> outbox, bool flowKnows)
+    {
+        var steps = outbox.Where(e => e.Queue == FlowFact.StepQueue).Select(e => e.Envelope).ToList();
+        if (_flow is null)
+        {
+            // A deadline or a step with no flow to keep it would never fire or be taken.
+            return accepted.Deadline is not null || steps.Count > 0
+                ? throw new InvalidOperationException($"Lifecycle '{Type}' set a deadline or a step, and no flow follows it (AddFlow).")
+                : null;
+        }
+
+        var wasOver = stored is not null && _flow.IsOver(before);
+        var over = _flow.IsOver(accepted.State);
+        var news = stored is null || accepted.Deadline != stored.Deadline || over != wasOver;
+        return steps.Count > 0 || (news && !flowKnows)
+            ? new FlowFact(Type, id, next, accepted.Deadline, over, steps, _flow.Awaits(accepted.State), wasOver, AtlasTelemetry.Current)
+            : null;
+    }
 
     /// <param name="cachedIsEnough">The caller only needs what never changes once set (who rides with whom), or a hint
     /// that a command decides again on fresh state: the state this process last wrote will do, even if another

@@ -8,9 +8,6 @@ public sealed class LifecycleOptions
     /// <summary>How often the relay function looks for outboxes a crash left behind, as its NCRONTAB schedule.</summary>
     public string RelayScanSchedule { get; set; } = "*/5 * * * * *";
 
-    /// <summary>How deadlines fire: on durable timers, or (tests and benchmarks that move a manual clock) when woken.</summary>
-    public TimerMode Timers { get; set; } = TimerMode.Durable;
-
     /// <summary>How many times a command is decided again after losing an optimistic-concurrency race.</summary>
     public int MaxAttempts { get; set; } = 8;
 
@@ -24,14 +21,4 @@ public sealed class LifecycleOptions
 
     /// <summary>How many overdue outboxes the relay scan works on at once.</summary>
     public int ScanConcurrency { get; set; } = 32;
-}
-
-/// <summary>How a <see cref="DeadlineFlow"/> waits for its deadline.</summary>
-public enum TimerMode
-{
-    /// <summary>A durable timer: what runs in Azure and under <c>./atlas run</c>.</summary>
-    Durable,
-
-    /// <summary>A <see cref="DeadlineFlow.WakeEvent"/>, raised by whoever moves the app's clock (tests, benchmarks).</summary>
-    Manual,
 }

@@ -8,8 +8,8 @@ using Microsoft.DurableTask.Client;
 namespace Atlas.Functions.Ops;
 
 /// <summary>
-/// GET /api/ops/lifecycles/{type}/{id}: an instance's state, pending deadline, outbox and deadline flows (their
-/// Durable runtime status, the timer each waits on and its last events), so a stuck ride can be diagnosed without a
+/// GET /api/ops/lifecycles/{type}/{id}: an instance's state, pending deadline, outbox and the flow that follows it (its
+/// Durable runtime status, the timer it waits on for the instance and its last events), so a stuck ride can be diagnosed without a
 /// debugger. Platform admins only.
 /// </summary>
 public static class LifecycleOpsFunctions
@@ -22,7 +22,7 @@ public static class LifecycleOpsFunctions
     [Responds(StatusCodes.Status400BadRequest)]
     public static async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/lifecycles/{type}/{id}")] HttpRequest http,
-        string type, string id, [DurableClient] DurableTaskClient durable, LifecycleRegistry lifecycles, FlowHistory history, CancellationToken ct)
+        string type, string id, [DurableClient] DurableTaskClient durable, LifecycleRegistry lifecycles, FlowRoutes routes, FlowHistory history, CancellationToken ct)
     {
         if (!LifecycleKeys.IsValidId(id))
         {
@@ -35,15 +35,42 @@ public static class LifecycleOpsFunctions
         }
 
         return await lifecycle.ReadAsync(id, ct) is { } view
-            ? Results.Ok(view with { Flows = await FlowsAsync(durable, history, type, id, ct) })
+            ? Results.Ok(view with { Flows = [.. await FollowingAsync(durable, routes, history, type, id, ct), .. await DrainingAsync(durable, history, type, id, ct)] })
             : Problems.NotFound($"Instance '{id}' of '{type}'");
     }
 
-    private static async Task<IReadOnlyList<DeadlineFlowView>> FlowsAsync(
+    /// <summary>The flow that follows the instance, with what it knows of it (its custom status, <see cref="FlowStatus"/>).</summary>
+    private static async Task<IReadOnlyList<FlowView>> FollowingAsync(
+        DurableTaskClient durable, FlowRoutes routes, FlowHistory history, string type, string id, CancellationToken ct)
+    {
+        if (routes.Find(type) is not { } route || await durable.GetInstanceAsync(route.FlowOf(id), getInputsAndOutputs: true, ct) is not { } flow)
+        {
+            return [];
+        }
+
+        var heard = FlowStatus.Read(flow.SerializedCustomStatus)?.Heard?.GetValueOrDefault(FlowFact.KeyOf(type, id));
+        var running = flow.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending;
+        return
+        [
+            new FlowView(
+                flow.InstanceId,
+                flow.Name,
+                flow.RuntimeStatus.ToString(),
+                heard?.Deadline,
+                running && heard is { Over: false } ? heard.WakeAt ?? heard.Deadline : null,
+                flow.CreatedAt,
+                flow.LastUpdatedAt,
+                flow.FailureDetails?.ErrorMessage,
+                await history.RecentAsync(flow.InstanceId, RecentEvents, ct)),
+        ];
+    }
+
+    /// <summary>Deadline flows of before, while they drain (<see cref="DeadlineFlow"/>).</summary>
+    private static async Task<IReadOnlyList<FlowView>> DrainingAsync(
         DurableTaskClient durable, FlowHistory history, string type, string id, CancellationToken ct)
     {
         var prefix = DeadlineFlow.InstanceId(type, id, DateTimeOffset.MinValue)[..^19];
-        var flows = new List<DeadlineFlowView>();
+        var flows = new List<FlowView>();
         var query = new OrchestrationQuery { InstanceIdPrefix = prefix, FetchInputsAndOutputs = true };
         await foreach (var flow in durable.GetAllInstancesAsync(query).WithCancellation(ct))
         {
@@ -55,7 +82,7 @@ public static class LifecycleOpsFunctions
 
             var input = flow.ReadInputAs<DeadlineFlow.Input>();
             var running = flow.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending;
-            flows.Add(new DeadlineFlowView(
+            flows.Add(new FlowView(
                 flow.InstanceId,
                 flow.Name,
                 flow.RuntimeStatus.ToString(),

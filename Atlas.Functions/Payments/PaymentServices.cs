@@ -2,6 +2,7 @@ using Atlas.Core.Bookings;
 using Atlas.Core.Payments;
 using Atlas.Functions.Hosting;
 using Atlas.Functions.Ledger;
+using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Stripe;
 using Atlas.Functions.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +15,7 @@ namespace Atlas.Functions.Payments;
 public static class PaymentServices
 {
     /// <summary>The ledger's postings have a queue of their own: a busy ledger does not hold up notifications. Effects
-    /// that call Stripe go to <see cref="StripeSteps.Queue"/>, each carried out by an orchestration.</summary>
+    /// that call Stripe are steps of the booking's journey (<see cref="FlowFact.StepQueue"/>), made by its orchestration.</summary>
     public const string Queue = "payments";
 
     public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
@@ -29,11 +30,11 @@ public static class PaymentServices
         services.AddTables(PaymentProfiles.Table);
 
         services.AddEffect<HoldPayment, EscrowOpening>("payment.hold");
-        services.AddEffect<AuthorisePayment, Authorisations>("payment.authorise", StripeSteps.Queue);
-        services.AddEffect<CapturePayment, Captures>("payment.capture", StripeSteps.Queue);
-        services.AddEffect<CancelPayment, Cancellations>("payment.cancel", StripeSteps.Queue);
-        services.AddEffect<RefundPayment, Refunds>("payment.refund", StripeSteps.Queue);
-        services.AddEffect<ChargeTip, TipCharges>("payment.tip", StripeSteps.Queue);
+        services.AddEffect<AuthorisePayment, Authorisations>("payment.authorise", FlowFact.StepQueue);
+        services.AddEffect<CapturePayment, Captures>("payment.capture", FlowFact.StepQueue);
+        services.AddEffect<CancelPayment, Cancellations>("payment.cancel", FlowFact.StepQueue);
+        services.AddEffect<RefundPayment, Refunds>("payment.refund", FlowFact.StepQueue);
+        services.AddEffect<ChargeTip, TipCharges>("payment.tip", FlowFact.StepQueue);
         services.AddEffect<PaymentFailed, PaymentFailures>("payment.failed");
         services.AddEffect<RecordLedger, LedgerRecording>("ledger.record", Queue);
 

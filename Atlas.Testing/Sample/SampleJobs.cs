@@ -13,6 +13,8 @@ public static class SampleJobs
     {
         services.AddSingleton(deliveries ?? new DeliveryLog());
         services.AddLifecycle(new JobDecider());
+        // Its deadline needs a flow; under TestRuntime the engine's stand-in (ManualFlows) plays it.
+        services.AddFlow<JobState>(JobDecider.Name, "SampleJobFlow", id => "job-" + id, state => state is Closed);
         services.AddEffect<Announce, Announcer>(EffectKind);
         services.AddHostedService<ReceiptsTable>();
         return services;

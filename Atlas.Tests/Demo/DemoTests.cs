@@ -30,7 +30,7 @@ public sealed class DemoTests
         while (!walk.IsCompleted)
         {
             clock.Advance(TimeSpan.FromSeconds(1));
-            await DueDeadlines.WakeAsync(durable, clock.GetUtcNow());
+            await FollowedInstances.FireDueAsync(app.Services, clock.GetUtcNow());
             await Task.Delay(20);
         }
 

@@ -61,7 +61,6 @@ public sealed class ReadmeWalkTests(ReadmeWalkTests.App app) : IClassFixture<Rea
             _stripe = await FakeStripeServer.StartAsync(new FakeStripeOptions());
             var settings = TestSettings.For(Azurite.NewPrefix());
             settings["Stripe:BaseUrl"] = _stripe.BaseUrl.ToString();
-            settings["Lifecycles:Timers"] = "Durable";
             settings["Bookings:BidWindow"] = "00:00:10";
             _app = await LocalApp.StartAsync(settings, runTriggers: true);
             _stripe.WebhookUrl = new Uri(_app.BaseAddress, "api/webhooks/stripe").ToString();

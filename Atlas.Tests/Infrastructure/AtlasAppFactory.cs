@@ -75,19 +75,19 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
     /// <summary>Relays what a crash left in an outbox (the relay scan); returns how many outboxes.</summary>
     public Task<int> RelayAsync() => Services.GetRequiredService<RelayScan>().RunOnceAsync(CancellationToken.None);
 
-    /// <summary>Fires the deadlines the clock has passed (their flows, woken and waited for); returns how many. On
-    /// durable timers there is nothing to wake: they fire by themselves.</summary>
-    public Task<int> FireDeadlinesAsync() => _durableTimers ? Task.FromResult(0) : DueDeadlines.WakeAsync(Durable, Clock.GetUtcNow());
+    /// <summary>Fires the deadlines the clock has passed (<see cref="FollowedInstances"/>); returns how many. On durable
+    /// timers there is nothing to do: their flows fire them.</summary>
+    public Task<int> FireDeadlinesAsync() => _durableTimers ? Task.FromResult(0) : FollowedInstances.FireDueAsync(Services, Clock.GetUtcNow());
 
-    /// <summary>Waits for the Stripe steps under way (orchestrations that run on their own); returns how many.</summary>
-    public Task<int> FinishStripeStepsAsync() => RunningFlows.FinishAsync(Durable, StripeSteps.InstancePrefix);
+    /// <summary>Waits for the flows under way (their Stripe calls, the news on its way to them); returns how many.</summary>
+    public Task<int> SettleFlowsAsync() => FollowedInstances.SettleAsync(Services, Durable);
 
-    /// <summary>Runs the relay scan, the queue triggers, the due deadlines and the Stripe steps until none finds work.</summary>
+    /// <summary>Runs the relay scan, the queue triggers, the due deadlines and the flows until none finds work.</summary>
     public async Task DrainAsync()
     {
         for (var round = 0; round < 50; round++)
         {
-            if (await RelayAsync() + await PumpAsync() + await FireDeadlinesAsync() + await FinishStripeStepsAsync() == 0)
+            if (await RelayAsync() + await PumpAsync() + await FireDeadlinesAsync() + await SettleFlowsAsync() == 0)
             {
                 return;
             }
@@ -136,7 +136,6 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
     {
         var settings = TestSettings.For(Prefix)
             .Append(new("Stripe:BaseUrl", Stripe.BaseUrl.ToString()))
-            .Append(new("Lifecycles:Timers", _durableTimers ? "Durable" : "Manual"))
             .Concat(_settings);
         return LocalApp.StartAsync(
             settings,

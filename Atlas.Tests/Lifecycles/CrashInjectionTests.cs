@@ -13,7 +13,7 @@ namespace Atlas.Tests.Lifecycles;
 /// to the deletion of the last queue message, before the call and after it — restarts it, and checks that
 /// nothing was lost or done twice: every transition applied exactly once, the timer fired, every effect
 /// delivered at least once and applied once by its idempotent receiver, and nothing left pending. The deadline is
-/// armed through the outbox and fired by the flow's activity (<see cref="ManualDeadlines"/> stands in for the engine
+/// armed through the outbox and fired by the flow's activity (<see cref="ManualFlows"/> stands in for the engine
 /// here; the engine's own restarts are Atlas.LocalHost.Tests' DurableRestartTests).
 /// </summary>
 public sealed class CrashInjectionTests(ITestOutputHelper output)
@@ -179,7 +179,7 @@ public sealed class CrashInjectionTests(ITestOutputHelper output)
         Assert.Empty(view!.Outbox);
         Assert.Null(view.Deadline);
         Assert.Empty(await runtime.Services.GetRequiredService<RelayIndex>().ListDueAsync(DateTimeOffset.MaxValue.AddYears(-1), default));
-        Assert.Empty(await runtime.Services.GetRequiredService<ManualDeadlines>().ArmedAsync(default));
+        Assert.Empty(await runtime.Services.GetRequiredService<ManualFlows>().ArmedAsync(default));
         var queues = runtime.Services.GetRequiredService<IQueueClient>();
         foreach (var queue in new[] { EffectRoutes.DefaultQueue, DeadlineFlow.Queue })
         {

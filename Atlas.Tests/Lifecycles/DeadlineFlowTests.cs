@@ -6,7 +6,7 @@ using static Atlas.Functions.Lifecycles.DeadlineFlow;
 
 namespace Atlas.Tests.Lifecycles;
 
-/// <summary>The deadline orchestrator's steps, driven by a mocked orchestration context: what it waits for, what it
+/// <summary>The draining deadline orchestrator's steps (kept registered until none runs), driven by a mocked orchestration context: what it waits for, what it
 /// fires, and how it starts over when its deadline came too early or its activity kept failing.</summary>
 public sealed class DeadlineFlowTests
 {
@@ -25,7 +25,7 @@ public sealed class DeadlineFlowTests
     [Fact]
     public async Task On_a_durable_timer_it_waits_until_the_deadline_then_sends_the_timeout_once()
     {
-        var input = new Input("booking", "bk_1", Deadline, Manual: false);
+        var input = new Input("booking", "bk_1", Deadline);
         Timer(Deadline.UtcDateTime);
         Fire(_ => Task.FromResult(true));
 
@@ -37,26 +37,9 @@ public sealed class DeadlineFlowTests
     }
 
     [Fact]
-    public async Task In_manual_mode_it_waits_for_a_wake_event_and_sets_no_timer()
-    {
-        var input = new Input("ride", "rd_1", Deadline, Manual: true);
-        var wake = new TaskCompletionSource<object?>();
-        _context.Setup(c => c.WaitForExternalEvent<object?>(WakeEvent, It.IsAny<CancellationToken>())).Returns(wake.Task);
-        Fire(_ => Task.FromResult(true));
-
-        var flow = WaitAndFireAsync(_context.Object, input);
-        Assert.Empty(_fired);
-        wake.SetResult(null);
-        await flow;
-
-        Assert.Equal([input], _fired);
-        _context.Verify(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
-    }
-
-    [Fact]
     public async Task A_timer_that_fired_too_early_starts_over_waiting_for_the_same_deadline()
     {
-        var input = new Input("signin", "ch_1", Deadline, Manual: false);
+        var input = new Input("signin", "ch_1", Deadline);
         Timer(Deadline.UtcDateTime);
         Fire(_ => Task.FromResult(false));
         object? next = null;
@@ -70,7 +53,7 @@ public sealed class DeadlineFlowTests
     [Fact]
     public async Task An_activity_that_spent_its_retries_parks_the_deadline_and_tries_again_later()
     {
-        var input = new Input("escrow", "rd_1", Deadline, Manual: false);
+        var input = new Input("escrow", "rd_1", Deadline);
         Timer(Deadline.UtcDateTime);
         Fire(_ => Task.FromException<bool>(new TaskFailedException(nameof(FireDeadlineAsync), 3, new TaskFailureDetails("RequestFailedException", "storage down", null, null, null))));
         object? next = null;
@@ -85,7 +68,7 @@ public sealed class DeadlineFlowTests
     public async Task A_parked_deadline_waits_until_its_retry_time_then_fires_the_same_deadline()
     {
         var retryAt = Deadline.AddMinutes(5);
-        var input = new Input("escrow", "rd_1", Deadline, Manual: false, RetryAt: retryAt);
+        var input = new Input("escrow", "rd_1", Deadline, RetryAt: retryAt);
         Timer(retryAt.UtcDateTime);
         Fire(_ => Task.FromResult(true));
 

@@ -132,31 +132,34 @@ public sealed class LifecycleRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_new_deadline_is_armed_through_the_outbox_with_the_transition_that_set_it()
+    public async Task A_new_deadline_reaches_the_flow_through_the_outbox_with_the_transition_that_set_it()
     {
         var opened = await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
 
         // After the transition's own effect (the announcement, index 0), under the same version.
-        var arm = Assert.Single(await DeadlineMessagesAsync());
-        Assert.Equal(DeadlineFlow.Kind, arm.Kind);
-        Assert.Equal("job:a:1:1", arm.EffectId);
-        Assert.Equal(Assert.IsType<Open>(opened.State).ClosesAt, DeadlineFlow.DeadlineIn(arm));
+        var (envelope, fact) = Assert.Single(await FactMessagesAsync());
+        Assert.Equal(FlowFact.Kind, envelope.Kind);
+        Assert.Equal("job:a:1:1", envelope.EffectId);
+        Assert.Equal((1L, Assert.IsType<Open>(opened.State).ClosesAt, false), (fact.Version, fact.Deadline, fact.Over));
         Assert.Empty((await _runtime.Jobs.ReadAsync("a", default))!.Outbox);
     }
 
     [Fact]
-    public async Task A_transition_that_keeps_its_deadline_arms_nothing_new()
+    public async Task A_transition_that_keeps_its_deadline_tells_the_flow_nothing_and_the_end_tells_it_once()
     {
         await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
         await Send("a", new AddWork("r1", 3));
         await Send("a", new CloseJob());
 
-        Assert.Single(await DeadlineMessagesAsync());
+        var facts = (await FactMessagesAsync()).Select(m => m.Fact).ToList();
+        Assert.Equal([(1L, false), (3L, true)], facts.Select(f => (f.Version, f.Over)));
+        Assert.Null(facts[1].Deadline);
     }
 
-    private async Task<List<EffectEnvelope>> DeadlineMessagesAsync() =>
-        (await _runtime.Services.GetRequiredService<IQueueClient>().ReceiveAsync(DeadlineFlow.Queue, 32, TimeSpan.FromMinutes(1), default))
+    private async Task<List<(EffectEnvelope Envelope, FlowFact Fact)>> FactMessagesAsync() =>
+        (await _runtime.Services.GetRequiredService<IQueueClient>().ReceiveAsync(FlowFact.Queue, 32, TimeSpan.FromMinutes(1), default))
             .Select(m => System.Text.Json.JsonSerializer.Deserialize<EffectEnvelope>(m.Text, LifecycleJson.Options)!)
+            .Select(e => (e, FlowDelivery.Read(e)))
             .ToList();
 
     [Fact]

@@ -112,7 +112,7 @@ public sealed class ConsoleReplayTests(ConsoleBrowser browser) : IClassFixture<C
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 30 s.");
-            if (await app.PumpAsync() + await app.FinishStripeStepsAsync() == 0)
+            if (await app.PumpAsync() + await app.SettleFlowsAsync() == 0)
             {
                 await Task.Delay(50);
             }

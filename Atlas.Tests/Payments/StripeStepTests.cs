@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Atlas.Functions.Lifecycles;
+using Atlas.Functions.Stripe;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;

@@ -79,7 +79,7 @@ public sealed class AlertMetricsTests
         {
             var id = DeadlineFlow.InstanceId("booking", "bk_watched", deadline);
             await app.Durable.ScheduleNewOrchestrationInstanceAsync(
-                DeadlineFlow.Name, new DeadlineFlow.Input("booking", "bk_watched", deadline, Manual: true), new StartOrchestrationOptions(id));
+                DeadlineFlow.Name, new DeadlineFlow.Input("booking", "bk_watched", deadline), new StartOrchestrationOptions(id));
             await app.Durable.WaitForInstanceStartAsync(id);
         }
 

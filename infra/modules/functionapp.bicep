@@ -83,7 +83,6 @@ var settings = {
   Flows__WatchSchedule: '0 */5 * * * *'
   Flows__StuckAfter: '00:15:00'
   Lifecycles__RelayScanSchedule: '*/5 * * * * *'
-  Lifecycles__Timers: 'Durable'
   Lifecycles__MaxAttempts: '8'
   Lifecycles__ScanConcurrency: '32'
   Lifecycles__RelayGrace: '00:00:05'

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace Atlas.Functions.Lifecycles;
+
+/// <summary>
+/// How a committed fact reaches its flow without loss (docs/lifecycles.md, "Facts to flows"). The relay puts the outbox's
+/// fact on the <c>flows</c> queue; this function starts the flow with it when none runs, raises it to a flow that has
+/// run, and sends it back to the queue while the flow's start is still being dequeued (the Azure Storage provider can
+/// drop an event raised to an instance whose first episode has not run). A fact after its instance was over starts a
+/// flow of its own, so it never meets a flow that is ending.
+/// </summary>
+public static class FlowDelivery
+{
+    public const string Function = "Flows";
+
+    [Function(Function)]
+    public static async Task RunAsync(
+        [QueueTrigger(LifecycleFunctions.Prefix + FlowFact.Queue)] string message,
+        [DurableClient] DurableTaskClient durable,
+        FlowRoutes routes,
+        CancellationToken ct)
+    {
+        var envelope = JsonSerializer.Deserialize<EffectEnvelope>(message, LifecycleJson.Options)
+            ?? throw new InvalidOperationException("A flow's fact message is empty.");
+        await DeliverAsync(Read(envelope), durable, routes, ct);
+    }
+
+    public static FlowFact Read(EffectEnvelope envelope) =>
+        envelope.Payload.Deserialize<FlowFact>(LifecycleJson.Options)
+            ?? throw new InvalidOperationException($"Outbox entry {envelope.EffectId} carries no fact.");
+
+    /// <exception cref="FlowNotReadyException">The flow's start has not run yet: the message comes back.</exception>
+    public static async Task DeliverAsync(FlowFact fact, DurableTaskClient durable, FlowRoutes routes, CancellationToken ct)
+    {
+        var route = routes.Find(fact.Lifecycle)
+            ?? throw new InvalidOperationException($"No flow follows lifecycle '{fact.Lifecycle}'.");
+        var flowId = route.FlowOf(fact.Id);
+        if (fact.AfterOver)
+        {
+            // False for a redelivered message: that flow is under way or done.
+            await durable.StartOnceAsync(route.Orchestrator, new FlowStart(fact), fact.AfterOverFlowId(flowId), ct);
+            return;
+        }
+
+        var flow = await durable.GetInstanceAsync(flowId, getInputsAndOutputs: false, ct);
+        switch (flow?.RuntimeStatus)
+        {
+            case null or OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated:
+                // None runs: start one with what it needs (a start that lost to another is not ready yet).
+                if (!await durable.StartOnceAsync(route.Orchestrator, new FlowStart(fact), flowId, ct))
+                {
+                    throw new FlowNotReadyException(flowId);
+                }
+
+                return;
+            case OrchestrationRuntimeStatus.Pending:
+                throw new FlowNotReadyException(flowId);
+            default:
+                await durable.RaiseEventAsync(flowId, FlowFact.Event, fact, ct);
+                return;
+        }
+    }
+}
+
+/// <summary>A fact for a flow whose start has not run: raised now it could be dropped, so its message comes back.</summary>
+public sealed class FlowNotReadyException(string flowId) : Exception($"Flow {flowId} has not run its first episode yet; the fact comes back.");

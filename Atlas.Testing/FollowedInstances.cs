@@ -1,0 +1,149 @@
+using Atlas.Functions.Lifecycles;
+using Atlas.Functions.Storage;
+using Microsoft.DurableTask.Client;
+
+namespace Atlas.Testing;
+
+/// <summary>
+/// What a test that moves the app's clock does for the flows that follow lifecycles. A flow's timers run on the
+/// engine's clock, which a test cannot move, so the deadlines the test's clock has passed are fired here, through the
+/// same <see cref="DeadlineFiring"/> as a flow's activity (a test-only path beside the flow, not a hook in it: the
+/// commit tells the flow as any command does). Then <see cref="SettleAsync"/> waits until every running flow has heard
+/// the deadline and end of each instance it follows and is not making a call.
+/// </summary>
+public static class FollowedInstances
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    /// <summary>Fires every deadline of a followed instance that <paramref name="now"/> has passed; returns how many.</summary>
+    public static async Task<int> FireDueAsync(IServiceProvider services, DateTimeOffset now, CancellationToken ct = default)
+    {
+        var firing = services.GetRequiredService<DeadlineFiring>();
+        var fired = 0;
+        foreach (var fact in await ReadAsync(services, ct))
+        {
+            if (!fact.Over && fact.Deadline is { } deadline && deadline <= now)
+            {
+                await firing.FireAsync(fact.Lifecycle, fact.Id, deadline, trace: null, ct);
+                fired++;
+            }
+        }
+
+        return fired;
+    }
+
+    /// <summary>Waits until each running flow knows what its instances wait on and is not busy; throws if one failed.
+    /// Returns how many flows it had to wait for.</summary>
+    public static async Task<int> SettleAsync(IServiceProvider services, DurableTaskClient durable, CancellationToken ct = default)
+    {
+        var routes = services.GetRequiredService<FlowRoutes>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var unsettled = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var flows = await RunningAsync(durable, routes, ct);
+            var behind = new List<string>();
+            foreach (var fact in await ReadAsync(services, ct))
+            {
+                var flowId = routes.Find(fact.Lifecycle)!.FlowOf(fact.Id);
+                if (flows.TryGetValue(flowId, out var status) && !Knows(status, fact))
+                {
+                    behind.Add($"{flowId} ({fact.Key} v{fact.Version})");
+                }
+            }
+
+            behind.AddRange(flows.Where(f => f.Value?.Busy ?? true).Select(f => $"{f.Key} (busy)"));
+            if (behind.Count == 0)
+            {
+                return unsettled.Count;
+            }
+
+            unsettled.UnionWith(behind);
+            if (waited.Elapsed > Patience)
+            {
+                throw new TimeoutException($"Flows still behind after {Patience}: {string.Join(", ", behind.Distinct())}");
+            }
+
+            await Task.Delay(Poll, ct);
+        }
+    }
+
+    /// <summary>The flow has heard the instance's deadline and end as they stand (an instance it has not heard of yet
+    /// is news on its way, unless it waits on nothing).</summary>
+    private static bool Knows(FlowStatus? status, FlowFact fact) =>
+        status?.Heard?.GetValueOrDefault(fact.Key) is { } heard
+            ? heard.Over == fact.Over && (fact.Over || heard.Deadline == fact.Deadline)
+            : fact.Over && fact.Deadline is null;
+
+    private static async Task<Dictionary<string, FlowStatus?>> RunningAsync(DurableTaskClient durable, FlowRoutes routes, CancellationToken ct)
+    {
+        var running = new Dictionary<string, FlowStatus?>(StringComparer.Ordinal);
+        var query = new OrchestrationQuery
+        {
+            Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running],
+            PageSize = 1000,
+            FetchInputsAndOutputs = true,
+        };
+        var orchestrators = routes.All.Select(r => r.Orchestrator).ToHashSet(StringComparer.Ordinal);
+        await foreach (var flow in durable.GetAllInstancesAsync(query).WithCancellation(ct))
+        {
+            if (orchestrators.Contains(flow.Name))
+            {
+                running[flow.InstanceId] = FlowStatus.Read(flow.SerializedCustomStatus);
+            }
+        }
+
+        foreach (var failed in await FailedAsync(durable, orchestrators, ct))
+        {
+            throw new InvalidOperationException($"Flow {failed.InstanceId} failed: {failed.FailureDetails?.ErrorType} {failed.FailureDetails?.ErrorMessage}");
+        }
+
+        return running;
+    }
+
+    private static async Task<List<OrchestrationMetadata>> FailedAsync(DurableTaskClient durable, HashSet<string> orchestrators, CancellationToken ct)
+    {
+        var failed = new List<OrchestrationMetadata>();
+        var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Failed], PageSize = 100, FetchInputsAndOutputs = true };
+        await foreach (var flow in durable.GetAllInstancesAsync(query).WithCancellation(ct))
+        {
+            if (orchestrators.Contains(flow.Name))
+            {
+                failed.Add(flow);
+            }
+        }
+
+        return failed;
+    }
+
+    /// <summary>Every instance of a lifecycle a flow follows, as its flow should know it.</summary>
+    private static async Task<List<FlowFact>> ReadAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var tables = services.GetRequiredService<ITableStore>();
+        var lifecycles = services.GetRequiredService<LifecycleRegistry>();
+        var facts = new List<FlowFact>();
+        foreach (var route in services.GetRequiredService<FlowRoutes>().All)
+        {
+            string? continuation = null;
+            do
+            {
+                var page = await tables.QueryOlderThanAsync(
+                    LifecycleKeys.Table, route.Lifecycle + "|", "UpdatedAt", DateTimeOffset.MaxValue, continuation, 1000, ct);
+                foreach (var row in page.Rows.Where(r => r.RowKey == LifecycleKeys.StateRow))
+                {
+                    var id = row.PartitionKey[(route.Lifecycle.Length + 1)..];
+                    if (await lifecycles.Find(route.Lifecycle)!.FactAsync(id, ct) is { } fact)
+                    {
+                        facts.Add(fact);
+                    }
+                }
+
+                continuation = page.Continuation;
+            }
+            while (continuation is not null);
+        }
+
+        return facts;
+    }
+}
