@@ -68,6 +68,9 @@ public static class BookingJourney
     /// or for news, whichever comes first.</summary>
     public static async Task FollowAsync(TaskOrchestrationContext context, Progress progress)
     {
+        // One wait for news at a time, kept across turns: a wait that was given up (cancelled) could swallow the event
+        // it was waiting for, so a wait a timer beat stays for the next turn.
+        Task<FlowFact>? news = null;
         for (var turn = 0; !IsDone(progress); turn++)
         {
             if (turn == TurnsPerExecution)
@@ -77,7 +80,22 @@ public static class BookingJourney
                 return;
             }
 
-            progress = progress.Steps.Count > 0 ? await MakeCallAsync(context, progress) : await WaitAsync(context, progress);
+            if (progress.Steps.Count > 0)
+            {
+                progress = await MakeCallAsync(context, progress);
+                continue;
+            }
+
+            context.SetCustomStatus(StatusOf(progress, busy: false));
+            news ??= context.WaitForExternalEvent<FlowFact>(FlowFact.Event);
+            if (progress.Journey.Next is { } next && await NextAsync(context, news, next) is false)
+            {
+                progress = await FireAsync(context, progress, next);
+                continue;
+            }
+
+            progress = Hear(progress, await news);
+            news = null;
         }
 
         context.SetCustomStatus(StatusOf(progress, busy: false));
@@ -85,22 +103,19 @@ public static class BookingJourney
 
     private static bool IsDone(Progress progress) => progress.Steps.Count == 0 && (progress.AfterOver || progress.Journey.IsOver);
 
-    /// <summary>The next deadline's timer against news from the lifecycles; news may move the deadline or end the wait.</summary>
-    private static async Task<Progress> WaitAsync(TaskOrchestrationContext context, Progress progress)
+    /// <summary>The next deadline's timer against news: true if news came first (the timer is then cancelled).</summary>
+    private static async Task<bool> NextAsync(TaskOrchestrationContext context, Task<FlowFact> news, JourneyWake next)
     {
-        context.SetCustomStatus(StatusOf(progress, busy: false));
         using var cancel = new CancellationTokenSource();
-        var news = context.WaitForExternalEvent<FlowFact>(FlowFact.Event, cancel.Token);
-        if (progress.Journey.Next is not { } next)
+        var timer = context.CreateTimer(next.At.UtcDateTime, cancel.Token);
+        if (await Task.WhenAny(news, timer) != news)
         {
-            return Hear(progress, await news);
+            return false;
         }
 
-        var timer = context.CreateTimer(next.At.UtcDateTime, cancel.Token);
-        var first = await Task.WhenAny(news, timer);
         // Synchronously: CancelAsync could resume the orchestrator off its own thread.
         cancel.Cancel();
-        return first == news ? Hear(progress, await news) : await FireAsync(context, progress, next);
+        return true;
     }
 
     /// <summary>The deadline's timeout, sent to its decider by an activity; the instance as it then stands is what the

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Atlas.Functions.Queues;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
@@ -15,16 +16,29 @@ public static class FlowDelivery
 {
     public const string Function = "Flows";
 
+    /// <summary>How long a fact for a flow that has not run yet waits before it is tried again: about an episode.</summary>
+    public static readonly TimeSpan NotReadyDelay = TimeSpan.FromSeconds(1);
+
     [Function(Function)]
     public static async Task RunAsync(
         [QueueTrigger(LifecycleFunctions.Prefix + FlowFact.Queue)] string message,
         [DurableClient] DurableTaskClient durable,
         FlowRoutes routes,
+        IQueueClient queues,
         CancellationToken ct)
     {
         var envelope = JsonSerializer.Deserialize<EffectEnvelope>(message, LifecycleJson.Options)
             ?? throw new InvalidOperationException("A flow's fact message is empty.");
-        await DeliverAsync(Read(envelope), durable, routes, ct);
+        try
+        {
+            await DeliverAsync(Read(envelope), durable, routes, ct);
+        }
+        catch (FlowNotReadyException)
+        {
+            // Back on the queue as a new message: however long the engine takes to run the flow's first episode, the
+            // wait spends none of the message's deliveries (which would end in the poison queue: a fact lost).
+            await queues.SendAsync(FlowFact.Queue, message, NotReadyDelay, ct);
+        }
     }
 
     public static FlowFact Read(EffectEnvelope envelope) =>
