@@ -8,8 +8,8 @@ namespace Atlas.Testing;
 /// What a test that moves the app's clock does for the flows that follow lifecycles. A flow's timers run on the
 /// engine's clock, which a test cannot move, so the deadlines the test's clock has passed are fired here, through the
 /// same <see cref="DeadlineFiring"/> as a flow's activity (a test-only path beside the flow, not a hook in it: the
-/// commit tells the flow as any command does). Then <see cref="SettleAsync"/> waits until every running flow has heard
-/// the deadline and end of each instance it follows and is not making a call.
+/// commit tells the flow as any command does). Then <see cref="BehindAsync"/> says which running flows have yet to hear
+/// the deadline and end of an instance they follow, or are making a call (<see cref="SettleAsync"/> waits for none).
 /// </summary>
 public static class FollowedInstances
 {
@@ -33,40 +33,49 @@ public static class FollowedInstances
         return fired;
     }
 
-    /// <summary>Waits until each running flow knows what its instances wait on and is not busy; throws if one failed.
-    /// Returns how many flows it had to wait for.</summary>
+    /// <summary>Waits until each running flow knows what its instances wait on and is not busy, for an app whose queue
+    /// triggers run on their own; throws if one failed. Returns how many flows it had to wait for.</summary>
     public static async Task<int> SettleAsync(IServiceProvider services, DurableTaskClient durable, CancellationToken ct = default)
     {
-        var routes = services.GetRequiredService<FlowRoutes>();
         var waited = System.Diagnostics.Stopwatch.StartNew();
         var unsettled = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
-            var flows = await RunningAsync(durable, routes, ct);
-            var behind = new List<string>();
-            foreach (var fact in await ReadAsync(services, ct))
-            {
-                var flowId = routes.Find(fact.Lifecycle)!.FlowOf(fact.Id);
-                if (flows.TryGetValue(flowId, out var status) && !Knows(status, fact))
-                {
-                    behind.Add($"{flowId} ({fact.Key} v{fact.Version})");
-                }
-            }
-
-            behind.AddRange(flows.Where(f => f.Value?.Busy ?? true).Select(f => $"{f.Key} (busy)"));
+            var behind = await BehindAsync(services, durable, ct);
             if (behind.Count == 0)
             {
                 return unsettled.Count;
             }
 
-            unsettled.UnionWith(behind);
+            unsettled.UnionWith(behind.Select(b => b.FlowId));
             if (waited.Elapsed > Patience)
             {
-                throw new TimeoutException($"Flows still behind after {Patience}: {string.Join(", ", behind.Distinct())}");
+                throw new TimeoutException($"Flows still behind after {Patience}: {string.Join(", ", behind.Select(b => b.Why).Distinct())}");
             }
 
             await Task.Delay(Poll, ct);
         }
+    }
+
+    /// <summary>One look: the running flows that have not heard an instance's deadline or end as it stands, or are
+    /// making a call or firing a deadline (news still on a queue counts: whoever pumps the queues runs them); throws if
+    /// one failed.</summary>
+    public static async Task<IReadOnlyList<(string FlowId, string Why)>> BehindAsync(IServiceProvider services, DurableTaskClient durable, CancellationToken ct = default)
+    {
+        var routes = services.GetRequiredService<FlowRoutes>();
+        var flows = await RunningAsync(durable, routes, ct);
+        var behind = new List<(string FlowId, string Why)>();
+        foreach (var fact in await ReadAsync(services, ct))
+        {
+            var flowId = routes.Find(fact.Lifecycle)!.FlowOf(fact.Id);
+            if (flows.TryGetValue(flowId, out var status) && !Knows(status, fact))
+            {
+                behind.Add((flowId, $"{flowId} ({fact.Key} v{fact.Version})"));
+            }
+        }
+
+        behind.AddRange(flows.Where(f => f.Value?.Busy ?? true).Select(f => (f.Key, $"{f.Key} (busy)")));
+        return behind;
     }
 
     /// <summary>The flow has heard the instance's deadline and end as they stand (an instance it has not heard of yet
