@@ -73,7 +73,7 @@ if (only is "lifetime")
 {
     // A ride's whole life: a round of rides, then every timer they armed let fire (issue 21's baseline and target).
     var crews = Option("--crews") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 96;
-    Console.WriteLine($"A ride's whole life: {crews} complete rides over HTTP, then the clock driven a day at a time for 8 days, every deadline they armed woken as it falls due (a hold's renewal included) and every Stripe step finished:");
+    Console.WriteLine($"A ride's whole life: {crews} complete rides over HTTP, then the clock driven a day at a time for 8 days, every deadline they set fired as it falls due (a hold's renewal included) and every journey settled:");
     await using var rides = await RideBench.StartAsync(crews);
     var since = DateTimeOffset.UtcNow;
     rides.Calls.Reset();

@@ -128,6 +128,13 @@ public static class BookingJourney
         try
         {
             var fired = await context.CallActivityAsync<FlowActivities.Fired>(FlowActivities.FireDeadline, due, Firing);
+            if (fired is { Fact: null, Early.Ticks: <= 0 })
+            {
+                // The instance is gone (erased): nothing waits on it.
+                var gone = progress.Journey.Watches[next.Key];
+                return progress with { Journey = progress.Journey.Heard(next.Key, gone with { Version = gone.Version + 1, Over = true }) };
+            }
+
             if (fired.Fact is null)
             {
                 // The timer came before the app's clock reached the deadline (clocks apart): look again when it will have.

@@ -24,7 +24,7 @@ public sealed class OpsEndpointTests(AtlasAppFactory app) : IClassFixture<AtlasA
     }
 
     [Fact]
-    public async Task It_shows_the_deadline_flow_its_deadline_armed_waiting_then_completed()
+    public async Task It_shows_the_journey_that_follows_the_booking_and_the_deadline_it_knows()
     {
         var admin = await Accounts.PlatformAdminAsync(app);
         var rider = await Accounts.SignInAsync(app);
@@ -32,40 +32,28 @@ public sealed class OpsEndpointTests(AtlasAppFactory app) : IClassFixture<AtlasA
         var id = booking.GetProperty("id").GetString()!;
         var closesAt = booking.GetProperty("bidding").GetProperty("closesAt").GetDateTimeOffset();
         await app.DrainAsync();
-
-        // Started by the drain; its first episode (which sets its timer) may still be on its way.
         var waiting = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/ops/lifecycles/booking/{id}"));
-        for (var look = 0; look < 100 && waiting.GetProperty("flows")[0].GetProperty("runtimeStatus").GetString() == "Pending"; look++)
-        {
-            await Task.Delay(50);
-            waiting = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/ops/lifecycles/booking/{id}"));
-        }
 
         app.Clock.Advance(TimeSpan.FromSeconds(61));
         await app.DrainAsync();
-        var fired = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/ops/lifecycles/booking/{id}"));
+        var extended = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/ops/lifecycles/booking/{id}"));
 
         Assert.Equal(closesAt, waiting.GetProperty("deadline").GetDateTimeOffset());
-        var flow = Assert.Single(waiting.GetProperty("flows").EnumerateArray());
-        Assert.Equal($"deadline-booking-{id}-{closesAt.UtcTicks:D19}", flow.GetProperty("instanceId").GetString());
-        Assert.Equal("DeadlineV1", flow.GetProperty("name").GetString());
-        Assert.Equal("Running", flow.GetProperty("runtimeStatus").GetString());
-        Assert.Equal(closesAt, flow.GetProperty("pendingTimer").GetDateTimeOffset());
-        Assert.Contains("ExecutionStarted", EventTypes(flow));
+        var journey = Assert.Single(waiting.GetProperty("flows").EnumerateArray());
+        Assert.Equal($"journey-{id[(id.IndexOf('_', StringComparison.Ordinal) + 1)..]}", journey.GetProperty("instanceId").GetString());
+        Assert.Equal("BookingJourneyV1", journey.GetProperty("name").GetString());
+        Assert.Equal("Running", journey.GetProperty("runtimeStatus").GetString());
+        Assert.Equal(closesAt, journey.GetProperty("deadline").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.String, journey.GetProperty("pendingTimer").ValueKind);
+        Assert.Contains("ExecutionStarted", EventTypes(journey));
 
-        // No bid came, so the close extended the window once: the first flow is done, the extension's waits.
-        var flows = fired.GetProperty("flows").EnumerateArray().ToList();
-        Assert.Equal(2, flows.Count);
-        Assert.Equal("Completed", flows[0].GetProperty("runtimeStatus").GetString());
-
-        // Woken (as the tests' clock does it), then its activity sent the timeout, then it ended.
-        var history = EventTypes(flows[0]);
-        Assert.Equal(["EventRaised", "TaskScheduled", "TaskCompleted", "ExecutionCompleted"], history.Where(t => t is "EventRaised" or "TaskScheduled" or "TaskCompleted" or "ExecutionCompleted"));
-        Assert.Contains(flows[0].GetProperty("recentHistory").EnumerateArray(), e => e.GetProperty("name").GetString() == "FireDeadlineAsync");
-        Assert.Equal(JsonValueKind.Null, flows[0].GetProperty("pendingTimer").ValueKind);
-        Assert.Equal("Running", flows[1].GetProperty("runtimeStatus").GetString());
-        Assert.Equal(fired.GetProperty("deadline").GetDateTimeOffset(), flows[1].GetProperty("pendingTimer").GetDateTimeOffset());
-        Assert.True(flows[1].GetProperty("deadline").GetDateTimeOffset() > closesAt);
+        // No bid came, so the close extended the window once: the same journey heard the new deadline.
+        var after = Assert.Single(extended.GetProperty("flows").EnumerateArray());
+        Assert.Equal(journey.GetProperty("instanceId").GetString(), after.GetProperty("instanceId").GetString());
+        Assert.Equal("Running", after.GetProperty("runtimeStatus").GetString());
+        Assert.Equal(extended.GetProperty("deadline").GetDateTimeOffset(), after.GetProperty("deadline").GetDateTimeOffset());
+        Assert.True(after.GetProperty("deadline").GetDateTimeOffset() > closesAt);
+        Assert.Contains("EventRaised", EventTypes(after));
     }
 
     private static List<string> EventTypes(JsonElement flow) =>

@@ -1,5 +1,6 @@
 using System.Net;
 using Atlas.Core.Settlement;
+using Atlas.Functions.Bookings;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Payments;
 using Atlas.Functions.Settlement;
@@ -65,30 +66,40 @@ public sealed class AlertMetricsTests
     }
 
     [Fact]
-    public async Task The_flow_watch_counts_a_failed_orchestration_and_a_deadline_flow_past_its_deadline_but_not_one_still_waiting()
+    public async Task The_flow_watch_counts_a_failed_orchestration_and_a_journey_past_its_next_timer_but_not_one_still_waiting()
     {
         await using var app = App(new Dictionary<string, string?>());
-        // The engine stamps instances with the real time; the app's clock is set to it.
-        app.Clock.Advance(DateTimeOffset.UtcNow - app.Clock.GetUtcNow());
+        // The engine keeps real time; the app's clock is an hour ahead of it, so a journey can wait on a timer the
+        // engine has not reached and the app's clock has long passed: what a stalled engine looks like.
+        app.Clock.Advance(DateTimeOffset.UtcNow + TimeSpan.FromHours(1) - app.Clock.GetUtcNow());
         var now = app.Clock.GetUtcNow();
-        var overdue = now - TimeSpan.FromMinutes(20);
-        var later = now + TimeSpan.FromHours(1);
         var failed = await app.Durable.ScheduleNewOrchestrationInstanceAsync(DeadlineFlow.Name);
         await app.Durable.WaitForInstanceCompletionAsync(failed);
-        foreach (var deadline in new[] { overdue, later })
+        foreach (var (booking, deadline) in new[] { ("bk_overdue", now - TimeSpan.FromMinutes(20)), ("bk_waiting", now + TimeSpan.FromHours(1)) })
         {
-            var id = DeadlineFlow.InstanceId("booking", "bk_watched", deadline);
+            var id = BookingJourney.InstanceId(booking);
             await app.Durable.ScheduleNewOrchestrationInstanceAsync(
-                DeadlineFlow.Name, new DeadlineFlow.Input("booking", "bk_watched", deadline), new StartOrchestrationOptions(id));
-            await app.Durable.WaitForInstanceStartAsync(id);
+                BookingJourney.Name, new BookingJourney.Input(new FlowFact("booking", booking, 1, deadline, false, [])), new StartOrchestrationOptions(id));
+            await WaitForStatusAsync(app, id);
         }
 
         await app.App.Host.FireTimerAsync("WatchFlows");
         Flush(app);
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, (await app.Durable.GetInstanceAsync(failed))!.RuntimeStatus);
-        Assert.Equal((1, 1), (Gauge("atlas.flows.failed", DeadlineFlow.Name), Gauge("atlas.flows.stuck", DeadlineFlow.Name)));
-        Assert.Equal((0, 0), (Gauge("atlas.flows.failed", StripeSteps.Name), Gauge("atlas.flows.stuck", StripeSteps.Name)));
+        Assert.Equal((1, 0), (Gauge("atlas.flows.failed", DeadlineFlow.Name), Gauge("atlas.flows.stuck", DeadlineFlow.Name)));
+        Assert.Equal((0, 1), (Gauge("atlas.flows.failed", BookingJourney.Name), Gauge("atlas.flows.stuck", BookingJourney.Name)));
+    }
+
+    /// <summary>Until the journey's first episode has shown what it waits on.</summary>
+    private static async Task WaitForStatusAsync(AtlasAppFactory app, string id)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (FlowStatus.Read((await app.Durable.GetInstanceAsync(id, getInputsAndOutputs: true))?.SerializedCustomStatus)?.Next is null)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"{id} showed no status");
+            await Task.Delay(20);
+        }
     }
 
     private AtlasAppFactory App(IDictionary<string, string?> settings) =>

@@ -1,5 +1,5 @@
 // The lifecycle inspector: a booking, ride or escrow by id — its state, a timeline of what happened (the state's own
-// moments and its deadline flows' history), its outbox and its flows' status.
+// moments and its journey's history), its outbox and its flows' status.
 import { useState } from "preact/hooks";
 import { html, usePoll, Answer, Table, Status, time } from "../ui.js";
 import { api } from "../api.js";
@@ -45,7 +45,7 @@ function Instance({ type, id }) {
     </section>
     <section aria-labelledby="flows-title">
       <h2 id="flows-title">Flows</h2>
-      <${Table} caption="Deadline flows" empty="No deadline flows." rows=${view.flows} columns=${[
+      <${Table} caption="The flow that follows it" empty="No flow follows it." rows=${view.flows} columns=${[
         { title: "Instance", key: "instanceId" },
         { title: "Status", render: (f) => html`<${Status} value=${f.runtimeStatus} />` },
         { title: "Deadline", render: (f) => time(f.deadline) },
