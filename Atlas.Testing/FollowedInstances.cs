@@ -29,7 +29,7 @@ public static class FollowedInstances
         {
             if (!fact.Over && fact.Deadline is { } deadline && deadline <= now)
             {
-                await firing.FireAsync(fact.Lifecycle, fact.Id, deadline, trace: null, ct);
+                await firing.FireAsync(fact.Lifecycle, fact.Id, deadline, fact.Trace, ct);
                 fired++;
             }
         }
@@ -110,7 +110,7 @@ public static class FollowedInstances
 
         foreach (var failed in await FailedAsync(durable, orchestrators, ct))
         {
-            throw new InvalidOperationException($"Flow {failed.InstanceId} failed: {failed.FailureDetails?.ErrorType} {failed.FailureDetails?.ErrorMessage}");
+            throw new InvalidOperationException($"Flow {failed.InstanceId} failed: {failed.FailureDetails?.ErrorType} {failed.FailureDetails?.ErrorMessage} {failed.SerializedOutput} {failed.FailureDetails?.StackTrace}");
         }
 
         return running;

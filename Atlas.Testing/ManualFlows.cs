@@ -38,7 +38,7 @@ public sealed class ManualFlows(ITableStore tables, DeadlineFiring firing, Effec
             if (Deadline(row) is { } deadline && deadline <= now)
             {
                 var (lifecycle, id) = (row.GetString("Lifecycle")!, row.GetString("InstanceId")!);
-                await firing.FireAsync(lifecycle, id, deadline, trace: null, ct, flowKnows: true);
+                await firing.FireAsync(lifecycle, id, deadline, row.GetString("Trace"), ct, flowKnows: true);
                 await KeepAsync(await lifecycles.Find(lifecycle)!.FactAsync(id, ct), ct);
                 fired++;
             }
@@ -71,6 +71,7 @@ public sealed class ManualFlows(ITableStore tables, DeadlineFiring firing, Effec
             ["InstanceId"] = fact.Id,
             ["Version"] = fact.Version,
             ["Deadline"] = fact.Over ? null : fact.Deadline,
+            ["Trace"] = fact.Trace,
         })), ct);
     }
 

@@ -36,7 +36,9 @@ public static class BookingJourney
 
     /// <param name="Fact">The news that started the journey (the runtime's <see cref="FlowStart"/>).</param>
     /// <param name="Progress">Where an execution that continued as new left off.</param>
-    public sealed record Input(FlowFact? Fact, Progress? Progress = null);
+    /// <param name="Settings">The Stripe steps' retry when the journey began (<see cref="FlowStart.Settings"/>); none for a
+    /// journey started without (it retries as <see cref="StepRetry.Before"/>).</param>
+    public sealed record Input(FlowFact? Fact, Progress? Progress = null, StepRetry? Settings = null);
 
     /// <param name="Steps">The payment's calls heard of and not yet made, in the order their commits asked for them.</param>
     /// <param name="Taken">The steps made, by id: news heard twice never makes a call twice.</param>
@@ -53,14 +55,16 @@ public static class BookingJourney
     }
 
     [Function(Name)]
-    public static Task RunAsync([OrchestrationTrigger] TaskOrchestrationContext context, FunctionContext function)
+    public static Task RunAsync([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         var input = context.GetInput<Input>() ?? throw new InvalidOperationException("A journey needs the news that began it.");
         var progress = input.Progress ?? Begin(
-            input.Fact ?? throw new InvalidOperationException("A journey needs the news that began it."),
-            StepRetry.From(function.InstanceServices.GetRequiredService<IOptions<StripeOptions>>().Value));
+            input.Fact ?? throw new InvalidOperationException("A journey needs the news that began it."), input.Settings ?? StepRetry.Before);
         return FollowAsync(context, progress);
     }
+
+    /// <summary>What a journey keeps from the settings when it starts: its Stripe steps' retry.</summary>
+    public static StepRetry Settings(IServiceProvider services) => StepRetry.From(services.GetRequiredService<IOptions<StripeOptions>>().Value);
 
     public static Progress Begin(FlowFact fact, StepRetry retry) => Hear(new Progress(Journey.Empty, [], [], retry, fact.AfterOver), fact);
 
@@ -144,8 +148,9 @@ public static class BookingJourney
             var heard = Hear(progress, fired.Fact);
             if (heard.Journey.Watches[next.Key] is { Over: false } after && after.Deadline == next.Deadline)
             {
-                // The decider still waits on the deadline it was just sent: look again later rather than spin.
-                context.CreateReplaySafeLogger(nameof(BookingJourney)).LogWarning(
+                // The decider keeps the deadline it was just sent while an answer is awaited (an escrow renewing its
+                // hold): look again later rather than spin; the answer's news moves it sooner.
+                context.CreateReplaySafeLogger(nameof(BookingJourney)).LogInformation(
                     "Deadline {Deadline:O} of {Key} still pending after it fired; looking again in {Park}", next.Deadline, next.Key, Park);
                 return heard with { Journey = heard.Journey.WakeLater(next.Key, context.CurrentUtcDateTime + Park) };
             }

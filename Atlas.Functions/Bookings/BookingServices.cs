@@ -30,9 +30,9 @@ public static class BookingServices
         services.AddEffect<RecallRide, RideRecalls>("booking.recall-ride");
 
         // One journey follows a booking, its rides and their escrows: it keeps their timers and makes their Stripe calls.
-        services.AddFlow<Booking>(BookingDecider.Name, BookingJourney.Name, BookingJourney.InstanceId, b => b.IsOver, Awaited);
-        services.AddFlow<Ride>(RideDecider.Name, BookingJourney.Name, BookingJourney.InstanceId, r => r.IsOver);
-        services.AddFlow<Escrow>(EscrowDecider.Name, BookingJourney.Name, BookingJourney.InstanceId, e => e.IsOver);
+        services.AddFlow<Booking>(BookingDecider.Name, BookingJourney.Name, BookingJourney.InstanceId, b => b.IsOver, Awaited, BookingJourney.Settings);
+        services.AddFlow<Ride>(RideDecider.Name, BookingJourney.Name, BookingJourney.InstanceId, r => r.IsOver, settings: BookingJourney.Settings);
+        services.AddFlow<Escrow>(EscrowDecider.Name, BookingJourney.Name, BookingJourney.InstanceId, e => e.IsOver, settings: BookingJourney.Settings);
         return services;
     }
 

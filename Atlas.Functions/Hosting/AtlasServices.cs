@@ -78,18 +78,20 @@ public static class AtlasServices
     /// <summary>Has <paramref name="orchestrator"/> follow a lifecycle: keep its deadlines and take its steps (the effects
     /// routed to <see cref="FlowFact.StepQueue"/>). <paramref name="flowOf"/> names the flow instance an instance belongs
     /// to (several lifecycles may share one), <paramref name="isOver"/> says when the flow has nothing more to do for it,
-    /// and <paramref name="awaits"/> which other instances the flow must hear over before it ends.</summary>
+    /// <paramref name="awaits"/> which other instances the flow must hear over before it ends, and
+    /// <paramref name="settings"/> what a flow keeps from the settings when it starts.</summary>
     public static IServiceCollection AddFlow<TState>(
         this IServiceCollection services,
         string lifecycle,
         string orchestrator,
         Func<string, string> flowOf,
         Func<TState, bool> isOver,
-        Func<TState, IReadOnlyList<string>>? awaits = null)
+        Func<TState, IReadOnlyList<string>>? awaits = null,
+        Func<IServiceProvider, object?>? settings = null)
         where TState : class
     {
         services.AddSingleton(new FlowRoute(
-            lifecycle, orchestrator, flowOf, state => isOver((TState)state), state => awaits?.Invoke((TState)state) ?? []));
+            lifecycle, orchestrator, flowOf, state => isOver((TState)state), state => awaits?.Invoke((TState)state) ?? [], settings ?? (_ => null)));
         return services;
     }
 

@@ -25,13 +25,14 @@ public static class FlowDelivery
         [DurableClient] DurableTaskClient durable,
         FlowRoutes routes,
         IQueueClient queues,
+        IServiceProvider services,
         CancellationToken ct)
     {
         var envelope = JsonSerializer.Deserialize<EffectEnvelope>(message, LifecycleJson.Options)
             ?? throw new InvalidOperationException("A flow's fact message is empty.");
         try
         {
-            await DeliverAsync(Read(envelope), durable, routes, ct);
+            await DeliverAsync(Read(envelope), durable, routes, services, ct);
         }
         catch (FlowNotReadyException)
         {
@@ -46,15 +47,16 @@ public static class FlowDelivery
             ?? throw new InvalidOperationException($"Outbox entry {envelope.EffectId} carries no fact.");
 
     /// <exception cref="FlowNotReadyException">The flow's start has not run yet: the message comes back.</exception>
-    public static async Task DeliverAsync(FlowFact fact, DurableTaskClient durable, FlowRoutes routes, CancellationToken ct)
+    public static async Task DeliverAsync(FlowFact fact, DurableTaskClient durable, FlowRoutes routes, IServiceProvider services, CancellationToken ct)
     {
         var route = routes.Find(fact.Lifecycle)
             ?? throw new InvalidOperationException($"No flow follows lifecycle '{fact.Lifecycle}'.");
         var flowId = route.FlowOf(fact.Id);
+        var start = new FlowStart(fact, route.Settings(services));
         if (fact.AfterOver)
         {
             // False for a redelivered message: that flow is under way or done.
-            await durable.StartOnceAsync(route.Orchestrator, new FlowStart(fact), fact.AfterOverFlowId(flowId), ct);
+            await durable.StartOnceAsync(route.Orchestrator, start, fact.AfterOverFlowId(flowId), ct);
             return;
         }
 
@@ -63,7 +65,7 @@ public static class FlowDelivery
         {
             case null or OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated:
                 // None runs: start one with what it needs (a start that lost to another is not ready yet).
-                if (!await durable.StartOnceAsync(route.Orchestrator, new FlowStart(fact), flowId, ct))
+                if (!await durable.StartOnceAsync(route.Orchestrator, start, flowId, ct))
                 {
                     throw new FlowNotReadyException(flowId);
                 }

@@ -64,10 +64,15 @@ public sealed record FlowFact(
         string.Create(CultureInfo.InvariantCulture, $"{flowId}~{Lifecycle}-{Id}-{Version:D10}");
 }
 
-/// <summary>Which flow follows a lifecycle: its orchestrator, the flow instance an instance belongs to, and what the
-/// flow needs to know of a state (over, and what it must still hear of).</summary>
+/// <summary>Which flow follows a lifecycle: its orchestrator, the flow instance an instance belongs to, what the flow
+/// needs to know of a state (over, and what it must still hear of), and the settings a flow keeps from its start.</summary>
 public sealed record FlowRoute(
-    string Lifecycle, string Orchestrator, Func<string, string> FlowOf, Func<object, bool> IsOver, Func<object, IReadOnlyList<string>> Awaits);
+    string Lifecycle,
+    string Orchestrator,
+    Func<string, string> FlowOf,
+    Func<object, bool> IsOver,
+    Func<object, IReadOnlyList<string>> Awaits,
+    Func<IServiceProvider, object?> Settings);
 
 /// <summary>Every registered flow route, by lifecycle.</summary>
 public sealed class FlowRoutes(IEnumerable<FlowRoute> routes)
@@ -79,5 +84,6 @@ public sealed class FlowRoutes(IEnumerable<FlowRoute> routes)
     public IReadOnlyCollection<FlowRoute> All => _byLifecycle.Values;
 }
 
-/// <summary>The input the runtime starts a flow with: the fact that found no flow running.</summary>
-public sealed record FlowStart(FlowFact Fact);
+/// <summary>The input the runtime starts a flow with: the fact that found no flow running, and the settings the flow
+/// keeps for its life (read here, outside the orchestrator, so every replay sees the same).</summary>
+public sealed record FlowStart(FlowFact Fact, object? Settings = null);

@@ -65,18 +65,20 @@ public sealed class InstanceStore(ITableStore tables)
         row.GetLong("Version"),
         row.Properties.ContainsKey("DeadlineTicks") ? new DateTimeOffset(row.GetLong("DeadlineTicks"), TimeSpan.Zero) : null,
         row.GetTime("UpdatedAt"),
-        row.ETag!);
+        row.ETag!,
+        row.GetString("DeadlineTrace"));
 
     /// <summary>Writes the new state and its outbox at once. PreconditionFailed or Conflict: someone else moved first.</summary>
     public Task<TableWrite> CommitAsync(
         string type, string id, StoredState? previous, string stateJson, long version, DateTimeOffset? deadline,
-        IReadOnlyList<OutboxEntry> outbox, DateTimeOffset now, CancellationToken ct)
+        IReadOnlyList<OutboxEntry> outbox, DateTimeOffset now, CancellationToken ct, string? deadlineTrace = null)
     {
         var properties = new Dictionary<string, object?>
         {
             ["Version"] = version,
             ["UpdatedAt"] = now,
             ["DeadlineTicks"] = deadline?.UtcTicks,
+            ["DeadlineTrace"] = deadline is null ? null : deadlineTrace,
         };
         SplitState(stateJson, properties);
         var stateRow = new TableRow(LifecycleKeys.Partition(type, id), LifecycleKeys.StateRow, properties);
@@ -133,4 +135,5 @@ public sealed class InstanceStore(ITableStore tables)
 }
 
 /// <summary>The state row as stored: the state's JSON, how many transitions made it, and its pending deadline.</summary>
-public sealed record StoredState(string Json, long Version, DateTimeOffset? Deadline, DateTimeOffset? UpdatedAt, string ETag);
+/// <param name="DeadlineTrace">The traceparent of the command that set <paramref name="Deadline"/>: its firing continues it.</param>
+public sealed record StoredState(string Json, long Version, DateTimeOffset? Deadline, DateTimeOffset? UpdatedAt, string ETag, string? DeadlineTrace = null);

@@ -82,10 +82,11 @@ public sealed class Lifecycle<TState, TCommand>(
             // The relay row goes first: a crash after it leaves a row that relays an empty outbox, never a lost effect.
             var relayDue = outbox.Count > 0 ? await relays.ScheduleAsync(Type, id, now + options.Value.RelayGrace, ct) : null;
             var json = JsonSerializer.Serialize(accepted.State, LifecycleJson.Options);
-            var commit = await store.CommitAsync(Type, id, stored, json, next, accepted.Deadline, outbox, now, ct);
+            var deadlineTrace = accepted.Deadline == stored?.Deadline ? stored?.DeadlineTrace : AtlasTelemetry.Current;
+            var commit = await store.CommitAsync(Type, id, stored, json, next, accepted.Deadline, outbox, now, ct, deadlineTrace);
             if (commit.Succeeded)
             {
-                cache.Set(partition, new StoredState(json, next, accepted.Deadline, now, commit.ETag!));
+                cache.Set(partition, new StoredState(json, next, accepted.Deadline, now, commit.ETag!, deadlineTrace));
                 foreach (var counted in metrics)
                 {
                     counted.Changed(state, accepted.State, command);
@@ -164,7 +165,7 @@ public sealed class Lifecycle<TState, TCommand>(
         }
 
         var state = Deserialize(stored.Json);
-        return new FlowFact(Type, id, stored.Version, stored.Deadline, _flow.IsOver(state), [], _flow.Awaits(state));
+        return new FlowFact(Type, id, stored.Version, stored.Deadline, _flow.IsOver(state), [], _flow.Awaits(state), Trace: stored.DeadlineTrace);
     }
 
     /// <summary>The fact a commit sends its flow: when the deadline moved, the instance began or ended, or it has steps

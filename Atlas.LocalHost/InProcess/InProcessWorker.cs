@@ -51,6 +51,9 @@ internal sealed class InProcessWorker : RunningWorker, IObserver<DiagnosticListe
     /// <summary>Stops the worker's host without a grace period: the nearest thing to a crash in-process.</summary>
     public override void Kill()
     {
+        // Stopping the host fails the invocations in flight (their services are disposed) and they answer so; a
+        // crashed process answers nothing: the host reads those answers as a lost worker.
+        WasKilled = true;
         if (_built.Task.IsCompletedSuccessfully)
         {
             _ = _built.Task.Result.StopAsync(new CancellationToken(canceled: true));

@@ -100,6 +100,9 @@ internal sealed class FunctionInvoker(WorkerSupervisor workers, InFlightInvocati
             var response = await worker.Channel.InvokeAsync(request).WaitAsync(cancellationToken).ConfigureAwait(false);
             return response.Result?.Status switch
             {
+                // A killed worker's dying answer (its services disposed under the invocation) is not an outcome.
+                not StatusResult.Types.Status.Success when worker.Instance.WasKilled =>
+                    new InvocationResult(InvocationOutcome.WorkerLost, null, "The worker was killed while it ran the invocation."),
                 StatusResult.Types.Status.Success => new InvocationResult(InvocationOutcome.Succeeded, response, null),
                 StatusResult.Types.Status.Cancelled => new InvocationResult(InvocationOutcome.Cancelled, response, "The invocation was cancelled."),
                 _ => new InvocationResult(InvocationOutcome.Failed, response, Describe(response.Result?.Exception)),

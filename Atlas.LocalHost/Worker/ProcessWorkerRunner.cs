@@ -86,6 +86,7 @@ public sealed class ProcessWorkerRunner : WorkerRunner
 
         public override void Kill()
         {
+            WasKilled = true;
             try
             {
                 _process.Kill(entireProcessTree: true);

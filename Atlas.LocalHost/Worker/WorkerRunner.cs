@@ -20,6 +20,9 @@ public abstract class RunningWorker : IDisposable
 
     public bool HasExited => Exited.IsCompleted;
 
+    /// <summary>Killed: whatever it still answers while it goes is not an answer a crashed worker could have sent.</summary>
+    public bool WasKilled { get; protected set; }
+
     /// <summary>Ends the worker at once (for a crash test, the same as a crash).</summary>
     public abstract void Kill();
 

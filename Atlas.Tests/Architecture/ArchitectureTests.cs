@@ -53,7 +53,7 @@ public sealed class ArchitectureTests
         // The client of Stripe's API, shared by the features that move money.
         ["Stripe"] =
         [
-            "IStripeApi", "IRetriedStripeApi", "StripeApi", "StripeOptions", "StripeResult`1", "StripeError", "StripeUnavailableException", "IntentRequest",
+            "IStripeApi", "IRetriedStripeApi", "StripeApi", "StripeOptions", "StepRetry", "StripeResult`1", "StripeError", "StripeUnavailableException", "IntentRequest",
             "TransferRequest", "PaymentIntentReading",
         ],
         ["Webhooks"] = ["StripeEventLog", "StripeEventRecord", "StripeEventStatus"],

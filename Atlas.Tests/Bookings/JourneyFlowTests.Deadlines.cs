@@ -70,7 +70,7 @@ public sealed partial class JourneyFlowTests
 
         Rests(flow);
         Assert.Equal<object>(
-            [Wait, new TimerAt(closes), new Fires(BookingKey, closes), Wait, new TimerAt(closes.AddSeconds(2)), new Fires(BookingKey, closes), Wait],
+            [Wait, new TimerAt(closes), new Fires(BookingKey, closes), Wait, new TimerAt(closes.AddSeconds(2)), new Fires(BookingKey, closes)],
             _log);
     }
 
@@ -87,7 +87,7 @@ public sealed partial class JourneyFlowTests
 
         Rests(flow);
         Assert.Equal<object>(
-            [Wait, new TimerAt(closes), new Fires(BookingKey, closes), Wait, new TimerAt(closes + Park), new Fires(BookingKey, closes), Wait],
+            [Wait, new TimerAt(closes), new Fires(BookingKey, closes), Wait, new TimerAt(closes + Park), new Fires(BookingKey, closes)],
             _log);
         Assert.Equal(TimeSpan.FromMinutes(5), Park);
     }

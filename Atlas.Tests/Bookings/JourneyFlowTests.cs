@@ -15,8 +15,9 @@ namespace Atlas.Tests.Bookings;
 
 /// <summary>
 /// The booking's journey orchestrator, driven by a mocked orchestration context. Each wait takes the next item of a
-/// script: news already come (its timer, raced against it, never comes), or no news (the timer comes first, and the
-/// orchestration's clock moves to it); past the script the journey rests, its timer and news both pending. What it did
+/// script: news already come (its timer, raced against it, never comes), or no news (the timer comes first, the
+/// orchestration's clock moves to it, and the wait is kept for the next turn); past the script the journey rests, its
+/// timer and news both pending. What it did
 /// (waits, timers, firings, Stripe steps) is logged in order.
 /// </summary>
 public sealed partial class JourneyFlowTests
@@ -44,6 +45,8 @@ public sealed partial class JourneyFlowTests
     private readonly List<(object? Input, bool Preserve)> _continued = [];
     private DateTime _now = Now.UtcDateTime;
     private bool _timerComes;
+    private bool _decided;
+    private TaskCompletionSource<FlowFact>? _pending;
     private FlowStatus? _status;
 
     public JourneyFlowTests()
@@ -111,23 +114,43 @@ public sealed partial class JourneyFlowTests
 
     private void TimerComes() => _script.Enqueue(null);
 
+    /// <summary>A new wait for news (the journey keeps one across turns until news comes).</summary>
     private Task<FlowFact> NextNews()
     {
+        _pending = new TaskCompletionSource<FlowFact>();
+        Decide();
+        return _pending.Task;
+    }
+
+    /// <summary>The next wait's outcome, from the script: news comes (now), or the timer does, or past the script
+    /// nothing does.</summary>
+    private void Decide()
+    {
         _log.Add(Wait);
+        _decided = true;
         if (!_script.TryDequeue(out var news))
         {
             _timerComes = false;
-            return new TaskCompletionSource<FlowFact>().Task;
+            return;
         }
 
         _timerComes = news is null;
-        return news is null ? new TaskCompletionSource<FlowFact>().Task : Task.FromResult(news);
+        if (news is not null)
+        {
+            _pending!.SetResult(news);
+        }
     }
 
     /// <summary>A timer raced against news comes as the wait's script says; one that cannot be cancelled (a step's
-    /// park) always comes. A timer that comes moves the orchestration's clock to it.</summary>
+    /// park) always comes. A timer that comes moves the orchestration's clock to it, and the wait it beat is kept for
+    /// the next turn, whose outcome the script says then.</summary>
     private Task Timer(DateTime at, CancellationToken token)
     {
+        if (token.CanBeCanceled && !_decided)
+        {
+            Decide();
+        }
+
         var when = new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc));
         _log.Add(new TimerAt(when));
         _timers.Add((when, token));
@@ -136,13 +159,25 @@ public sealed partial class JourneyFlowTests
             return new TaskCompletionSource().Task;
         }
 
+        _decided = !token.CanBeCanceled && _decided;
         _now = at > _now ? at : _now;
         return Task.CompletedTask;
+    }
+
+    /// <summary>While the journey is busy (a firing, a call) news the script has next arrives into the wait it kept, as
+    /// the engine buffers an event for the orchestration's next episode.</summary>
+    private void NewsMeanwhile()
+    {
+        if (_pending is { Task.IsCompleted: false } && !_decided && _script.TryPeek(out var next) && next is not null)
+        {
+            Decide();
+        }
     }
 
     private Task<Fired> Fire(Due due, TaskOptions? options)
     {
         _log.Add(new Fires(FlowFact.KeyOf(due.Lifecycle, due.Id), due.Deadline));
+        NewsMeanwhile();
         _dues.Add(due);
         _fireOptions.Add(options);
         return _firings.TryDequeue(out var fired) ? fired : throw new InvalidOperationException($"No firing of {due} was expected.");
@@ -151,6 +186,7 @@ public sealed partial class JourneyFlowTests
     private Task<FlowFact?> Take(EffectEnvelope step, TaskOptions? options)
     {
         _log.Add(new Takes(step.EffectId));
+        NewsMeanwhile();
         _stepOptions.Add(options);
         return _answers.TryDequeue(out var answer) ? answer : throw new InvalidOperationException($"No step {step.EffectId} was expected.");
     }

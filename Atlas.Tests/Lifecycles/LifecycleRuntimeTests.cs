@@ -181,11 +181,11 @@ public sealed class LifecycleRuntimeTests : IAsyncLifetime
         _runtime.Clock.Advance(_runtime.Services.GetRequiredService<IOptions<LifecycleOptions>>().Value.RelayGrace);
         await _runtime.Services.GetRequiredService<RelayScan>().RunOnceAsync(default);
 
-        // The announcement and the arming of the job's deadline.
+        // The announcement and the fact that tells the job's flow of its deadline.
         Assert.Equal(["job:a:1:0", "job:a:1:1"], pending.Select(p => p.EffectId));
         Assert.Empty((await _runtime.Jobs.ReadAsync("a", default))!.Outbox);
         Assert.Equal(1, await QueueLength(EffectRoutes.DefaultQueue));
-        Assert.Equal(1, await QueueLength(DeadlineFlow.Queue));
+        Assert.Equal(1, await QueueLength(FlowFact.Queue));
     }
 
     [Fact]
