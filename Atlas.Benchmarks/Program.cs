@@ -5,7 +5,7 @@ using Atlas.Functions.Hosting;
 using Atlas.Functions.Lifecycles;
 using Atlas.Testing;
 
-// ./atlas bench [--seconds N] [--only runtime|signin|rides|webhooks|webhooks-3ds|settlement|hop|durable|storage|city] [--target URL --pids P,…]: throughput, latency and timer lag on Azurite, on this machine.
+// ./atlas bench [--seconds N] [--only runtime|signin|rides|lifetime|journey|webhooks|webhooks-3ds|settlement|hop|durable|storage|city] [--target URL --pids P,…]: throughput, latency and timer lag on Azurite, on this machine.
 var only = Option("--only");
 var seconds = Option("--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : only is "city" ? 60 : 5;
 var duration = TimeSpan.FromSeconds(seconds);
@@ -89,6 +89,26 @@ if (only is "lifetime")
     Console.WriteLine($"  app storage calls per ride: {rides.Calls.PerOperation(count)}");
     Console.WriteLine($"  CPU per ride: {cpu.Since().PerOperation(count)}");
     Console.WriteLine("  (target, issue 21: 1 orchestration, ≤ 10 episodes, ≤ 60 engine and ≤ 80 app storage calls per ride over its whole life)");
+    return;
+}
+
+if (only is "journey")
+{
+    // The booking journey on the real clock: its own durable timers' lag, and fact committed → the journey's episode.
+    var bookings = Option("--bookings") is { } b ? int.Parse(b, CultureInfo.InvariantCulture) : 120;
+    var perSecond = Option("--bookings-per-second") is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : 4;
+    Console.WriteLine($"The booking journey (BookingJourneyV1) on the real clock, its timers durable, the engine polling at most every second: {bookings} bookings at {perSecond:0.#}/s, a bid each from a driver who never sets off (10 s window, 10 s to set off; the second round's empty window extends once and expires):");
+    await using var journey = await JourneyBench.StartAsync(bookings, riders: Math.Max(1, bookings / 10));
+    var figures = await journey.RunAsync(bookings, perSecond, TimeSpan.FromMinutes(2));
+    var (timers, facts) = (figures.TimerLags, figures.Facts);
+    Console.WriteLine($"  timer lag (deadline → timeout applied, the journey's own timers), {timers.Count} deadlines ({string.Join(", ", figures.TimersBy.Select(t => $"{t.Key} {t.Value}"))}): {Percentiles(timers)}");
+    Console.WriteLine($"  fact committed → the journey's episode that heard it, {facts.Heard.Count} facts ({facts.AsStart} started their journey): {Percentiles(facts.Heard)}");
+    Console.WriteLine($"    of which committed → raised or started (relay, flows queue, delivery): {Percentiles(facts.Delivered)}; raised → episode (engine): {Percentiles(facts.InEngine)}");
+    if (figures.Unfinished > 0 || facts.Unstamped > 0)
+    {
+        Console.WriteLine($"  ({figures.Unfinished} journeys had not ended after 2 minutes; {facts.Unstamped} facts heard without a commit time)");
+    }
+
     return;
 }
 
@@ -198,6 +218,9 @@ Console.WriteLine($"  CPU per command: {acrossCpu.Since().PerOperation((long)(ac
 
 var relayed = await Measure.ThroughputAsync(32, duration, i => probes.ExecuteAsync($"p-{Random.Shared.Next(1000)}", new Emit(), default));
 Report("outbox relay: commands with an effect relayed to the queue, messages/s", relayed, "");
+
+static string Percentiles(IReadOnlyList<double> sorted) =>
+    string.Create(CultureInfo.InvariantCulture, $"p50 {Measure.Percentile(sorted, 50):F0} ms, p95 {Measure.Percentile(sorted, 95):F0} ms, p99 {Measure.Percentile(sorted, 99):F0} ms, max {sorted.LastOrDefault():F0} ms");
 
 // The engine's work per operation of the app: episodes, activities, orchestrations finished and the storage calls
 // the engine made (beside the app's own, counted apart).

@@ -13,6 +13,8 @@ namespace Atlas.Functions.Lifecycles;
 /// <param name="AfterOver">The instance was over before this commit (a refund after the capture): the fact starts a flow
 /// of its own rather than reaching one that may be ending.</param>
 /// <param name="Trace">The traceparent of the command that made the commit: a deadline's firing continues that trace.</param>
+/// <param name="CommittedAt">When the commit was made, by the app's clock: how long a fact takes to reach its flow is
+/// measured from it (docs/benchmarks.md, journey). Null on what a flow's own activity reads back.</param>
 public sealed record FlowFact(
     string Lifecycle,
     string Id,
@@ -22,7 +24,8 @@ public sealed record FlowFact(
     IReadOnlyList<EffectEnvelope> Steps,
     IReadOnlyList<string>? Awaits = null,
     bool AfterOver = false,
-    string? Trace = null)
+    string? Trace = null,
+    DateTimeOffset? CommittedAt = null)
 {
     public const string Kind = "lifecycle.fact";
 

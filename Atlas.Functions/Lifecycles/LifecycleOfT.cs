@@ -73,7 +73,7 @@ public sealed class Lifecycle<TState, TCommand>(
 
             var next = version + 1;
             var outbox = accepted.Effects.Select((effect, index) => ToOutbox(id, next, index, effect)).ToList();
-            if (FactFor(id, next, stored, state, accepted, outbox, flowKnows) is { } fact)
+            if (FactFor(id, next, stored, state, accepted, outbox, flowKnows, now) is { } fact)
             {
                 outbox.RemoveAll(e => e.Queue == FlowFact.StepQueue);
                 outbox.Add(fact.ToOutbox(accepted.Effects.Count));
@@ -170,7 +170,7 @@ public sealed class Lifecycle<TState, TCommand>(
 
     /// <summary>The fact a commit sends its flow: when the deadline moved, the instance began or ended, or it has steps
     /// to take; none when the flow made the commit itself and reads it back (its steps aside).</summary>
-    private FlowFact? FactFor(string id, long next, StoredState? stored, TState before, Decision<TState>.Accepted accepted, List<OutboxEntry> outbox, bool flowKnows)
+    private FlowFact? FactFor(string id, long next, StoredState? stored, TState before, Decision<TState>.Accepted accepted, List<OutboxEntry> outbox, bool flowKnows, DateTimeOffset now)
     {
         var steps = outbox.Where(e => e.Queue == FlowFact.StepQueue).Select(e => e.Envelope).ToList();
         if (_flow is null)
@@ -185,7 +185,7 @@ public sealed class Lifecycle<TState, TCommand>(
         var over = _flow.IsOver(accepted.State);
         var news = stored is null || accepted.Deadline != stored.Deadline || over != wasOver;
         return steps.Count > 0 || (news && !flowKnows)
-            ? new FlowFact(Type, id, next, accepted.Deadline, over, steps, _flow.Awaits(accepted.State), wasOver, AtlasTelemetry.Current)
+            ? new FlowFact(Type, id, next, accepted.Deadline, over, steps, _flow.Awaits(accepted.State), wasOver, AtlasTelemetry.Current, now)
             : null;
     }
 
