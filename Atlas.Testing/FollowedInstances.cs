@@ -83,11 +83,12 @@ public static class FollowedInstances
         return behind;
     }
 
-    /// <summary>The flow has heard the instance's deadline and end as they stand (an instance it has not heard of yet
-    /// is news on its way, unless it waits on nothing).</summary>
+    /// <summary>The flow knows enough of the instance: whether it is over, and a deadline no later than the one it waits
+    /// on (an earlier one it knows fires, is ignored, and tells it the rest). An instance it has not heard of yet is
+    /// news on its way, unless it waits on nothing.</summary>
     private static bool Knows(FlowStatus? status, FlowFact fact) =>
         status?.Heard?.GetValueOrDefault(fact.Key) is { } heard
-            ? heard.Over == fact.Over && (fact.Over || heard.Deadline == fact.Deadline)
+            ? heard.Over == fact.Over && (fact.Over || fact.Deadline is null || heard.Deadline <= fact.Deadline)
             : fact.Over && fact.Deadline is null;
 
     private static async Task<Dictionary<string, FlowStatus?>> RunningAsync(DurableTaskClient durable, FlowRoutes routes, CancellationToken ct)

@@ -168,8 +168,11 @@ public sealed class Lifecycle<TState, TCommand>(
         return new FlowFact(Type, id, stored.Version, stored.Deadline, _flow.IsOver(state), [], _flow.Awaits(state), Trace: stored.DeadlineTrace);
     }
 
-    /// <summary>The fact a commit sends its flow: when the deadline moved, the instance began or ended, or it has steps
-    /// to take; none when the flow made the commit itself and reads it back (its steps aside).</summary>
+    /// <summary>The fact a commit sends its flow: when the instance began or ended, its deadline came earlier (or there
+    /// was none), or it has steps to take; none when the flow made the commit itself and reads it back (its steps
+    /// aside). A deadline that moved later or went needs no news: the flow's timer for the earlier one fires, the
+    /// decider ignores it, and the firing reads back what the instance waits on now — for a ride that ends before its
+    /// set-off deadline would have come, never at all.</summary>
     private FlowFact? FactFor(string id, long next, StoredState? stored, TState before, Decision<TState>.Accepted accepted, List<OutboxEntry> outbox, bool flowKnows, DateTimeOffset now)
     {
         var steps = outbox.Where(e => e.Queue == FlowFact.StepQueue).Select(e => e.Envelope).ToList();
@@ -183,7 +186,8 @@ public sealed class Lifecycle<TState, TCommand>(
 
         var wasOver = stored is not null && _flow.IsOver(before);
         var over = _flow.IsOver(accepted.State);
-        var news = stored is null || accepted.Deadline != stored.Deadline || over != wasOver;
+        var earlier = accepted.Deadline is { } deadline && (stored?.Deadline is not { } was || deadline < was);
+        var news = stored is null || earlier || over != wasOver;
         return steps.Count > 0 || (news && !flowKnows)
             ? new FlowFact(Type, id, next, accepted.Deadline, over, steps, _flow.Awaits(accepted.State), wasOver, AtlasTelemetry.Current, now)
             : null;
