@@ -72,6 +72,14 @@ public static class BookingJourney
     /// or for news, whichever comes first.</summary>
     public static async Task FollowAsync(TaskOrchestrationContext context, Progress progress)
     {
+        if (!progress.AfterOver && !progress.Journey.Watches.Any(w => w.Key.StartsWith(BookingDecider.Name + "|", StringComparison.Ordinal)))
+        {
+            // Begun by a ride's or an escrow's news (again after a failure, or overtaking the booking's): learn the rest.
+            var gathered = await context.CallActivityAsync<IReadOnlyList<FlowFact>>(
+                JourneyGathering.Activity, JourneyGathering.BookingOf(context.InstanceId), Firing);
+            progress = gathered.Aggregate(progress, Hear);
+        }
+
         // One wait for news at a time, kept across turns: a wait that was given up (cancelled) could swallow the event
         // it was waiting for, so a wait a timer beat stays for the next turn.
         Task<FlowFact>? news = null;

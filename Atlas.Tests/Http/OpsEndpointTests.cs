@@ -24,7 +24,7 @@ public sealed class OpsEndpointTests(AtlasAppFactory app) : IClassFixture<AtlasA
     }
 
     [Fact]
-    public async Task It_shows_the_journey_that_follows_the_booking_and_the_deadline_it_knows()
+    public async Task It_shows_the_journey_that_follows_the_booking_and_the_deadline_it_waits_on()
     {
         var admin = await Accounts.PlatformAdminAsync(app);
         var rider = await Accounts.SignInAsync(app);
@@ -47,13 +47,13 @@ public sealed class OpsEndpointTests(AtlasAppFactory app) : IClassFixture<AtlasA
         Assert.Equal(JsonValueKind.String, journey.GetProperty("pendingTimer").ValueKind);
         Assert.Contains("ExecutionStarted", EventTypes(journey));
 
-        // No bid came, so the close extended the window once: the same journey heard the new deadline.
+        // No bid came, so the close extended the window once: the same journey follows it, still waiting on a deadline no
+        // later than the booking's (a later one is learnt when the earlier fires: no news is sent for it).
         var after = Assert.Single(extended.GetProperty("flows").EnumerateArray());
         Assert.Equal(journey.GetProperty("instanceId").GetString(), after.GetProperty("instanceId").GetString());
         Assert.Equal("Running", after.GetProperty("runtimeStatus").GetString());
-        Assert.Equal(extended.GetProperty("deadline").GetDateTimeOffset(), after.GetProperty("deadline").GetDateTimeOffset());
-        Assert.True(after.GetProperty("deadline").GetDateTimeOffset() > closesAt);
-        Assert.Contains("EventRaised", EventTypes(after));
+        Assert.True(extended.GetProperty("deadline").GetDateTimeOffset() > closesAt);
+        Assert.True(after.GetProperty("deadline").GetDateTimeOffset() <= extended.GetProperty("deadline").GetDateTimeOffset());
     }
 
     private static List<string> EventTypes(JsonElement flow) =>
