@@ -24,18 +24,32 @@ public sealed class AtlasApi(HttpClient http)
         var deadline = DateTimeOffset.UtcNow.AddMinutes(1);
         while (true)
         {
-            var answer = await GetAsync(path, token);
-            if (done(answer))
+            var answer = await TryGetAsync(path, token);
+            if (answer is { } found && done(found))
             {
-                return answer;
+                return found;
             }
 
             if (DateTimeOffset.UtcNow > deadline)
             {
-                throw new DemoFailure($"Waited a minute for {waitingFor}; GET {path} still says {answer}");
+                throw new DemoFailure($"Waited a minute for {waitingFor}; GET {path} still says {(answer is { } last ? last.ToString() : "404")}");
             }
 
             await Task.Delay(500);
+        }
+    }
+
+    /// <summary>What is made after the request that leads to it (a ride's payment opens a moment after its award) may
+    /// not be there yet: a 404 is "not yet" to a poll.</summary>
+    private async Task<JsonElement?> TryGetAsync(string path, string? token)
+    {
+        try
+        {
+            return await GetAsync(path, token);
+        }
+        catch (DemoFailure failure) when (failure.Status == 404)
+        {
+            return null;
         }
     }
 
