@@ -87,7 +87,8 @@ public static class BookingJourney
         {
             if (turn == TurnsPerExecution)
             {
-                // News that came meanwhile is carried into the new execution.
+                // News the kept wait already took is heard now; news not yet taken is carried into the new execution.
+                progress = news is { IsCompletedSuccessfully: true } taken ? Hear(progress, taken.Result) : progress;
                 context.ContinueAsNew(new Input(null, progress));
                 return;
             }
