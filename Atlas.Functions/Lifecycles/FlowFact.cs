@@ -15,6 +15,8 @@ namespace Atlas.Functions.Lifecycles;
 /// <param name="Trace">The traceparent of the command that made the commit: a deadline's firing continues that trace.</param>
 /// <param name="CommittedAt">When the commit was made, by the app's clock: how long a fact takes to reach its flow is
 /// measured from it (docs/benchmarks.md, journey). Null on what a flow's own activity reads back.</param>
+/// <param name="Held">How many times this fact has found its flow not yet run and come back (FlowDelivery): each time it
+/// waits longer, so a backlog of first episodes is not fed by the facts waiting on them.</param>
 public sealed record FlowFact(
     string Lifecycle,
     string Id,
@@ -25,7 +27,8 @@ public sealed record FlowFact(
     IReadOnlyList<string>? Awaits = null,
     bool AfterOver = false,
     string? Trace = null,
-    DateTimeOffset? CommittedAt = null)
+    DateTimeOffset? CommittedAt = null,
+    int Held = 0)
 {
     public const string Kind = "lifecycle.fact";
 
