@@ -54,6 +54,7 @@ if (only is null or "rides")
     var crews = Option("--crews") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 96;
     Console.WriteLine($"Complete rides over HTTP (quote, booking, 3 blind bids, close by timer, award, set off, arrive, start, complete), {crews} riders at once, rounds of a minute of benchmark time:");
     await using var rides = await RideBench.StartAsync(crews);
+    await using var watch = BenchWatch.StartIf(args.Contains("--watch"), rides.Bench);
     await rides.RunAsync(TimeSpan.FromSeconds(3));
     rides.Calls.Reset();
     var cpu = CpuTime.Now();
@@ -97,7 +98,7 @@ if (only is "journey")
     // The booking journey on the real clock: its own durable timers' lag, and fact committed → the journey's episode.
     var bookings = Option("--bookings") is { } b ? int.Parse(b, CultureInfo.InvariantCulture) : 120;
     var perSecond = Option("--bookings-per-second") is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : 4;
-    Console.WriteLine($"The booking journey (BookingJourneyV1) on the real clock, its timers durable, the engine polling at most every second: {bookings} bookings at {perSecond:0.#}/s, a bid each from a driver who never sets off (10 s window, 10 s to set off; the second round's empty window extends once and expires):");
+    Console.WriteLine($"The booking journey (BookingJourneyV2) on the real clock, its timers durable, the engine polling at most every second: {bookings} bookings at {perSecond:0.#}/s, a bid each from a driver who never sets off (10 s window, 10 s to set off; the second round's empty window extends once and expires):");
     await using var journey = await JourneyBench.StartAsync(bookings, riders: Math.Max(1, bookings / 10));
     var figures = await journey.RunAsync(bookings, perSecond, TimeSpan.FromMinutes(2));
     var (timers, facts) = (figures.TimerLags, figures.Facts);

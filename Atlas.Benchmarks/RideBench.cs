@@ -35,6 +35,8 @@ public sealed class RideBench : IAsyncDisposable
         _durable = bench.App.Host.CreateDurableClient();
     }
 
+    public BenchApp Bench => _bench;
+
     public CallCounts Calls => _bench.Calls;
 
     /// <summary>The app's tables, read around the call counter: what the bench looks up itself is not the app's cost.</summary>

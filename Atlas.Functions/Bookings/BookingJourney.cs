@@ -19,8 +19,13 @@ namespace Atlas.Functions.Bookings;
 /// </summary>
 public static class BookingJourney
 {
-    /// <summary>An orchestrator's name carries its version (docs/lifecycles.md, "Rules").</summary>
-    public const string Name = "BookingJourneyV1";
+    /// <summary>An orchestrator's name carries its version (docs/lifecycles.md, "Rules"). V2 keeps its timer while the
+    /// next deadline stays where it was.</summary>
+    public const string Name = "BookingJourneyV2";
+
+    /// <summary>Draining: V1 set a new timer every turn. Journeys begun as V1 finish as V1 (continuing as new keeps the
+    /// name); nothing starts one now. Delete once no instance of it is pending or running.</summary>
+    public const string DrainingV1 = "BookingJourneyV1";
 
     public const string InstancePrefix = "journey-";
 
@@ -55,12 +60,16 @@ public static class BookingJourney
     }
 
     [Function(Name)]
-    public static Task RunAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    public static Task RunAsync([OrchestrationTrigger] TaskOrchestrationContext context) => FollowAsync(context, ProgressOf(context));
+
+    [Function(DrainingV1)]
+    public static Task RunV1Async([OrchestrationTrigger] TaskOrchestrationContext context) => FollowAsync(context, ProgressOf(context), keepsTimer: false);
+
+    private static Progress ProgressOf(TaskOrchestrationContext context)
     {
         var input = context.GetInput<Input>() ?? throw new InvalidOperationException("A journey needs the news that began it.");
-        var progress = input.Progress ?? Begin(
+        return input.Progress ?? Begin(
             input.Fact ?? throw new InvalidOperationException("A journey needs the news that began it."), input.Settings ?? StepRetry.Before);
-        return FollowAsync(context, progress);
     }
 
     /// <summary>What a journey keeps from the settings when it starts: its Stripe steps' retry.</summary>
@@ -70,7 +79,8 @@ public static class BookingJourney
 
     /// <summary>Until every lifecycle it follows is over: make the payment's next call, else wait for the next deadline
     /// or for news, whichever comes first.</summary>
-    public static async Task FollowAsync(TaskOrchestrationContext context, Progress progress)
+    /// <param name="keepsTimer">False for the draining V1, which replays as it ran: a new timer every turn.</param>
+    public static async Task FollowAsync(TaskOrchestrationContext context, Progress progress, bool keepsTimer = true)
     {
         if (!progress.AfterOver && !progress.Journey.Watches.Any(w => w.Key.StartsWith(BookingDecider.Name + "|", StringComparison.Ordinal)))
         {
@@ -81,8 +91,10 @@ public static class BookingJourney
         }
 
         // One wait for news at a time, kept across turns: a wait that was given up (cancelled) could swallow the event
-        // it was waiting for, so a wait a timer beat stays for the next turn.
+        // it was waiting for, so a wait a timer beat stays for the next turn. The timer is kept too while the next
+        // deadline stays where it was: a timer, even cancelled, is a message the engine keeps until it falls due.
         Task<FlowFact>? news = null;
+        Wake? wake = null;
         for (var turn = 0; !IsDone(progress); turn++)
         {
             if (turn == TurnsPerExecution)
@@ -101,34 +113,58 @@ public static class BookingJourney
 
             context.SetCustomStatus(StatusOf(progress, busy: false));
             news ??= context.WaitForExternalEvent<FlowFact>(FlowFact.Event);
-            if (progress.Journey.Next is { } next && await NextAsync(context, news, next) is false)
+            wake = Wake.For(context, wake, progress.Journey.Next);
+            if (wake is not null && await Task.WhenAny(news, wake.Timer) != news)
             {
-                progress = await FireAsync(context, progress, next);
+                progress = await FireAsync(context, progress, wake.Next);
+                wake = null;
                 continue;
+            }
+
+            if (!keepsTimer)
+            {
+                wake?.Cancel();
+                wake = null;
             }
 
             progress = Hear(progress, await news);
             news = null;
         }
 
+        wake?.Cancel();
         context.SetCustomStatus(StatusOf(progress, busy: false));
     }
 
     private static bool IsDone(Progress progress) => progress.Steps.Count == 0 && (progress.AfterOver || progress.Journey.IsOver);
 
-    /// <summary>The next deadline's timer against news: true if news came first (the timer is then cancelled).</summary>
-    private static async Task<bool> NextAsync(TaskOrchestrationContext context, Task<FlowFact> news, JourneyWake next)
+    /// <summary>The timer of the deadline the journey waits on next.</summary>
+    private sealed record Wake(JourneyWake Next, Task Timer, CancellationTokenSource Cancellation)
     {
-        using var cancel = new CancellationTokenSource();
-        var timer = context.CreateTimer(next.At.UtcDateTime, cancel.Token);
-        if (await Task.WhenAny(news, timer) != news)
+        /// <summary>The timer for <paramref name="next"/>: the one running if it falls due then, else a new one (the
+        /// old one cancelled), or none when nothing is due.</summary>
+        public static Wake? For(TaskOrchestrationContext context, Wake? running, JourneyWake? next)
         {
-            return false;
+            if (running is not null && running.Next.At == next?.At)
+            {
+                return running with { Next = next };
+            }
+
+            running?.Cancel();
+            if (next is null)
+            {
+                return null;
+            }
+
+            var cancellation = new CancellationTokenSource();
+            return new Wake(next, context.CreateTimer(next.At.UtcDateTime, cancellation.Token), cancellation);
         }
 
-        // Synchronously: CancelAsync could resume the orchestrator off its own thread.
-        cancel.Cancel();
-        return true;
+        public void Cancel()
+        {
+            // Synchronously: CancelAsync could resume the orchestrator off its own thread.
+            Cancellation.Cancel();
+            Cancellation.Dispose();
+        }
     }
 
     /// <summary>The deadline's timeout, sent to its decider by an activity; the instance as it then stands is what the

@@ -44,7 +44,7 @@ public sealed partial class JourneyFlowTests
     }
 
     [Fact]
-    public void News_older_than_or_as_old_as_what_the_journey_knows_is_ignored()
+    public void News_older_than_or_as_old_as_what_the_journey_knows_is_ignored_and_its_timer_kept()
     {
         // A version before, and one alike that says something else: neither moves the deadline nor ends the journey.
         Hears(Booking(2, Now.AddMinutes(1)), Booking(3, null, over: true));
@@ -52,9 +52,23 @@ public sealed partial class JourneyFlowTests
         var flow = FollowAsync(_context.Object, Knowing(Booking(3, Now.AddMinutes(7))));
 
         Rests(flow);
+        // One timer: while the deadline stays where it was, a new one would be one more message the engine keeps.
+        Assert.Equal<object>([Wait, new TimerAt(Now.AddMinutes(7)), Wait, Wait], _log);
+        Assert.False(_timers.Single().Token.IsCancellationRequested);
+        Assert.Equal(3, _status!.Heard![BookingKey].Version);
+    }
+
+    [Fact]
+    public void A_draining_V1_journey_replays_as_it_ran_a_new_timer_every_turn()
+    {
+        Hears(Booking(2, Now.AddMinutes(1)), Booking(3, null, over: true));
+
+        var flow = FollowAsync(_context.Object, Knowing(Booking(3, Now.AddMinutes(7))), keepsTimer: false);
+
+        Rests(flow);
         var timer = new TimerAt(Now.AddMinutes(7));
         Assert.Equal<object>([Wait, timer, Wait, timer, Wait, timer], _log);
-        Assert.Equal(3, _status!.Heard![BookingKey].Version);
+        Assert.Equal([true, true, false], _timers.Select(t => t.Token.IsCancellationRequested));
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class OpsEndpointTests(AtlasAppFactory app) : IClassFixture<AtlasA
         Assert.Equal(closesAt, waiting.GetProperty("deadline").GetDateTimeOffset());
         var journey = Assert.Single(waiting.GetProperty("flows").EnumerateArray());
         Assert.Equal($"journey-{id[(id.IndexOf('_', StringComparison.Ordinal) + 1)..]}", journey.GetProperty("instanceId").GetString());
-        Assert.Equal("BookingJourneyV1", journey.GetProperty("name").GetString());
+        Assert.Equal("BookingJourneyV2", journey.GetProperty("name").GetString());
         Assert.Equal("Running", journey.GetProperty("runtimeStatus").GetString());
         Assert.Equal(closesAt, journey.GetProperty("deadline").GetDateTimeOffset());
         Assert.Equal(JsonValueKind.String, journey.GetProperty("pendingTimer").ValueKind);

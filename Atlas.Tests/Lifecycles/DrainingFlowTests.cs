@@ -6,6 +6,7 @@ using Atlas.Functions.Payments;
 using Atlas.Functions.Queues;
 using Atlas.Testing;
 using Atlas.Tests.Infrastructure;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using static Atlas.Tests.Infrastructure.Marketplace;
 using static Atlas.Tests.Infrastructure.Money;
@@ -65,6 +66,29 @@ public sealed class DrainingFlowTests(AtlasAppFactory app) : IClassFixture<Atlas
         var cancels = app.Stripe.Requests.Where(r => r.Path == $"/v1/payment_intents/{intentId}/cancel").ToList();
         Assert.Equal([effectId], cancels.Select(r => r.IdempotencyKey).Distinct());
         Assert.Equal("canceled", (string)IntentsOf(app, rideId)[0]["status"]!);
+    }
+
+    [Fact]
+    public async Task A_journey_begun_as_V1_hears_its_news_and_ends_as_V1()
+    {
+        var rider = await Accounts.SignInAsync(app);
+        var booking = await BookAsync(app, rider);
+        var bookingId = booking.GetProperty("id").GetString()!;
+        var closesAt = booking.GetProperty("bidding").GetProperty("closesAt").GetDateTimeOffset();
+        await app.DrainAsync();
+
+        // In the journey's place, the V1 a deployment of before would have left running, knowing the booking's opening.
+        var journeyId = BookingJourney.InstanceId(bookingId);
+        await app.Durable.TerminateInstanceAsync(journeyId);
+        await app.Durable.WaitForInstanceCompletionAsync(journeyId);
+        await app.Durable.ScheduleNewOrchestrationInstanceAsync(
+            BookingJourney.DrainingV1, new BookingJourney.Input(new FlowFact("booking", bookingId, 1, closesAt, false, [])), new StartOrchestrationOptions(journeyId));
+        await app.Durable.WaitForInstanceStartAsync(journeyId);
+        await HttpAssert.JsonAsync(await rider.Client.PostAsJsonAsync($"/api/bookings/{bookingId}/cancel", new { reason = "changedPlans" }));
+        await app.PumpAsync();
+
+        var flow = await app.Durable.WaitForInstanceCompletionAsync(journeyId);
+        Assert.Equal((BookingJourney.DrainingV1, OrchestrationRuntimeStatus.Completed), (flow.Name, flow.RuntimeStatus));
     }
 
     private Task SendAsync(string queue, EffectEnvelope envelope) =>
