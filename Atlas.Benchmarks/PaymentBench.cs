@@ -32,9 +32,10 @@ public static class PaymentBench
     /// twice, are posted signed at <paramref name="offeredPerSecond"/>. Timed from the first post until the event queue
     /// is empty: when the app keeps up, events are processed as fast as they are offered.
     /// </summary>
-    public static async Task<WebhookFigures> WebhooksAsync(int count, bool threeDSecure, int offeredPerSecond)
+    public static async Task<WebhookFigures> WebhooksAsync(int count, bool threeDSecure, int offeredPerSecond, bool watchQueues = false)
     {
         await using var bench = await BenchApp.StartAsync();
+        await using var watching = BenchWatch.StartIf(watchQueues, bench);
         var escrows = bench.App.Services.GetRequiredService<Lifecycle<Escrow, EscrowCommand>>();
         var queues = bench.App.Services.GetRequiredService<IQueueClient>();
         var webhookUrl = bench.Stripe.WebhookUrl;

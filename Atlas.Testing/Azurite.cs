@@ -7,10 +7,16 @@ namespace Atlas.Testing;
 /// The storage every integration test talks to: the connection string in ATLAS_TEST_STORAGE when it is set,
 /// otherwise one Azurite started for this test run, in memory, on ports the OS picks, and stopped at exit.
 /// Tests share it and keep apart by giving every table and queue name a prefix of their own.
+/// With ATLAS_AZURITE_LOCATION (the benchmarks set /dev/shm) Azurite keeps its files in a fresh folder there instead of
+/// its in-memory store, which holds each queue message as an extent of its own and sweeps the deleted ones once a
+/// minute with an index rebuild per extent: under a benchmark's load that sweep stops Azurite for tens of seconds
+/// (docs/benchmarks.md, issue 21).
 /// </summary>
 public static partial class Azurite
 {
     public const string ConnectionStringVariable = "ATLAS_TEST_STORAGE";
+
+    public const string LocationVariable = "ATLAS_AZURITE_LOCATION";
 
     /// <summary>Azurite's well-known development account; the key is public by design.</summary>
     public const string DevelopmentAccount = "devstoreaccount1";
@@ -20,6 +26,7 @@ public static partial class Azurite
 
     private static readonly Lazy<string> Started = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
     private static Process? _process;
+    private static string? _location;
 
     public static string ConnectionString => Started.Value;
 
@@ -48,11 +55,22 @@ public static partial class Azurite
         foreach (var argument in new[]
                  {
                      // Silent: no access log line per request (each would cost Azurite and this process CPU).
-                     "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--inMemoryPersistence", "--loose",
+                     "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
                      "--blobPort", "0", "--queuePort", "0", "--tablePort", "0",
                  })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (Environment.GetEnvironmentVariable(LocationVariable) is { Length: > 0 } under)
+        {
+            _location = Directory.CreateDirectory(Path.Combine(under, "atlas-azurite-" + Guid.NewGuid().ToString("N")[..10])).FullName;
+            start.ArgumentList.Add("--location");
+            start.ArgumentList.Add(_location);
+        }
+        else
+        {
+            start.ArgumentList.Add("--inMemoryPersistence");
         }
 
         _process = new Process { StartInfo = start };
@@ -116,6 +134,12 @@ public static partial class Azurite
         catch (InvalidOperationException)
         {
             // Already gone.
+        }
+
+        if (_location is not null && Directory.Exists(_location))
+        {
+            _process?.WaitForExit(5_000);
+            Directory.Delete(_location, recursive: true);
         }
     }
 
