@@ -247,4 +247,4 @@ static string PerOrchestration(Atlas.LocalHost.Durable.DurableActivitySnapshot b
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
 static void Report(string what, double perSecond, string target) =>
-    Console.WriteLine($"  {what}: {perSecond:F0}{(target.Length > 0 ? $"   (target {target})" : "")}");
+    Console.WriteLine($"  {what}: {(perSecond < 100 ? perSecond.ToString("F1", CultureInfo.InvariantCulture) : perSecond.ToString("F0", CultureInfo.InvariantCulture))}{(target.Length > 0 ? $"   (target {target})" : "")}");
