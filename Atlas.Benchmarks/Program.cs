@@ -16,7 +16,7 @@ if (Environment.GetEnvironmentVariable(Azurite.LocationVariable) is null && Dire
 var only = Option("--only");
 var seconds = Option("--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : only is "city" ? 60 : 5;
 var duration = TimeSpan.FromSeconds(seconds);
-Console.WriteLine($"Atlas benchmark — {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, Azurite {(Environment.GetEnvironmentVariable(Azurite.LocationVariable) is { } at ? "on files under " + at : "in memory")}, {seconds} s per measurement");
+Console.WriteLine($"Atlas benchmark — {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, Azurite {(Environment.GetEnvironmentVariable(Azurite.ConnectionStringVariable) is { Length: > 0 } ? "from " + Azurite.ConnectionStringVariable : Environment.GetEnvironmentVariable(Azurite.LocationVariable) is { } at ? "on files under " + at : "in memory")}, {seconds} s per measurement");
 
 if (only is "city")
 {
