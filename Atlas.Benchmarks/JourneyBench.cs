@@ -35,6 +35,8 @@ public sealed class JourneyBench : IAsyncDisposable
     private readonly List<Member> _riders = [];
     private readonly List<Member> _drivers = [];
 
+    public BenchApp Bench => _bench;
+
     private JourneyBench(BenchApp bench)
     {
         _bench = bench;

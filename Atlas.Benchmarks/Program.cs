@@ -107,7 +107,10 @@ if (only is "journey")
     var perSecond = Option("--bookings-per-second") is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : 4;
     Console.WriteLine($"The booking journey (BookingJourneyV2) on the real clock, its timers durable, the engine polling at most every second: {bookings} bookings at {perSecond:0.#}/s, a bid each from a driver who never sets off (10 s window, 10 s to set off; the second round's empty window extends once and expires):");
     await using var journey = await JourneyBench.StartAsync(bookings, riders: Math.Max(1, bookings / 10));
+    await using var watch = BenchWatch.StartIf(args.Contains("--watch"), journey.Bench);
+    var (cpu, machine, clock) = (CpuTime.Now(), MachineCpu.Now(), System.Diagnostics.Stopwatch.StartNew());
     var figures = await journey.RunAsync(bookings, perSecond, TimeSpan.FromMinutes(2));
+    var (used, busy) = (cpu.Since(), MachineCpu.Now().CoresBusySince(machine));
     var (timers, facts) = (figures.TimerLags, figures.Facts);
     Console.WriteLine($"  timer lag (deadline → timeout applied, the journey's own timers), {timers.Count} deadlines ({string.Join(", ", figures.TimersBy.Select(t => $"{t.Key} {t.Value}"))}): {Percentiles(timers)}");
     Console.WriteLine($"  fact committed → the journey's episode that heard it, {facts.Heard.Count} facts ({facts.AsStart} started their journey): {Percentiles(facts.Heard)}");
@@ -116,6 +119,10 @@ if (only is "journey")
     {
         Console.WriteLine($"  ({figures.Unfinished} journeys had not ended after 2 minutes; {facts.Unstamped} facts heard without a commit time)");
     }
+
+    // What the run had of the machine: a lag that moves between runs of the same code is read against these.
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  over the run ({clock.Elapsed.TotalSeconds:F0} s): the app and load generator {used.App.TotalSeconds / clock.Elapsed.TotalSeconds:P0} and Azurite {used.Azurite.TotalSeconds / clock.Elapsed.TotalSeconds:P0} of a core; the machine {(busy is { } cores ? $"{cores:F2} of {Environment.ProcessorCount} cores busy (anyone's work)" : "unread")}"));
 
     return;
 }
