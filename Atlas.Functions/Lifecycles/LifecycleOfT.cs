@@ -80,7 +80,7 @@ public sealed class Lifecycle<TState, TCommand>(
             }
 
             // The relay row goes first: a crash after it leaves a row that relays an empty outbox, never a lost effect.
-            var relayDue = outbox.Count > 0 ? await relays.ScheduleAsync(Type, id, now + options.Value.RelayGrace, ct) : null;
+            var relayDue = outbox.Count > 0 ? await relays.ScheduleAsync(Type, id, next, now + options.Value.RelayGrace, ct) : null;
             var json = JsonSerializer.Serialize(accepted.State, LifecycleJson.Options);
             var deadlineTrace = accepted.Deadline == stored?.Deadline ? stored?.DeadlineTrace : AtlasTelemetry.Current;
             var commit = await store.CommitAsync(Type, id, stored, json, next, accepted.Deadline, outbox, now, ct, deadlineTrace);

@@ -19,6 +19,11 @@ public sealed class LifecycleOptions
     /// again what a slow fast path is still relaying (harmless, but wasted work).</summary>
     public TimeSpan RelayGrace { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the relay row of a finished fast path waits for a batch of its bucket to go with before it goes
+    /// in one of its own (<see cref="RelayRowWriter"/>). <see cref="Timeout.InfiniteTimeSpan"/>: only with the next batch or
+    /// the scan, which gives the crash tests one order of calls.</summary>
+    public TimeSpan RelayCleanupDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How many overdue outboxes the relay scan works on at once.</summary>
     public int ScanConcurrency { get; set; } = 32;
 }

@@ -14,7 +14,7 @@ public sealed class OutboxRelay(ITableStore tables, InstanceStore instances, IQu
     public async Task RelayAsync(IReadOnlyList<OutboxEntry> entries, RelayEntry relayEntry, CancellationToken ct)
     {
         await SendAndDeleteAsync(entries, ct);
-        await index.CompleteAsync(relayEntry, ct);
+        index.Finished(relayEntry);
     }
 
     /// <summary>The scan's path: whatever an instance's outbox still holds.</summary>

@@ -47,6 +47,7 @@ public sealed class CrashInjectionTests(ITestOutputHelper output)
         ["Lifecycles:ScanConcurrency"] = "1",
         ["Queues:BatchSize"] = "1",
         ["Queues:RetryDelay"] = "00:00:00",
+        ["Lifecycles:RelayCleanupDelay"] = Timeout.InfiniteTimeSpan.ToString(),
     };
 
     [Fact]
