@@ -51,6 +51,7 @@ public static class AtlasServices
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<EffectRoutes>();
         services.AddSingleton<FlowRoutes>();
+        services.AddSingleton<FlowsKnownRunning>();
         services.AddSingleton<LifecycleRegistry>();
         services.AddSingleton<RelayScan>();
         services.AddSingleton<DeadlineFiring>();

@@ -27,6 +27,7 @@ public static class FlowDelivery
         [QueueTrigger(LifecycleFunctions.Prefix + FlowFact.Queue)] string message,
         [DurableClient] DurableTaskClient durable,
         FlowRoutes routes,
+        FlowsKnownRunning known,
         IQueueClient queues,
         IServiceProvider services,
         CancellationToken ct)
@@ -36,7 +37,7 @@ public static class FlowDelivery
         var fact = Read(envelope);
         try
         {
-            await DeliverAsync(fact, durable, routes, services, ct);
+            await DeliverAsync(fact, durable, routes, known, services, ct);
         }
         catch (FlowNotReadyException)
         {
@@ -59,7 +60,7 @@ public static class FlowDelivery
             ?? throw new InvalidOperationException($"Outbox entry {envelope.EffectId} carries no fact.");
 
     /// <exception cref="FlowNotReadyException">The flow's start has not run yet: the message comes back.</exception>
-    public static async Task DeliverAsync(FlowFact fact, DurableTaskClient durable, FlowRoutes routes, IServiceProvider services, CancellationToken ct)
+    public static async Task DeliverAsync(FlowFact fact, DurableTaskClient durable, FlowRoutes routes, FlowsKnownRunning known, IServiceProvider services, CancellationToken ct)
     {
         var route = routes.Find(fact.Lifecycle)
             ?? throw new InvalidOperationException($"No flow follows lifecycle '{fact.Lifecycle}'.");
@@ -70,6 +71,20 @@ public static class FlowDelivery
             // False for a redelivered message: that flow is under way or done.
             await durable.StartOnceAsync(route.Orchestrator, start, fact.AfterOverFlowId(flowId), ct);
             return;
+        }
+
+        if (known.Knows(flowId))
+        {
+            try
+            {
+                await durable.RaiseEventAsync(flowId, FlowFact.Event, fact, ct);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Finished since (the host refuses the event), or the raise failed: read it, as for any flow.
+                known.Forget(flowId);
+            }
         }
 
         var flow = await durable.GetInstanceAsync(flowId, getInputsAndOutputs: false, ct);
@@ -86,6 +101,11 @@ public static class FlowDelivery
             case OrchestrationRuntimeStatus.Pending:
                 throw new FlowNotReadyException(flowId);
             default:
+                if (flow.RuntimeStatus == OrchestrationRuntimeStatus.Running)
+                {
+                    known.Saw(flowId, flow.CreatedAt);
+                }
+
                 await durable.RaiseEventAsync(flowId, FlowFact.Event, fact, ct);
                 return;
         }

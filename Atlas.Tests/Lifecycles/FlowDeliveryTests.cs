@@ -1,13 +1,15 @@
 using System.Text.Json;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Queues;
+using Atlas.Testing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Moq;
 
 namespace Atlas.Tests.Lifecycles;
 
-/// <summary>The <c>Flows</c> function's side of a fact whose flow has not run yet: it comes back, each time later.</summary>
+/// <summary>The <c>Flows</c> function's side of a fact: one whose flow has not run yet comes back, each time later; one
+/// for a flow this process has seen running is raised without a read.</summary>
 public sealed class FlowDeliveryTests
 {
     private const string FlowId = "flow-a";
@@ -16,9 +18,12 @@ public sealed class FlowDeliveryTests
     private readonly Mock<IQueueClient> _queues = new();
     private readonly List<(string Text, TimeSpan Delay)> _sent = [];
     private readonly FlowRoutes _routes = new([new FlowRoute("job", "JobFlow", _ => FlowId, _ => false, _ => [], _ => null)]);
+    private readonly ManualClock _clock = new();
+    private readonly FlowsKnownRunning _known;
 
     public FlowDeliveryTests()
     {
+        _known = new FlowsKnownRunning(_clock);
         _queues.Setup(q => q.SendAsync(FlowFact.Queue, It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
             .Callback((string _, string text, TimeSpan delay, CancellationToken _) => _sent.Add((text, delay)))
             .Returns(Task.CompletedTask);
@@ -26,10 +31,16 @@ public sealed class FlowDeliveryTests
 
     private void FlowIs(OrchestrationRuntimeStatus status) =>
         _durable.Setup(d => d.GetInstanceAsync(FlowId, false, It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new OrchestrationMetadata("JobFlow", FlowId) { RuntimeStatus = status });
+            .ReturnsAsync(new OrchestrationMetadata("JobFlow", FlowId) { RuntimeStatus = status, CreatedAt = _clock.GetUtcNow() });
 
     private Task Deliver(string message) =>
-        FlowDelivery.RunAsync(message, _durable.Object, _routes, _queues.Object, Mock.Of<IServiceProvider>(), default);
+        FlowDelivery.RunAsync(message, _durable.Object, _routes, _known, _queues.Object, Mock.Of<IServiceProvider>(), default);
+
+    private void VerifyRaised(int version, Times times) =>
+        _durable.Verify(d => d.RaiseEventAsync(FlowId, FlowFact.Event, It.Is<FlowFact>(f => f.Version == version), It.IsAny<CancellationToken>()), times);
+
+    private void VerifyRead(Times times) =>
+        _durable.Verify(d => d.GetInstanceAsync(FlowId, false, It.IsAny<CancellationToken>()), times);
 
     private static string Message(FlowFact fact) =>
         JsonSerializer.Serialize(fact.ToOutbox(0).Envelope, LifecycleJson.Options);
@@ -65,5 +76,55 @@ public sealed class FlowDeliveryTests
 
         _durable.Verify(d => d.RaiseEventAsync(FlowId, FlowFact.Event, It.Is<FlowFact>(f => f.Key == fact.Key && f.Version == 3), It.IsAny<CancellationToken>()), Times.Once);
         Assert.Empty(_sent);
+    }
+
+    [Fact]
+    public async Task A_fact_for_a_flow_seen_running_is_raised_without_reading_the_flow()
+    {
+        FlowIs(OrchestrationRuntimeStatus.Running);
+
+        await Deliver(Message(new FlowFact("job", "a", 3, null, false, [])));
+        await Deliver(Message(new FlowFact("job", "a", 4, null, false, [])));
+
+        VerifyRead(Times.Once());
+        VerifyRaised(3, Times.Once());
+        VerifyRaised(4, Times.Once());
+    }
+
+    [Fact]
+    public async Task A_flow_seen_running_that_has_finished_since_is_read_and_a_flow_started_with_the_fact()
+    {
+        FlowIs(OrchestrationRuntimeStatus.Running);
+        await Deliver(Message(new FlowFact("job", "a", 3, null, false, [])));
+        _durable.Setup(d => d.RaiseEventAsync(FlowId, FlowFact.Event, It.Is<FlowFact>(f => f.Version == 4), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("Cannot raise event fact because instance is in Completed state"));
+        FlowIs(OrchestrationRuntimeStatus.Completed);
+
+        await Deliver(Message(new FlowFact("job", "a", 4, null, false, [])));
+
+        VerifyRead(Times.Exactly(2));
+        _durable.Verify(d => d.ScheduleNewOrchestrationInstanceAsync("JobFlow", It.Is<FlowStart>(s => s.Fact.Version == 4), It.IsAny<StartOrchestrationOptions>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task A_flow_seen_running_is_read_again_once_it_is_old_enough_to_have_been_purged()
+    {
+        FlowIs(OrchestrationRuntimeStatus.Running);
+        await Deliver(Message(new FlowFact("job", "a", 3, null, false, [])));
+
+        _clock.Advance(FlowsKnownRunning.Trusted);
+        await Deliver(Message(new FlowFact("job", "a", 4, null, false, [])));
+
+        VerifyRead(Times.Exactly(2));
+        VerifyRaised(4, Times.Once());
+    }
+
+    [Fact]
+    public void The_trust_in_a_flow_seen_running_ends_before_the_shortest_retention_could_purge_it()
+    {
+        var shortest = new FlowOptions { RetainFor = TimeSpan.FromHours(1) };
+        Assert.Empty(shortest.Problems());
+        Assert.NotEmpty(new FlowOptions { RetainFor = shortest.RetainFor - TimeSpan.FromMinutes(1) }.Problems());
+        Assert.True(FlowsKnownRunning.Trusted < shortest.RetainFor);
     }
 }
