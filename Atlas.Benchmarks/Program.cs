@@ -129,10 +129,10 @@ if (only is "journey")
 
 // Offered (deliveries/s, a fifth of them duplicates) above what each sustains on 2 cores: processed/s then shows the
 // capacity. Offered far above it, Azurite's queues (which it scans) only slow down.
-foreach (var (part, threeDSecure, what, defaultEvents, defaultOffered) in new[]
+foreach (var (part, threeDSecure, what, defaultEvents, defaultOffered, target) in new[]
 {
-    ("webhooks", false, "confirming authorisations the escrows already have", 2_000, 625),
-    ("webhooks-3ds", true, "3-D Secure completions, each moving an escrow", 1_000, 150),
+    ("webhooks", false, "confirming authorisations the escrows already have", 2_000, 625, "≥ 300"),
+    ("webhooks-3ds", true, "3-D Secure completions, each moving an escrow", 1_000, 150, "≥ 100, issue 21"),
 })
 {
     if (only is null || only == part)
@@ -141,7 +141,7 @@ foreach (var (part, threeDSecure, what, defaultEvents, defaultOffered) in new[]
         var offered = Option("--offered") is { } o ? int.Parse(o, CultureInfo.InvariantCulture) : defaultOffered;
         Console.WriteLine($"Stripe webhooks over HTTP, {events} events {what}, +25% delivered twice, signed, {offered} deliveries/s offered (= {offered * 4 / 5} events/s):");
         var hooks = await PaymentBench.WebhooksAsync(events, threeDSecure, offered, args.Contains("--watch"));
-        Report("webhook events processed/s (verified, deduplicated, queued, applied)", hooks.EventsPerSecond, "≥ 300");
+        Report("webhook events processed/s (verified, deduplicated, queued, applied)", hooks.EventsPerSecond, target);
         Console.WriteLine($"  {hooks.Posted} deliveries of {hooks.Events} events; storage calls per event: {hooks.CallsPerEvent:F1}; intents read back from Stripe: {hooks.StripeReads}");
         Console.WriteLine($"  acknowledged (2xx) in: p50 {Measure.Percentile(hooks.AckLatencies, 50):F1} ms, p99 {Measure.Percentile(hooks.AckLatencies, 99):F1} ms");
     }
