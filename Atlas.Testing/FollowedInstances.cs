@@ -25,7 +25,7 @@ public static class FollowedInstances
     {
         var firing = services.GetRequiredService<DeadlineFiring>();
         var fired = 0;
-        foreach (var fact in await ReadAsync(services, scan, ct, only))
+        foreach (var (fact, _) in await ReadAsync(services, scan, ct, only))
         {
             if (!fact.Over && fact.Deadline is { } deadline && deadline <= now)
             {
@@ -70,12 +70,13 @@ public static class FollowedInstances
         var routes = services.GetRequiredService<FlowRoutes>();
         var flows = await RunningAsync(durable, routes, ct);
         var behind = new List<(string FlowId, string Why)>();
-        foreach (var fact in await ReadAsync(services, scan, ct))
+        foreach (var (fact, sent) in await ReadAsync(services, scan, ct))
         {
             var flowId = routes.Find(fact.Lifecycle)!.FlowOf(fact.Id);
-            if (flows.TryGetValue(flowId, out var status) && !Knows(status, fact))
+            if (flows.TryGetValue(flowId, out var status) && !Knows(status, fact, sent))
             {
-                behind.Add((flowId, $"{flowId} ({fact.Key} v{fact.Version})"));
+                var heard = status?.Heard?.GetValueOrDefault(fact.Key);
+                behind.Add((flowId, $"{flowId} ({fact.Key} v{fact.Version}, its last fact v{sent}; heard v{heard?.Version}, over {heard?.Over}, deadline {heard?.Deadline:O})"));
             }
         }
 
@@ -83,12 +84,13 @@ public static class FollowedInstances
         return behind;
     }
 
-    /// <summary>The flow knows enough of the instance: whether it is over, and a deadline no later than the one it waits
-    /// on (an earlier one it knows fires, is ignored, and tells it the rest). An instance it has not heard of yet is
-    /// news on its way, unless it waits on nothing.</summary>
-    private static bool Knows(FlowStatus? status, FlowFact fact) =>
+    /// <summary>The flow knows enough of the instance: the last fact sent to it (<paramref name="sent"/>, its version:
+    /// raised straight from the relay, it is on no queue the drain could see), whether it is over, and a deadline no
+    /// later than the one it waits on (an earlier one it knows fires, is ignored, and tells it the rest). An instance it
+    /// has not heard of yet is news on its way, unless it waits on nothing.</summary>
+    private static bool Knows(FlowStatus? status, FlowFact fact, long? sent) =>
         status?.Heard?.GetValueOrDefault(fact.Key) is { } heard
-            ? heard.Over == fact.Over && (fact.Over || fact.Deadline is null || heard.Deadline <= fact.Deadline)
+            ? heard.Version >= (sent ?? 0) && heard.Over == fact.Over && (fact.Over || fact.Deadline is null || heard.Deadline <= fact.Deadline)
             : fact.Over && fact.Deadline is null;
 
     private static async Task<Dictionary<string, FlowStatus?>> RunningAsync(DurableTaskClient durable, FlowRoutes routes, CancellationToken ct)
@@ -132,12 +134,13 @@ public static class FollowedInstances
         return failed;
     }
 
-    /// <summary>Every instance of a lifecycle a flow follows, as its flow should know it.</summary>
-    private static async Task<List<FlowFact>> ReadAsync(IServiceProvider services, ITableStore? scan, CancellationToken ct, IReadOnlyCollection<string>? only = null)
+    /// <summary>Every instance of a lifecycle a flow follows, as its flow should know it, and the version of the last
+    /// fact it sent its flow.</summary>
+    private static async Task<List<(FlowFact Fact, long? Sent)>> ReadAsync(IServiceProvider services, ITableStore? scan, CancellationToken ct, IReadOnlyCollection<string>? only = null)
     {
         var tables = scan ?? services.GetRequiredService<ITableStore>();
         var lifecycles = services.GetRequiredService<LifecycleRegistry>();
-        var facts = new List<FlowFact>();
+        var facts = new List<(FlowFact, long?)>();
         foreach (var route in services.GetRequiredService<FlowRoutes>().All.Where(r => only?.Contains(r.Lifecycle) ?? true))
         {
             string? continuation = null;
@@ -150,7 +153,7 @@ public static class FollowedInstances
                     var id = row.PartitionKey[(route.Lifecycle.Length + 1)..];
                     if (await lifecycles.Find(route.Lifecycle)!.FactAsync(id, ct) is { } fact)
                     {
-                        facts.Add(fact);
+                        facts.Add((fact, InstanceStore.FactVersionOf(row)));
                     }
                 }
 

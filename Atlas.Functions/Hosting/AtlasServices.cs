@@ -52,6 +52,7 @@ public static class AtlasServices
         services.AddSingleton<EffectRoutes>();
         services.AddSingleton<FlowRoutes>();
         services.AddSingleton<FlowsKnownRunning>();
+        services.AddSingleton<FlowHandOff>();
         services.AddSingleton<LifecycleRegistry>();
         services.AddSingleton<RelayScan>();
         services.AddSingleton<DeadlineFiring>();

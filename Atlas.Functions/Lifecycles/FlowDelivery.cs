@@ -6,9 +6,10 @@ using Microsoft.DurableTask.Client;
 namespace Atlas.Functions.Lifecycles;
 
 /// <summary>
-/// How a committed fact reaches its flow without loss (docs/lifecycles.md, "Facts to flows"). The relay puts the outbox's
-/// fact on the <c>flows</c> queue; this function starts the flow with it when none runs, raises it to a flow that has
-/// run, and sends it back to the queue while the flow's start is still being dequeued (the Azure Storage provider can
+/// How a committed fact reaches its flow without loss (docs/lifecycles.md, "Facts to flows"). The relay hands the outbox's
+/// fact to its flow itself (<see cref="FlowHandOff"/>), or puts it on the <c>flows</c> queue, whose function does the
+/// same: it starts the flow with the fact when none runs, raises it to a flow that has run, and sends it back to the
+/// queue while the flow's start is still being dequeued (the Azure Storage provider can
 /// drop an event raised to an instance whose first episode has not run). A fact after its instance was over starts a
 /// flow of its own, so it never meets a flow that is ending.
 /// </summary>
@@ -28,10 +29,12 @@ public static class FlowDelivery
         [DurableClient] DurableTaskClient durable,
         FlowRoutes routes,
         FlowsKnownRunning known,
+        FlowHandOff handOff,
         IQueueClient queues,
         IServiceProvider services,
         CancellationToken ct)
     {
+        handOff.Offer(durable);
         var envelope = JsonSerializer.Deserialize<EffectEnvelope>(message, LifecycleJson.Options)
             ?? throw new InvalidOperationException("A flow's fact message is empty.");
         var fact = Read(envelope);
@@ -41,14 +44,19 @@ public static class FlowDelivery
         }
         catch (FlowNotReadyException)
         {
-            // Back on the queue as a new message: however long the engine takes to run the flow's first episode, the
-            // wait spends none of the message's deliveries (which would end in the poison queue: a fact lost). It waits
-            // longer each time: when the engine is behind on first episodes, facts read again every second only add
-            // to what it is behind on (docs/benchmarks.md, issue 21).
-            var held = fact with { Held = fact.Held + 1 };
-            var again = envelope with { Payload = JsonSerializer.SerializeToElement(held, LifecycleJson.Options) };
-            await queues.SendAsync(FlowFact.Queue, JsonSerializer.Serialize(again, LifecycleJson.Options), HeldDelay(fact.Held), ct);
+            await HoldAsync(envelope, fact, queues, ct);
         }
+    }
+
+    /// <summary>Puts a fact whose flow has not run yet back on the queue as a new message: however long the engine
+    /// takes to run the flow's first episode, the wait spends none of the message's deliveries (which would end in the
+    /// poison queue: a fact lost). It waits longer each time: when the engine is behind on first episodes, facts read
+    /// again every second only add to what it is behind on (docs/benchmarks.md, issue 21).</summary>
+    public static async Task HoldAsync(EffectEnvelope envelope, FlowFact fact, IQueueClient queues, CancellationToken ct)
+    {
+        var held = fact with { Held = fact.Held + 1 };
+        var again = envelope with { Payload = JsonSerializer.SerializeToElement(held, LifecycleJson.Options) };
+        await queues.SendAsync(FlowFact.Queue, JsonSerializer.Serialize(again, LifecycleJson.Options), HeldDelay(fact.Held), ct);
     }
 
     /// <summary>How long a fact that has come back <paramref name="held"/> times already waits: 1, 2, 4, 8, 8… s.</summary>

@@ -66,12 +66,19 @@ public sealed class InstanceStore(ITableStore tables)
         row.Properties.ContainsKey("DeadlineTicks") ? new DateTimeOffset(row.GetLong("DeadlineTicks"), TimeSpan.Zero) : null,
         row.GetTime("UpdatedAt"),
         row.ETag!,
-        row.GetString("DeadlineTrace"));
+        row.GetString("DeadlineTrace"),
+        FactVersionOf(row));
+
+    /// <summary>The version of the last commit whose fact went to the flow that follows the instance (none: no fact
+    /// yet, or a row from before it was kept). The tests' drain compares it with what the flow says it heard.</summary>
+    public static long? FactVersionOf(TableRow row) => row.Properties.ContainsKey(FactVersion) ? row.GetLong(FactVersion) : null;
+
+    private const string FactVersion = "FactVersion";
 
     /// <summary>Writes the new state and its outbox at once. PreconditionFailed or Conflict: someone else moved first.</summary>
     public Task<TableWrite> CommitAsync(
         string type, string id, StoredState? previous, string stateJson, long version, DateTimeOffset? deadline,
-        IReadOnlyList<OutboxEntry> outbox, DateTimeOffset now, CancellationToken ct, string? deadlineTrace = null)
+        IReadOnlyList<OutboxEntry> outbox, DateTimeOffset now, CancellationToken ct, string? deadlineTrace = null, long? factVersion = null)
     {
         var properties = new Dictionary<string, object?>
         {
@@ -79,6 +86,7 @@ public sealed class InstanceStore(ITableStore tables)
             ["UpdatedAt"] = now,
             ["DeadlineTicks"] = deadline?.UtcTicks,
             ["DeadlineTrace"] = deadline is null ? null : deadlineTrace,
+            [FactVersion] = factVersion,
         };
         SplitState(stateJson, properties);
         var stateRow = new TableRow(LifecycleKeys.Partition(type, id), LifecycleKeys.StateRow, properties);
@@ -136,4 +144,5 @@ public sealed class InstanceStore(ITableStore tables)
 
 /// <summary>The state row as stored: the state's JSON, how many transitions made it, and its pending deadline.</summary>
 /// <param name="DeadlineTrace">The traceparent of the command that set <paramref name="Deadline"/>: its firing continues it.</param>
-public sealed record StoredState(string Json, long Version, DateTimeOffset? Deadline, DateTimeOffset? UpdatedAt, string ETag, string? DeadlineTrace = null);
+/// <param name="FactVersion">The version of the last commit whose fact went to the instance's flow.</param>
+public sealed record StoredState(string Json, long Version, DateTimeOffset? Deadline, DateTimeOffset? UpdatedAt, string ETag, string? DeadlineTrace = null, long? FactVersion = null);

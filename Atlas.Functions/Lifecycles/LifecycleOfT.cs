@@ -73,20 +73,22 @@ public sealed class Lifecycle<TState, TCommand>(
 
             var next = version + 1;
             var outbox = accepted.Effects.Select((effect, index) => ToOutbox(id, next, index, effect)).ToList();
+            var factVersion = stored?.FactVersion;
             if (FactFor(id, next, stored, state, accepted, outbox, flowKnows, now) is { } fact)
             {
                 outbox.RemoveAll(e => e.Queue == FlowFact.StepQueue);
                 outbox.Add(fact.ToOutbox(accepted.Effects.Count));
+                factVersion = fact.AfterOver ? factVersion : next;
             }
 
             // The relay row goes first: a crash after it leaves a row that relays an empty outbox, never a lost effect.
             var relayDue = outbox.Count > 0 ? await relays.ScheduleAsync(Type, id, next, now + options.Value.RelayGrace, ct) : null;
             var json = JsonSerializer.Serialize(accepted.State, LifecycleJson.Options);
             var deadlineTrace = accepted.Deadline == stored?.Deadline ? stored?.DeadlineTrace : AtlasTelemetry.Current;
-            var commit = await store.CommitAsync(Type, id, stored, json, next, accepted.Deadline, outbox, now, ct, deadlineTrace);
+            var commit = await store.CommitAsync(Type, id, stored, json, next, accepted.Deadline, outbox, now, ct, deadlineTrace, factVersion);
             if (commit.Succeeded)
             {
-                cache.Set(partition, new StoredState(json, next, accepted.Deadline, now, commit.ETag!, deadlineTrace));
+                cache.Set(partition, new StoredState(json, next, accepted.Deadline, now, commit.ETag!, deadlineTrace, factVersion));
                 foreach (var counted in metrics)
                 {
                     counted.Changed(state, accepted.State, command);

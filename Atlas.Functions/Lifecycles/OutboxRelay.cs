@@ -5,10 +5,11 @@ using Atlas.Functions.Storage;
 namespace Atlas.Functions.Lifecycles;
 
 /// <summary>
-/// Moves outbox rows to their queues, then deletes them. A crash between the two sends them again on the next
-/// relay: delivery is at least once, and receivers dedupe by effect id.
+/// Moves outbox rows to their queues (a fact straight to its flow, when it can: <see cref="FlowHandOff"/>), then deletes
+/// them. A crash between the two sends them again on the next relay: delivery is at least once, and receivers dedupe by
+/// effect id.
 /// </summary>
-public sealed class OutboxRelay(ITableStore tables, InstanceStore instances, IQueueClient queues, RelayIndex index)
+public sealed class OutboxRelay(ITableStore tables, InstanceStore instances, IQueueClient queues, RelayIndex index, FlowHandOff flows)
 {
     /// <summary>The fast path, right after a commit: the entries are known, no read needed.</summary>
     public async Task RelayAsync(IReadOnlyList<OutboxEntry> entries, RelayEntry relayEntry, CancellationToken ct)
@@ -34,8 +35,13 @@ public sealed class OutboxRelay(ITableStore tables, InstanceStore instances, IQu
             return;
         }
 
-        await Task.WhenAll(entries.Select(e =>
-            queues.SendAsync(e.Queue, JsonSerializer.Serialize(e.Envelope, LifecycleJson.Options), TimeSpan.Zero, ct)));
+        await Task.WhenAll(entries.Select(async e =>
+        {
+            if (e.Queue != FlowFact.Queue || !await flows.TryAsync(e.Envelope, ct))
+            {
+                await queues.SendAsync(e.Queue, JsonSerializer.Serialize(e.Envelope, LifecycleJson.Options), TimeSpan.Zero, ct);
+            }
+        }));
 
         var partition = LifecycleKeys.Partition(entries[0].Lifecycle, entries[0].InstanceId);
         if (entries.Count == 1)

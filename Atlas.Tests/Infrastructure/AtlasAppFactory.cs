@@ -88,9 +88,11 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
     public async Task DrainAsync()
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
+        IReadOnlyList<(string FlowId, string Why)> behindFlows = [];
         while (waited.Elapsed < DrainPatience)
         {
-            var behind = (await FollowedInstances.BehindAsync(Services, Durable)).Count;
+            behindFlows = await FollowedInstances.BehindAsync(Services, Durable);
+            var behind = behindFlows.Count;
             if (await RelayAsync() + await PumpAsync() + await FireDeadlinesAsync() + behind == 0)
             {
                 return;
@@ -103,7 +105,8 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException($"The app did not go quiet in {DrainPatience}.");
+        throw new InvalidOperationException(
+            $"The app did not go quiet in {DrainPatience}; flows behind: {string.Join(", ", behindFlows.Select(b => b.Why))}.");
     }
 
     /// <summary>Stops the host and its worker and starts them again over the same storage, task hub, Stripe and

@@ -34,7 +34,10 @@ public sealed class FlowDeliveryTests
             .ReturnsAsync(new OrchestrationMetadata("JobFlow", FlowId) { RuntimeStatus = status, CreatedAt = _clock.GetUtcNow() });
 
     private Task Deliver(string message) =>
-        FlowDelivery.RunAsync(message, _durable.Object, _routes, _known, _queues.Object, Mock.Of<IServiceProvider>(), default);
+        FlowDelivery.RunAsync(message, _durable.Object, _routes, _known, HandOff(), _queues.Object, Mock.Of<IServiceProvider>(), default);
+
+    private FlowHandOff HandOff() =>
+        new(_routes, _known, _queues.Object, Mock.Of<IServiceProvider>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<FlowHandOff>.Instance);
 
     private void VerifyRaised(int version, Times times) =>
         _durable.Verify(d => d.RaiseEventAsync(FlowId, FlowFact.Event, It.Is<FlowFact>(f => f.Version == version), It.IsAny<CancellationToken>()), times);
@@ -126,5 +129,56 @@ public sealed class FlowDeliveryTests
         Assert.Empty(shortest.Problems());
         Assert.NotEmpty(new FlowOptions { RetainFor = shortest.RetainFor - TimeSpan.FromMinutes(1) }.Problems());
         Assert.True(FlowsKnownRunning.Trusted < shortest.RetainFor);
+    }
+
+    [Fact]
+    public async Task Before_the_flows_function_has_run_here_a_fact_takes_the_queue()
+    {
+        FlowIs(OrchestrationRuntimeStatus.Running);
+
+        Assert.False(await HandOff().TryAsync(new FlowFact("job", "a", 3, null, false, []).ToOutbox(0).Envelope, default));
+
+        VerifyRead(Times.Never());
+        VerifyRaised(3, Times.Never());
+    }
+
+    [Fact]
+    public async Task Once_the_flows_function_has_offered_its_client_a_fact_is_handed_to_its_flow_without_the_queue()
+    {
+        FlowIs(OrchestrationRuntimeStatus.Running);
+        var handOff = HandOff();
+        handOff.Offer(_durable.Object);
+
+        Assert.True(await handOff.TryAsync(new FlowFact("job", "a", 3, null, false, []).ToOutbox(0).Envelope, default));
+
+        VerifyRaised(3, Times.Once());
+        Assert.Empty(_sent);
+    }
+
+    [Fact]
+    public async Task A_fact_handed_to_a_flow_not_yet_run_is_held_on_the_queue()
+    {
+        FlowIs(OrchestrationRuntimeStatus.Pending);
+        var handOff = HandOff();
+        handOff.Offer(_durable.Object);
+
+        Assert.True(await handOff.TryAsync(new FlowFact("job", "a", 3, null, false, []).ToOutbox(0).Envelope, default));
+
+        var (text, delay) = Assert.Single(_sent);
+        Assert.Equal(TimeSpan.FromSeconds(1), delay);
+        Assert.Equal(1, Read(text).Held);
+        VerifyRaised(3, Times.Never());
+    }
+
+    [Fact]
+    public async Task A_hand_off_the_engine_fails_leaves_the_fact_to_the_queue()
+    {
+        _durable.Setup(d => d.GetInstanceAsync(FlowId, false, It.IsAny<CancellationToken>())).ThrowsAsync(new TimeoutException("the engine did not answer"));
+        var handOff = HandOff();
+        handOff.Offer(_durable.Object);
+
+        Assert.False(await handOff.TryAsync(new FlowFact("job", "a", 3, null, false, []).ToOutbox(0).Envelope, default));
+
+        Assert.Empty(_sent);
     }
 }

@@ -67,6 +67,9 @@ public sealed class RideCrashTests
             {
                 // A message whose invocation died comes back at once, not after host.json's 5 s.
                 ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00",
+                // An episode or activity the stop cut short is run again after seconds, not host.json's 5 minutes.
+                ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:controlQueueVisibilityTimeout"] = "00:00:05",
+                ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:workItemQueueVisibilityTimeout"] = "00:00:05",
             },
             services: s =>
             {
