@@ -18,8 +18,6 @@ public sealed class FlowHandOff(FlowRoutes routes, FlowsKnownRunning known, IQue
 
     private DurableTaskClient? _durable;
 
-    public bool CanHandOff => Volatile.Read(ref _durable) is not null;
-
     /// <summary>The client a function invocation was given. The newest is kept: a host that restarted may listen
     /// elsewhere, and until its client comes, hand-offs to the old one fail and take the queue.</summary>
     public void Offer(DurableTaskClient durable) => Volatile.Write(ref _durable, durable);
