@@ -18,6 +18,8 @@ public sealed class DurableOptionsTests
                   "maxConcurrentActivityFunctions": 3,
                   "maxConcurrentOrchestratorFunctions": 2,
                   "overridableExistingInstanceStates": "AnyState",
+                  "extendedSessionsEnabled": true,
+                  "extendedSessionIdleTimeoutInSeconds": 12,
                   "storageProvider": {
                     "connectionName": "DurableStorage",
                     "partitionCount": 2,
@@ -39,6 +41,7 @@ public sealed class DurableOptionsTests
         Assert.Equal((TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2)), (durable.ControlQueueVisibilityTimeout, durable.WorkItemQueueVisibilityTimeout));
         Assert.Equal((3, 2), (durable.MaxConcurrentActivityFunctions, durable.MaxConcurrentOrchestratorFunctions));
         Assert.False(durable.ReplaceFinishedInstancesOnly);
+        Assert.Equal((true, TimeSpan.FromSeconds(12)), (durable.ExtendedSessionsEnabled, durable.ExtendedSessionIdleTimeout));
     }
 
     [Fact]
@@ -50,6 +53,7 @@ public sealed class DurableOptionsTests
         Assert.Equal((4, 32), (durable.PartitionCount, durable.ControlQueueBatchSize));
         Assert.Equal(TimeSpan.FromSeconds(1), durable.MaxQueuePollingInterval);
         Assert.True(durable.ReplaceFinishedInstancesOnly);
+        Assert.Equal((false, TimeSpan.FromSeconds(30)), (durable.ExtendedSessionsEnabled, durable.ExtendedSessionIdleTimeout));
         Assert.Equal(10 * Environment.ProcessorCount, durable.MaxConcurrentOrchestratorFunctions);
     }
 }

@@ -64,4 +64,26 @@ public sealed class DurableTests(HostFixture fixture, ITestOutputHelper output)
         var status = await fixture.Http.GetStringAsync($"api/greetings/{instanceId}");
         Assert.Contains("\"runtimeStatus\":\"Failed\"", status, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Events_heard_one_episode_after_another_in_an_extended_session_each_replay_the_whole_history()
+    {
+        await using var client = fixture.Host.CreateDurableClient();
+        var instanceId = await client.ScheduleNewOrchestrationInstanceAsync("Tally");
+        await Orchestrations.WaitForRunningAsync(client, instanceId, Deadline);
+
+        // The sample's host.json keeps sessions: every episode after the first is handed the state DTFx kept, and the
+        // worker must still be sent the events of the episodes before it.
+        foreach (var (item, heard) in new[] { ("red", 1), ("green", 2) })
+        {
+            await client.RaiseEventAsync(instanceId, "Add", item);
+            await Orchestrations.WaitForAsync(client, instanceId, instance => instance.SerializedCustomStatus == $"{heard}" || instance.IsCompleted, Deadline);
+        }
+
+        await client.RaiseEventAsync(instanceId, "Add", "blue");
+        var completed = await Orchestrations.WaitForCompletionAsync(client, instanceId, Deadline);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, completed.RuntimeStatus);
+        Assert.Equal("red,green,blue", completed.ReadOutputAs<string>());
+    }
 }

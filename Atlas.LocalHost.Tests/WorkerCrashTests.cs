@@ -61,7 +61,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper output) : IAsyncLifetime
         using var failed = await inFlight;
         Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
         var executed = Assert.Single(_fixture.Log.Lines, line => line.Contains("Executed 'Functions.Slow' (Failed", StringComparison.Ordinal));
-        Assert.Contains("): Worker ", executed, StringComparison.Ordinal);
+        Assert.True(executed.Contains("): Worker ", StringComparison.Ordinal), $"The failure should name the worker: {executed}");
         Assert.DoesNotContain(_fixture.Log.Lines, line => line.Contains("caller went away", StringComparison.OrdinalIgnoreCase));
     }
 

@@ -33,6 +33,12 @@ internal sealed record DurableOptions
     /// <c>overridableExistingInstanceStates: NonRunningStates</c>); with <c>AnyState</c> it replaces it.</summary>
     public bool ReplaceFinishedInstancesOnly { get; init; } = true;
 
+    /// <summary>An orchestration that has run stays in memory for a while, so its next episode needs no read of its
+    /// history (<c>extendedSessionsEnabled</c>; off by default, as in the extension).</summary>
+    public bool ExtendedSessionsEnabled { get; init; }
+
+    public TimeSpan ExtendedSessionIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     public int MaxConcurrentActivityFunctions { get; init; } = 10 * Environment.ProcessorCount;
 
     public int MaxConcurrentOrchestratorFunctions { get; init; } = 10 * Environment.ProcessorCount;
@@ -52,6 +58,8 @@ internal sealed record DurableOptions
             ControlQueueVisibilityTimeout = Duration(storage, "controlQueueVisibilityTimeout"),
             WorkItemQueueVisibilityTimeout = Duration(storage, "workItemQueueVisibilityTimeout"),
             ReplaceFinishedInstancesOnly = !string.Equals(String(durableTask, "overridableExistingInstanceStates"), "AnyState", StringComparison.OrdinalIgnoreCase),
+            ExtendedSessionsEnabled = Bool(durableTask, "extendedSessionsEnabled") ?? defaults.ExtendedSessionsEnabled,
+            ExtendedSessionIdleTimeout = Int(durableTask, "extendedSessionIdleTimeoutInSeconds") is { } idle ? TimeSpan.FromSeconds(idle) : defaults.ExtendedSessionIdleTimeout,
             MaxConcurrentActivityFunctions = Int(durableTask, "maxConcurrentActivityFunctions") ?? defaults.MaxConcurrentActivityFunctions,
             MaxConcurrentOrchestratorFunctions = Int(durableTask, "maxConcurrentOrchestratorFunctions") ?? defaults.MaxConcurrentOrchestratorFunctions,
         };
@@ -69,6 +77,8 @@ internal sealed record DurableOptions
             MaxQueuePollingInterval = MaxQueuePollingInterval,
             MaxConcurrentTaskActivityWorkItems = MaxConcurrentActivityFunctions,
             MaxConcurrentTaskOrchestrationWorkItems = MaxConcurrentOrchestratorFunctions,
+            ExtendedSessionsEnabled = ExtendedSessionsEnabled,
+            ExtendedSessionIdleTimeout = ExtendedSessionIdleTimeout,
             LoggerFactory = loggerFactory,
 
             // The app lease keeps a second app on the same hub (a deployment slot) idle; one local host has no

@@ -3,6 +3,7 @@ using Atlas.LocalHost.Rpc;
 using DurableTask.Core;
 using DurableTask.Core.Command;
 using DurableTask.Core.Exceptions;
+using DurableTask.Core.History;
 using DurableTask.Core.Middleware;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using P = Microsoft.DurableTask.Protobuf;
@@ -33,7 +34,7 @@ internal sealed class OrchestratorMiddleware(DurableFunctions functions, Functio
         var request = new P.OrchestratorRequest
         {
             InstanceId = instance.InstanceId,
-            PastEvents = { state.PastEvents.Select(ProtobufUtils.ToHistoryEventProto) },
+            PastEvents = { PastEvents(state).Select(ProtobufUtils.ToHistoryEventProto) },
             NewEvents = { state.NewEvents.Select(ProtobufUtils.ToHistoryEventProto) },
         };
 
@@ -54,6 +55,12 @@ internal sealed class OrchestratorMiddleware(DurableFunctions functions, Functio
 
         context.SetProperty(executed);
     }
+
+    // In an extended session DTFx keeps the runtime state between episodes and clears only NewEvents, so the last
+    // episode's events are in Events but not in PastEvents. The worker is sent the whole history every time (the
+    // extension can leave it out when the worker has cached it; that saves the worker's CPU, not storage).
+    private static IEnumerable<HistoryEvent> PastEvents(OrchestrationRuntimeState state) =>
+        state.Events.Take(state.Events.Count - state.NewEvents.Count);
 
     private static OrchestratorExecutionResult ToExecutionResult(string functionName, string instanceId, InvocationResult result)
     {

@@ -72,9 +72,10 @@ internal sealed class HttpTriggerInvoker(WorkerSupervisor workers, FunctionInvok
             // after which the invocation fails as lost (cancelling at once logged "the caller went away" for a caller
             // about to get a 500), and the next request waits for the replacement instead of being sent here too. A
             // worker still running after that refused the request, and would wait 15 s for it: cancel the invocation.
-            // 5 s: on a loaded machine a killed worker's exit took over 1 s to be seen, and the loss was then misnamed.
-            await Task.WhenAny(worker.Instance.Exited, Task.Delay(TimeSpan.FromSeconds(5), aborted)).ConfigureAwait(false);
-            if (!worker.Instance.HasExited && !aborted.IsCancellationRequested)
+            // 5 s: on a loaded machine a killed worker's exit took over 1 s to be seen, and the loss was then misnamed;
+            // its gRPC stream breaking (the invocation ends as lost) says the same and is often seen first.
+            await Task.WhenAny(worker.Instance.Exited, invoking, Task.Delay(TimeSpan.FromSeconds(5), aborted)).ConfigureAwait(false);
+            if (!worker.Instance.HasExited && !invoking.IsCompleted && !aborted.IsCancellationRequested)
             {
                 refused = $"The worker did not take the forwarded request: {exception.Message}";
                 await invocationCancel.CancelAsync().ConfigureAwait(false);
