@@ -76,6 +76,9 @@ public sealed class TestRuntime : IAsyncDisposable
 
     public Task DrainAsync() => Triggers.DrainAsync(Services);
 
+    /// <summary>Until the relays commands began after answering have ended.</summary>
+    public Task RelaysQuietAsync() => Triggers.RelaysQuietAsync(Services);
+
     public async ValueTask DisposeAsync()
     {
         if (_host is IAsyncDisposable disposable)

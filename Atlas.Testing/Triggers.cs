@@ -13,25 +13,37 @@ namespace Atlas.Testing;
 public static class Triggers
 {
     /// <summary>Relays what crashes left in outboxes, and fires the deadlines the clock has passed.</summary>
-    public static async Task<int> ScanAsync(IServiceProvider services) =>
-        await services.GetRequiredService<RelayScan>().RunOnceAsync(CancellationToken.None) + await FireDeadlinesAsync(services);
+    public static async Task<int> ScanAsync(IServiceProvider services)
+    {
+        await RelaysQuietAsync(services);
+        return await services.GetRequiredService<RelayScan>().RunOnceAsync(CancellationToken.None) + await FireDeadlinesAsync(services);
+    }
+
+    /// <summary>Until the relays that commands began after answering have ended: what they send is then on its queue
+    /// (or with its flow) for a pump or a scan to find.</summary>
+    public static Task RelaysQuietAsync(IServiceProvider services) =>
+        services.GetRequiredService<OutboxRelay>().QuietAsync(CancellationToken.None);
 
     /// <summary>Takes what waits on the flows queue, then fires every deadline the clock has passed; returns how
     /// many fired.</summary>
     public static async Task<int> FireDeadlinesAsync(IServiceProvider services)
     {
+        await RelaysQuietAsync(services);
         var flows = services.GetRequiredService<ManualFlows>();
         var pump = services.GetRequiredService<QueuePump>();
         while (await pump.RunOnceAsync(FlowFact.Queue, flows.TakeAsync, CancellationToken.None) > 0)
         {
         }
 
-        return await flows.FireDueAsync(CancellationToken.None);
+        var fired = await flows.FireDueAsync(CancellationToken.None);
+        await RelaysQuietAsync(services);
+        return fired;
     }
 
     /// <summary>Runs every queue function once over its queue; returns messages taken.</summary>
     public static async Task<int> PumpAsync(IServiceProvider services)
     {
+        await RelaysQuietAsync(services);
         var pump = services.GetRequiredService<QueuePump>();
         var taken = 0;
         foreach (var function in services.GetRequiredService<FunctionIndex>().Queues)
@@ -42,6 +54,7 @@ public static class Triggers
             taken += await pump.RunOnceAsync(QueueNames.Unprefixed(function.Queue), handler, CancellationToken.None);
         }
 
+        await RelaysQuietAsync(services);
         return taken;
     }
 

@@ -59,6 +59,7 @@ public static class AtlasServices
         services.AddSingleton<EffectDispatcher>();
         services.AddTables(LifecycleKeys.Table, RelayIndex.Table, IdempotencyKeys.Table);
         services.AddHostedService<StorageInitializer>();
+        services.AddHostedService<RelaysAtStop>();
 
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => AtlasJson.Strict(o.SerializerOptions));

@@ -98,7 +98,9 @@ public sealed class Lifecycle<TState, TCommand>(
                 logger.LogDebug("{Command} applied: version {Version}", command.GetType().Name, next);
                 if (relayDue is not null)
                 {
-                    await RelayNowAsync(outbox, relayDue, ct);
+                    // The caller has its answer once the commit is made; the relay goes on with the instance's lock, so
+                    // the next command on it waits and the instance's relays keep its commits' order.
+                    relay.RelayAfterAnswer(outbox, relayDue, held.HandOver());
                 }
 
                 return new CommandResult<TState>(CommandStatus.Applied, accepted.State, next);
@@ -241,19 +243,6 @@ public sealed class Lifecycle<TState, TCommand>(
             stored.Deadline,
             stored.UpdatedAt,
             outbox.Select(r => new PendingEffectView(r.GetString("EffectId")!, r.GetString("Kind")!, r.GetString("Queue")!, r.GetTime("CreatedAt"))).ToList());
-    }
-
-    private async Task RelayNowAsync(IReadOnlyList<OutboxEntry> outbox, RelayEntry relayDue, CancellationToken ct)
-    {
-        try
-        {
-            await relay.RelayAsync(outbox, relayDue, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Committed is committed: the relay row makes the relay scan send these later.
-            logger.LogWarning(e, "Relaying {Count} effects failed; the relay scan will retry", outbox.Count);
-        }
     }
 
     private OutboxEntry ToOutbox(string id, long version, int index, Effect effect)

@@ -9,8 +9,44 @@ namespace Atlas.Functions.Lifecycles;
 /// them. A crash between the two sends them again on the next relay: delivery is at least once, and receivers dedupe by
 /// effect id.
 /// </summary>
-public sealed class OutboxRelay(ITableStore tables, InstanceStore instances, IQueueClient queues, RelayIndex index, FlowHandOff flows)
+public sealed class OutboxRelay(
+    ITableStore tables, InstanceStore instances, IQueueClient queues, RelayIndex index, FlowHandOff flows, ILogger<OutboxRelay> logger)
 {
+    private int _inFlight;
+
+    /// <summary>The fast path, after the command has answered: relays a commit's outbox in the background, then lets go
+    /// of the instance's lock. A relay that fails, or a process that dies first, leaves it to the relay scan.</summary>
+    public void RelayAfterAnswer(IReadOnlyList<OutboxEntry> entries, RelayEntry relayEntry, IDisposable instanceLock)
+    {
+        Interlocked.Increment(ref _inFlight);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await RelayAsync(entries, relayEntry, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // Committed is committed: the relay row makes the relay scan send these later.
+                logger.LogWarning(e, "Relaying {Count} effects failed; the relay scan will retry", entries.Count);
+            }
+            finally
+            {
+                instanceLock.Dispose();
+                Interlocked.Decrement(ref _inFlight);
+            }
+        });
+    }
+
+    /// <summary>Until every relay begun after an answer has ended (a host stopping; a test draining the app).</summary>
+    public async Task QuietAsync(CancellationToken ct)
+    {
+        while (Volatile.Read(ref _inFlight) > 0)
+        {
+            await Task.Delay(5, ct);
+        }
+    }
+
     /// <summary>The fast path, right after a commit: the entries are known, no read needed.</summary>
     public async Task RelayAsync(IReadOnlyList<OutboxEntry> entries, RelayEntry relayEntry, CancellationToken ct)
     {

@@ -66,6 +66,7 @@ public sealed class EffectRedeliveryTests(AtlasAppFactory app) : IClassFixture<A
     /// its deletes would; the message itself stays to be delivered a third time.</summary>
     private async Task DeliverTwiceMoreAsync(string kind)
     {
+        await Triggers.RelaysQuietAsync(app.Services);
         var queues = app.Services.GetRequiredService<IQueueClient>();
         var messages = await queues.ReceiveAsync(EffectRoutes.DefaultQueue, 32, TimeSpan.Zero, default);
         var message = Assert.Single(messages, m => m.Text.Contains($"\"kind\":\"{kind}\"", StringComparison.Ordinal));

@@ -69,17 +69,33 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
         new(new ContractCheck(() => OpenApiContract.ForAsync(App.BaseAddress, _environment))) { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>Runs every queue trigger once over its queue, through the host; returns messages taken.</summary>
-    public Task<int> PumpAsync() => App.Host.PumpQueuesAsync();
+    public async Task<int> PumpAsync()
+    {
+        await Triggers.RelaysQuietAsync(Services);
+        var taken = await App.Host.PumpQueuesAsync();
+        await Triggers.RelaysQuietAsync(Services);
+        return taken;
+    }
 
     /// <summary>A client of the host's Durable API, as a <c>[DurableClient]</c> binding gets.</summary>
     public DurableTaskClient Durable => _durable ??= App.Host.CreateDurableClient();
 
     /// <summary>Relays what a crash left in an outbox (the relay scan); returns how many outboxes.</summary>
-    public Task<int> RelayAsync() => Services.GetRequiredService<RelayScan>().RunOnceAsync(CancellationToken.None);
+    public async Task<int> RelayAsync()
+    {
+        await Triggers.RelaysQuietAsync(Services);
+        return await Services.GetRequiredService<RelayScan>().RunOnceAsync(CancellationToken.None);
+    }
 
     /// <summary>Fires the deadlines the clock has passed (<see cref="FollowedInstances"/>); returns how many. On durable
     /// timers there is nothing to do: their flows fire them.</summary>
-    public Task<int> FireDeadlinesAsync() => _durableTimers ? Task.FromResult(0) : FollowedInstances.FireDueAsync(Services, Clock.GetUtcNow());
+    public async Task<int> FireDeadlinesAsync()
+    {
+        await Triggers.RelaysQuietAsync(Services);
+        var fired = _durableTimers ? 0 : await FollowedInstances.FireDueAsync(Services, Clock.GetUtcNow());
+        await Triggers.RelaysQuietAsync(Services);
+        return fired;
+    }
 
     /// <summary>How many flows are under way (making a Stripe call, or yet to hear news): one look.</summary>
     public async Task<int> SettleFlowsAsync() => (await FollowedInstances.BehindAsync(Services, Durable)).Count;

@@ -16,7 +16,13 @@ public sealed class LifecycleRuntimeTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _runtime.DisposeAsync();
 
-    private Task<CommandResult<JobState>> Send(string id, JobCommand command) => _runtime.Jobs.ExecuteAsync(id, command, default);
+    /// <summary>A command, and the relay it began after answering.</summary>
+    private async Task<CommandResult<JobState>> Send(string id, JobCommand command)
+    {
+        var result = await _runtime.Jobs.ExecuteAsync(id, command, default);
+        await _runtime.RelaysQuietAsync();
+        return result;
+    }
 
     private Task<int> QueueLength(string queue) =>
         _runtime.Services.GetRequiredService<IQueueClient>().ApproximateCountAsync(queue, default);
@@ -33,11 +39,33 @@ public sealed class LifecycleRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_effect_is_relayed_to_its_queue_right_after_the_commit_and_leaves_the_outbox()
+    public async Task An_effect_is_relayed_to_its_queue_once_the_command_has_answered_and_leaves_the_outbox()
     {
         await Send("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)));
 
         Assert.Empty((await _runtime.Jobs.ReadAsync("a", default))!.Outbox);
+        Assert.Equal(1, await QueueLength(EffectRoutes.DefaultQueue));
+    }
+
+    [Fact]
+    public async Task A_command_answers_before_its_relay_and_the_next_command_on_the_instance_waits_for_that_relay()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var gated = await TestRuntime.StartAsync(
+            _runtime.Prefix, _runtime.Clock, services => services.Decorate<IQueueClient>((inner, _) => new GatedQueueClient(inner, gate.Task)));
+
+        var opened = await gated.Jobs.ExecuteAsync("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)), default);
+        Assert.Equal(CommandStatus.Applied, opened.Status);
+        Assert.Equal(2, (await gated.Jobs.ReadAsync("a", default))!.Outbox.Count); // the announcement and the fact, not yet sent
+
+        // The relay still holds the instance: the next command waits for it (a bounded look for what must not happen).
+        var added = gated.Jobs.ExecuteAsync("a", new AddWork("r1", 3), default);
+        Assert.NotSame(added, await Task.WhenAny(added, Task.Delay(TimeSpan.FromMilliseconds(300))));
+
+        gate.SetResult();
+        Assert.Equal((CommandStatus.Applied, 2L), ((await added).Status, (await added).Version));
+        await gated.RelaysQuietAsync();
+        Assert.Empty((await gated.Jobs.ReadAsync("a", default))!.Outbox);
         Assert.Equal(1, await QueueLength(EffectRoutes.DefaultQueue));
     }
 
@@ -169,6 +197,7 @@ public sealed class LifecycleRuntimeTests : IAsyncLifetime
         await using (var crashing = await TestRuntime.StartAsync(_runtime.Prefix, _runtime.Clock, FaultInjection.With(faults)))
         {
             await crashing.Jobs.ExecuteAsync("a", new OpenJob("Crate", TimeSpan.FromMinutes(5)), default);
+            await crashing.RelaysQuietAsync();
             Assert.StartsWith("queue send", faults.Trace[^1], StringComparison.Ordinal);
         }
 
