@@ -45,6 +45,7 @@ public static class FollowedInstances
         var unsettled = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
+            await Triggers.RelaysQuietAsync(services);
             var behind = await BehindAsync(services, durable, ct, scan);
             if (behind.Count == 0)
             {

@@ -100,7 +100,7 @@ public sealed class Lifecycle<TState, TCommand>(
                 {
                     // The caller has its answer once the commit is made; the relay goes on with the instance's lock, so
                     // the next command on it waits and the instance's relays keep its commits' order.
-                    relay.RelayAfterAnswer(outbox, relayDue, held.HandOver());
+                    await relay.RelayAfterCommitAsync(outbox, relayDue, held);
                 }
 
                 return new CommandResult<TState>(CommandStatus.Applied, accepted.State, next);

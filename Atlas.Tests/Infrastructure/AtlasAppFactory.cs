@@ -98,7 +98,11 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>How many flows are under way (making a Stripe call, or yet to hear news): one look.</summary>
-    public async Task<int> SettleFlowsAsync() => (await FollowedInstances.BehindAsync(Services, Durable)).Count;
+    public async Task<int> SettleFlowsAsync()
+    {
+        await Triggers.RelaysQuietAsync(Services);
+        return (await FollowedInstances.BehindAsync(Services, Durable)).Count;
+    }
 
     /// <summary>Runs the relay scan, the queue triggers, the due deadlines and the flows until none finds work.</summary>
     public async Task DrainAsync()
@@ -107,6 +111,8 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
         IReadOnlyList<(string FlowId, string Why)> behindFlows = [];
         while (waited.Elapsed < DrainPatience)
         {
+            // A relay still under way may be about to start a flow the look below would miss.
+            await Triggers.RelaysQuietAsync(Services);
             behindFlows = await FollowedInstances.BehindAsync(Services, Durable);
             var behind = behindFlows.Count;
             if (await RelayAsync() + await PumpAsync() + await FireDeadlinesAsync() + behind == 0)
