@@ -68,8 +68,8 @@ public sealed class OutboxRelay(
         }
     }
 
-    /// <summary>The fast path, right after a commit: the entries are known, no read needed.</summary>
-    public async Task RelayAsync(IReadOnlyList<OutboxEntry> entries, RelayEntry relayEntry, CancellationToken ct)
+    /// <summary>Sends a commit's outbox and deletes it: the entries are known, no read needed.</summary>
+    private async Task RelayAsync(IReadOnlyList<OutboxEntry> entries, RelayEntry relayEntry, CancellationToken ct)
     {
         await SendAndDeleteAsync(entries, ct);
         index.Finished(relayEntry);

@@ -148,6 +148,11 @@ internal sealed class WorkerChannel(string workerId)
                 await writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
             }
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The stream is ending: the reading side says why (a killed worker's broken stream). Saying it here first
+            // named a cancelled write as the cause.
+        }
         catch (Exception exception) when (exception is IOException or GrpcException or InvalidOperationException or OperationCanceledException)
         {
             Close(new WorkerUnavailableException($"Could not write to worker {WorkerId}: {exception.Message}"));
