@@ -27,26 +27,42 @@ public sealed class UserProfiles(ITableStore tables, TimeProvider clock)
 
     private const int ReuseCapacity = 100_000;
 
-    private readonly ConcurrentDictionary<string, (UserProfile? Profile, DateTimeOffset ReadAt)> _recent = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Recent> _recent = new(StringComparer.Ordinal);
 
     /// <summary>The profile as read at most <see cref="ReuseFor"/> ago (a change saved by this process shows at once;
-    /// one saved by another within that minute).</summary>
+    /// one saved by another within that minute). Callers that miss together share one read: a booking's notice goes
+    /// to every driver it was offered to, and many bookings open at once.</summary>
     public async Task<UserProfile?> FindRecentAsync(string userId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (_recent.TryGetValue(userId, out var recent) && now - recent.ReadAt < ReuseFor)
+        if (!_recent.TryGetValue(userId, out var recent) || !recent.FreshAt(now))
         {
-            return recent.Profile;
+            if (_recent.Count >= ReuseCapacity)
+            {
+                _recent.Clear();
+            }
+
+            var started = new Recent(new Lazy<Task<UserProfile?>>(() => FindAsync(userId, CancellationToken.None)), now);
+            recent = _recent.AddOrUpdate(userId, started, (_, current) => current.FreshAt(now) ? current : started);
         }
 
-        var profile = await FindAsync(userId, ct);
-        if (_recent.Count >= ReuseCapacity)
+        try
         {
-            _recent.Clear();
+            return await recent.Read.Value.WaitAsync(ct);
         }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // A failed read is not reused: the next caller reads again.
+            _recent.TryRemove(new KeyValuePair<string, Recent>(userId, recent));
+            throw;
+        }
+    }
 
-        _recent[userId] = (profile, now);
-        return profile;
+    /// <summary>A read of a profile, begun at <paramref name="ReadAt"/>; lazy, so only the caller whose read was
+    /// kept starts it.</summary>
+    private sealed record Recent(Lazy<Task<UserProfile?>> Read, DateTimeOffset ReadAt)
+    {
+        public bool FreshAt(DateTimeOffset now) => now - ReadAt < ReuseFor && !(Read.IsValueCreated && Read.Value.IsFaulted);
     }
 
     public async Task<UserProfile?> FindAsync(string userId, CancellationToken ct)
