@@ -2,6 +2,7 @@ using System.Globalization;
 using Atlas.Core.Bookings;
 using Atlas.Core.Payments;
 using Atlas.Core.Rides;
+using Atlas.Functions.Common;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Storage;
 
@@ -12,12 +13,25 @@ namespace Atlas.Functions.Ops;
 /// partition (a booking opened, a ride completed, cancelled or a no-show, a payment captured with its platform fee,
 /// declined or failed, a deadline's lag), so a fact committed twice is one row. Open disputes are a row per escrow,
 /// marked open or closed. Counting a day reads its partition: fine for a marketplace's thousands of rides a day; a
-/// larger one would keep counters instead.
+/// larger one would keep counters instead. A day's rows are one partition, so the facts committed while a write is on
+/// its way go together in the next batch (a group commit): under load, one storage call for many rides.
 /// </summary>
-public sealed class DailyFacts(ITableStore tables) : ILifecycleObserver
+public sealed class DailyFacts : ILifecycleObserver
 {
     public const string Table = "OpsFacts";
     public const string Disputes = "disputes";
+
+    private readonly ITableStore _tables;
+    private readonly GroupCommit<TableRow> _rows;
+
+    public DailyFacts(ITableStore tables)
+    {
+        _tables = tables;
+        _rows = new GroupCommit<TableRow>(WriteAsync, (group, next) =>
+            group.Count < BatchRules.MaxOperations
+            && group[0].PartitionKey == next.PartitionKey
+            && group.All(row => row.RowKey != next.RowKey));
+    }
 
     public Task CommittedAsync(string type, string id, object before, object after, DateTimeOffset at, CancellationToken ct) => (before, after) switch
     {
@@ -40,19 +54,29 @@ public sealed class DailyFacts(ITableStore tables) : ILifecycleObserver
     /// <summary>The day's facts: fact name → its rows' (amount, fee, currency).</summary>
     public async Task<ILookup<string, (long Amount, long Fee, string? Currency)>> ReadDayAsync(string day, CancellationToken ct)
     {
-        var rows = await tables.QueryPageAsync(Table, day, "", null, 100_000, ct);
+        var rows = await _tables.QueryPageAsync(Table, day, "", null, 100_000, ct);
         return rows.ToLookup(r => r.RowKey[..r.RowKey.IndexOf('|', StringComparison.Ordinal)], r => (r.GetLong("Amount"), r.GetLong("Fee"), r.GetString("Currency")), StringComparer.Ordinal);
     }
 
     public async Task<int> OpenDisputesAsync(CancellationToken ct) =>
-        (await tables.QueryPageAsync(Table, Disputes, "", null, 100_000, ct)).Count(r => r.Properties.TryGetValue("Open", out var open) && open is true);
+        (await _tables.QueryPageAsync(Table, Disputes, "", null, 100_000, ct)).Count(r => r.Properties.TryGetValue("Open", out var open) && open is true);
 
-    private async Task RecordAsync(DateTimeOffset at, string fact, string id, CancellationToken ct, long amount = 0, long fee = 0, string? currency = null)
+    private Task RecordAsync(DateTimeOffset at, string fact, string id, CancellationToken ct, long amount = 0, long fee = 0, string? currency = null) =>
+        _rows.AddAsync(new TableRow(Day(at), fact + "|" + id, new Dictionary<string, object?> { ["Amount"] = amount, ["Fee"] = fee, ["Currency"] = currency, ["At"] = at }))
+            .WaitAsync(ct);
+
+    private async Task WriteAsync(IReadOnlyList<TableRow> rows)
     {
-        var row = new TableRow(Day(at), fact + "|" + id, new Dictionary<string, object?> { ["Amount"] = amount, ["Fee"] = fee, ["Currency"] = currency, ["At"] = at });
-        await tables.WriteAsync(Table, TableOperation.Upsert(row), ct);
+        // Upserts only: a batch can fail only as a whole call does, never on one of its rows.
+        var write = rows.Count == 1
+            ? await _tables.WriteAsync(Table, TableOperation.Upsert(rows[0]), CancellationToken.None)
+            : await _tables.ExecuteBatchAsync(Table, [.. rows.Select(TableOperation.Upsert)], CancellationToken.None);
+        if (!write.Succeeded)
+        {
+            throw new InvalidOperationException($"Writing {rows.Count} ops facts failed: {write.Status}.");
+        }
     }
 
     private async Task DisputeAsync(string escrowId, bool open, CancellationToken ct) =>
-        await tables.WriteAsync(Table, TableOperation.Upsert(new TableRow(Disputes, escrowId, new Dictionary<string, object?> { ["Open"] = open })), ct);
+        await _tables.WriteAsync(Table, TableOperation.Upsert(new TableRow(Disputes, escrowId, new Dictionary<string, object?> { ["Open"] = open })), ct);
 }
