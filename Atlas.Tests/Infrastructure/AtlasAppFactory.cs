@@ -19,6 +19,9 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
     private readonly string _environment;
     private readonly Action<IServiceCollection>? _services;
     private readonly StringWriter _log = new();
+
+    // The host writes from many threads through this; reads take its lock too (a StringBuilder read mid-write throws).
+    private readonly TextWriter _logWriter;
     private LocalApp? _app;
     private readonly bool _durableTimers;
     private DurableTaskClient? _durable;
@@ -37,6 +40,7 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
         _environment = environment;
         _services = services;
         _durableTimers = durableTimers;
+        _logWriter = TextWriter.Synchronized(_log);
         Stripe = FakeStripeServer.StartAsync(new FakeStripeOptions(), durableTimers ? TimeProvider.System : Clock).GetAwaiter().GetResult();
         Stripe.WebhookTarget = () => _app is { } app ? new Uri(app.BaseAddress, "api/webhooks/stripe").ToString() : null;
     }
@@ -54,7 +58,17 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
     public FakeStripeServer Stripe { get; }
 
     /// <summary>What the host printed: its own lines and the worker's, as <c>func start</c> shows them.</summary>
-    public string HostLog => _log.ToString();
+    public string HostLog
+    {
+        get
+        {
+            // TextWriter.Synchronized locks the writer itself.
+            lock (_logWriter)
+            {
+                return _log.ToString();
+            }
+        }
+    }
 
     /// <summary>The worker's services (started on first use).</summary>
     public IServiceProvider Services => App.Services;
@@ -180,7 +194,7 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
                 services.AddSingleton(_durableTimers ? TimeProvider.System : Clock);
                 _services?.Invoke(services);
             },
-            log: TextWriter.Synchronized(_log),
+            log: _logWriter,
             httpPort: httpPort);
     }
 }
