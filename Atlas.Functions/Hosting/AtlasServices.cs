@@ -49,6 +49,7 @@ public static class AtlasServices
         services.AddSingleton<StateCache>();
         services.AddSingleton<RelayIndex>();
         services.AddSingleton<OutboxRelay>();
+        services.AddSingleton<RelayedOutboxes>();
         services.AddSingleton<EffectRoutes>();
         services.AddSingleton<FlowRoutes>();
         services.AddSingleton<FlowsKnownRunning>();

@@ -75,10 +75,13 @@ public sealed class InstanceStore(ITableStore tables)
 
     private const string FactVersion = "FactVersion";
 
-    /// <summary>Writes the new state and its outbox at once. PreconditionFailed or Conflict: someone else moved first.</summary>
+    /// <summary>Writes the new state and its outbox at once, and deletes the <paramref name="relayed"/> outbox rows of
+    /// earlier commits with them. PreconditionFailed or Conflict at operation 0: someone else moved first; NotFound past
+    /// the new outbox: a relayed row had gone already.</summary>
     public Task<TableWrite> CommitAsync(
         string type, string id, StoredState? previous, string stateJson, long version, DateTimeOffset? deadline,
-        IReadOnlyList<OutboxEntry> outbox, DateTimeOffset now, CancellationToken ct, string? deadlineTrace = null, long? factVersion = null)
+        IReadOnlyList<OutboxEntry> outbox, DateTimeOffset now, CancellationToken ct, string? deadlineTrace = null, long? factVersion = null,
+        IReadOnlyList<string>? relayed = null)
     {
         var properties = new Dictionary<string, object?>
         {
@@ -91,13 +94,19 @@ public sealed class InstanceStore(ITableStore tables)
         SplitState(stateJson, properties);
         var stateRow = new TableRow(LifecycleKeys.Partition(type, id), LifecycleKeys.StateRow, properties);
         var write = previous is null ? TableOperation.Insert(stateRow) : TableOperation.Replace(stateRow, previous.ETag);
-        if (outbox.Count == 0)
+        relayed ??= [];
+        if (outbox.Count == 0 && relayed.Count == 0)
         {
             // Alone, the state row needs no batch: a single write is as atomic and costs storage less.
             return tables.WriteAsync(LifecycleKeys.Table, write, ct);
         }
 
-        List<TableOperation> operations = [write, .. outbox.Select(e => TableOperation.Insert(e.ToRow(now)))];
+        List<TableOperation> operations =
+        [
+            write,
+            .. outbox.Select(e => TableOperation.Insert(e.ToRow(now))),
+            .. relayed.Select(row => TableOperation.Delete(stateRow.PartitionKey, row)),
+        ];
         return tables.ExecuteBatchAsync(LifecycleKeys.Table, operations, ct);
     }
 

@@ -15,6 +15,7 @@ public sealed class Lifecycle<TState, TCommand>(
     InstanceStore store,
     RelayIndex relays,
     OutboxRelay relay,
+    RelayedOutboxes outboxes,
     EffectRoutes routes,
     FlowRoutes flows,
     InstanceLocks locks,
@@ -85,7 +86,8 @@ public sealed class Lifecycle<TState, TCommand>(
             var relayDue = outbox.Count > 0 ? await relays.ScheduleAsync(Type, id, next, now + options.Value.RelayGrace, ct) : null;
             var json = JsonSerializer.Serialize(accepted.State, LifecycleJson.Options);
             var deadlineTrace = accepted.Deadline == stored?.Deadline ? stored?.DeadlineTrace : AtlasTelemetry.Current;
-            var commit = await store.CommitAsync(Type, id, stored, json, next, accepted.Deadline, outbox, now, ct, deadlineTrace, factVersion);
+            var commit = await outboxes.CommitWithAsync(partition, outbox.Count, relayed =>
+                store.CommitAsync(Type, id, stored, json, next, accepted.Deadline, outbox, now, ct, deadlineTrace, factVersion, relayed));
             if (commit.Succeeded)
             {
                 cache.Set(partition, new StoredState(json, next, accepted.Deadline, now, commit.ETag!, deadlineTrace, factVersion));
@@ -212,6 +214,7 @@ public sealed class Lifecycle<TState, TCommand>(
     {
         var partition = LifecycleKeys.Partition(Type, id);
         using var held = await locks.AcquireAsync(partition, ct);
+        await outboxes.FlushAsync(partition, ct);
         // A command that moved the instance since it was read fails the delete's ETag: read again (a race, not a retry).
         for (var attempt = 1; attempt <= Math.Max(1, options.Value.MaxAttempts); attempt++)
         {
@@ -233,6 +236,8 @@ public sealed class Lifecycle<TState, TCommand>(
             return null;
         }
 
+        // What this process relayed is not pending: it goes before the outbox is read.
+        await outboxes.FlushAsync(LifecycleKeys.Partition(Type, id), ct);
         var outbox = await store.ReadOutboxAsync(Type, id, ct);
         using var state = JsonDocument.Parse(stored.Json);
         return new InstanceView(

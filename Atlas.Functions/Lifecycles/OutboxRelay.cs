@@ -1,16 +1,16 @@
 using System.Text.Json;
 using Atlas.Functions.Queues;
-using Atlas.Functions.Storage;
 
 namespace Atlas.Functions.Lifecycles;
 
 /// <summary>
 /// Moves outbox rows to their queues (a fact straight to its flow, when it can: <see cref="FlowHandOff"/>), then deletes
-/// them. A crash between the two sends them again on the next relay: delivery is at least once, and receivers dedupe by
-/// effect id.
+/// them: a commit's relay leaves them to the instance's next commit (<see cref="RelayedOutboxes"/>), the scan deletes them
+/// at once. A crash between sending and deleting sends them again on the next relay: delivery is at least once, and
+/// receivers dedupe by effect id.
 /// </summary>
 public sealed class OutboxRelay(
-    ITableStore tables, InstanceStore instances, IQueueClient queues, RelayIndex index, FlowHandOff flows, ILogger<OutboxRelay> logger)
+    InstanceStore instances, IQueueClient queues, RelayedOutboxes relayed, FlowHandOff flows, ILogger<OutboxRelay> logger)
 {
     /// <summary>Relays that may go on after their commands have answered. Past it a command relays before it answers,
     /// as a queue trigger's batch then waits for its own work: without that bound, work pulled off queues faster
@@ -68,58 +68,38 @@ public sealed class OutboxRelay(
         }
     }
 
-    /// <summary>Sends a commit's outbox and deletes it: the entries are known, no read needed.</summary>
+    /// <summary>Sends a commit's outbox (the entries are known, no read needed); its rows wait for the instance's next
+    /// commit to be deleted.</summary>
     private async Task RelayAsync(IReadOnlyList<OutboxEntry> entries, RelayEntry relayEntry, CancellationToken ct)
     {
-        await SendAndDeleteAsync(entries, ct);
-        index.Finished(relayEntry);
+        await SendAsync(entries, ct);
+        relayed.Add(LifecycleKeys.Partition(relayEntry.Lifecycle, relayEntry.InstanceId), entries.Select(e => e.RowKey), relayEntry);
     }
 
-    /// <summary>The scan's path: whatever an instance's outbox still holds.</summary>
+    /// <summary>The scan's path: whatever an instance's outbox still holds, this process's relayed rows that wait
+    /// included (sent again, and deleted with the rest).</summary>
     public async Task<int> RelayInstanceAsync(string lifecycle, string instanceId, CancellationToken ct)
     {
+        var waiting = relayed.Take(LifecycleKeys.Partition(lifecycle, instanceId), int.MaxValue);
         var entries = (await instances.ReadOutboxAsync(lifecycle, instanceId, ct))
             .Select(r => OutboxEntry.FromRow(lifecycle, instanceId, r))
             .ToList();
-        await SendAndDeleteAsync(entries, ct);
+        await SendAsync(entries, ct);
+        await relayed.DeleteNowAsync(LifecycleKeys.Partition(lifecycle, instanceId), [.. entries.Select(e => e.RowKey)], ct);
+        if (waiting is not null)
+        {
+            relayed.Deleted(waiting);
+        }
+
         return entries.Count;
     }
 
-    private async Task SendAndDeleteAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken ct)
-    {
-        if (entries.Count == 0)
-        {
-            return;
-        }
-
-        await Task.WhenAll(entries.Select(async e =>
+    private Task SendAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken ct) =>
+        Task.WhenAll(entries.Select(async e =>
         {
             if (e.Queue != FlowFact.Queue || !await flows.TryAsync(e.Envelope, ct))
             {
                 await queues.SendAsync(e.Queue, JsonSerializer.Serialize(e.Envelope, LifecycleJson.Options), TimeSpan.Zero, ct);
             }
         }));
-
-        var partition = LifecycleKeys.Partition(entries[0].Lifecycle, entries[0].InstanceId);
-        if (entries.Count == 1)
-        {
-            // One row: a plain delete costs storage less than a batch.
-            await tables.WriteAsync(LifecycleKeys.Table, TableOperation.Delete(partition, entries[0].RowKey), ct);
-            return;
-        }
-
-        foreach (var chunk in entries.Chunk(BatchRules.MaxOperations))
-        {
-            var batch = await tables.ExecuteBatchAsync(
-                LifecycleKeys.Table, chunk.Select(e => TableOperation.Delete(partition, e.RowKey)).ToList(), ct);
-            if (!batch.Succeeded)
-            {
-                // Another relay deleted some of them first; a batch is all or nothing, so delete one by one.
-                foreach (var entry in chunk)
-                {
-                    await tables.WriteAsync(LifecycleKeys.Table, TableOperation.Delete(partition, entry.RowKey), ct);
-                }
-            }
-        }
-    }
 }

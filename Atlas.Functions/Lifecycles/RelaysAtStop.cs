@@ -1,10 +1,11 @@
 namespace Atlas.Functions.Lifecycles;
 
 /// <summary>
-/// A worker that stops lets the relays that commands began after answering end first, for as long as the host gives
-/// it; what one does not end is sent later by the relay scan, from the commit's relay row.
+/// A worker that stops lets the relays that commands began after answering end first, and deletes the outbox rows they
+/// relayed, for as long as the host gives it; what it does not end is sent later by the relay scan, from the commit's
+/// relay row.
 /// </summary>
-public sealed class RelaysAtStop(OutboxRelay relay) : IHostedService
+public sealed class RelaysAtStop(OutboxRelay relay, RelayedOutboxes relayed) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -13,6 +14,7 @@ public sealed class RelaysAtStop(OutboxRelay relay) : IHostedService
         try
         {
             await relay.QuietAsync(cancellationToken);
+            await relayed.FlushAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
