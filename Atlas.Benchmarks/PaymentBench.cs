@@ -20,7 +20,7 @@ namespace Atlas.Benchmarks;
 /// <summary>Money at volume: Stripe webhooks taken in and applied, and a settlement run over a day of rides.</summary>
 public static class PaymentBench
 {
-    public sealed record WebhookFigures(int Events, int Posted, double EventsPerSecond, double CallsPerEvent, int StripeReads, List<double> AckLatencies);
+    public sealed record WebhookFigures(int Events, int Posted, double EventsPerSecond, double CallsPerEvent, string Calls, int StripeReads, List<double> AckLatencies);
 
     public sealed record SettlementFigures(int Rides, int Drivers, int Paid, TimeSpan Settle, TimeSpan Reconcile, long PaidTotal, long Expected);
 
@@ -107,6 +107,7 @@ public static class PaymentBench
         await UntilAsync(async () => await queues.ApproximateCountAsync(StripeWebhookFunctions.Queue, default) == 0);
         var elapsed = watch.Elapsed;
         var calls = bench.Calls.Total;
+        var breakdown = bench.Calls.PerOperation(bodies.Count);
 
         var applied = (await Task.WhenAll(rides.Select(r => escrows.GetAsync(r, default)))).Count(e => e.State.Status == EscrowStatus.Authorised);
         if (applied != count)
@@ -116,7 +117,7 @@ public static class PaymentBench
 
         bench.Stripe.WebhookUrl = webhookUrl;
         return new WebhookFigures(
-            bodies.Count, posts.Count, bodies.Count / elapsed.TotalSeconds, (double)calls / bodies.Count, bench.Stripe.Requests.Count(r => r.Method == "GET") - reads, [.. acks.Order()]);
+            bodies.Count, posts.Count, bodies.Count / elapsed.TotalSeconds, (double)calls / bodies.Count, breakdown, bench.Stripe.Requests.Count(r => r.Method == "GET") - reads, [.. acks.Order()]);
     }
 
     /// <summary>A day of <paramref name="rides"/> completed rides by <paramref name="drivers"/> drivers, booked in the ledger
