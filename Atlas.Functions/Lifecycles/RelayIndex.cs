@@ -7,9 +7,8 @@ namespace Atlas.Functions.Lifecycles;
 /// <summary>
 /// The safety net under the outbox: one row per commit that filled an outbox, partitioned by the minute its relay
 /// becomes overdue. It is written before the commit and removed once the fast path has relayed and the outbox rows are
-/// gone (<see cref="RelayedOutboxes"/>), so a crash in between
-/// leaves a row the scan finds (and a row left stale only relays an empty outbox). The scan reads only buckets up to
-/// now, never the instances themselves. Rows are written in batches per bucket (<see cref="RelayRowWriter"/>).
+/// gone (<see cref="RelayedOutboxes"/>), so a crash in between leaves a row the scan finds (and a row left stale only
+/// relays an empty outbox). The scan reads only buckets up to now, never the instances themselves. Rows are written in batches per bucket (<see cref="RelayRowWriter"/>).
 /// </summary>
 public sealed class RelayIndex(ITableStore tables, IOptions<LifecycleOptions> options, ILogger<RelayIndex> logger) : IDisposable
 {
@@ -29,8 +28,8 @@ public sealed class RelayIndex(ITableStore tables, IOptions<LifecycleOptions> op
         return ToEntry(row);
     }
 
-    /// <summary>The fast path has relayed and the outbox rows are deleted: the row goes with the next batch of its bucket. A row of its own per
-    /// commit (the version is in its key), so no later commit's row is deleted with it.</summary>
+    /// <summary>The fast path has relayed and the outbox rows are deleted: the row goes with the next batch of its
+    /// bucket. A row of its own per commit (the version is in its key), so no later commit's row is deleted with it.</summary>
     public void Finished(RelayEntry entry) => _writer.Delete(entry.Bucket, entry.RowKey);
 
     /// <summary>The rows due by <paramref name="now"/>, after the rows this process has finished with are gone.</summary>
