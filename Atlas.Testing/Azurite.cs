@@ -7,10 +7,15 @@ namespace Atlas.Testing;
 /// The storage every integration test talks to: the connection string in ATLAS_TEST_STORAGE when it is set,
 /// otherwise one Azurite started for this test run, in memory, on ports the OS picks, and stopped at exit.
 /// Tests share it and keep apart by giving every table and queue name a prefix of their own.
-/// With ATLAS_AZURITE_LOCATION (the benchmarks set /dev/shm) Azurite keeps its files in a fresh folder there instead of
-/// its in-memory store, which holds each queue message as an extent of its own and sweeps the deleted ones once a
-/// minute with an index rebuild per extent: under a benchmark's load that sweep stops Azurite for tens of seconds
-/// (docs/benchmarks.md, issue 21).
+/// Azurite's blob, queue and table services run as three processes (its <c>azurite-blob</c>, <c>azurite-queue</c> and
+/// <c>azurite-table</c>), each on a Node thread of its own, as Azure's services are apart: in one process the three
+/// share one thread and one heap, and under a benchmark's load that thread was the bound (the same rides took 2.9–3.2
+/// rides/s on one process and 5.8 on three, with Azurite's CPU a ride 300–340 ms against 177; docs/benchmarks.md,
+/// issue 21, sixth stop).
+/// With ATLAS_AZURITE_LOCATION (the benchmarks set /dev/shm) the queue and blob services keep their files in a fresh
+/// folder there instead of the in-memory store, which holds each queue message as an extent of its own and sweeps the
+/// deleted ones once a minute with an index rebuild per extent: under a benchmark's load that sweep stops Azurite for
+/// tens of seconds (docs/benchmarks.md, issue 21).
 /// </summary>
 public static partial class Azurite
 {
@@ -24,8 +29,10 @@ public static partial class Azurite
     public const string DevelopmentKey =
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    private static readonly string[] Services = ["Blob", "Queue", "Table"];
+
     private static readonly Lazy<string> Started = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
-    private static Process? _process;
+    private static readonly List<Process> Processes = [];
     private static string? _location;
 
     public static string ConnectionString => Started.Value;
@@ -40,63 +47,45 @@ public static partial class Azurite
             return given;
         }
 
-        var executable = Path.Combine(RepositoryRoot(), "node_modules", ".bin", "azurite");
-        if (!File.Exists(executable))
+        var bin = Path.Combine(RepositoryRoot(), "node_modules", ".bin");
+        if (!File.Exists(Path.Combine(bin, "azurite-table")))
         {
-            throw new InvalidOperationException($"Azurite is not installed at {executable}: run `npm ci` in the repository root (the README's test command does).");
-        }
-
-        var start = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-                 {
-                     // Silent: no access log line per request (each would cost Azurite and this process CPU).
-                     "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
-                     "--blobPort", "0", "--queuePort", "0", "--tablePort", "0",
-                 })
-        {
-            start.ArgumentList.Add(argument);
+            throw new InvalidOperationException($"Azurite is not installed in {bin}: run `npm ci` in the repository root (the README's test command does).");
         }
 
         if (Environment.GetEnvironmentVariable(LocationVariable) is { Length: > 0 } under)
         {
             _location = Directory.CreateDirectory(Path.Combine(under, "atlas-azurite-" + Guid.NewGuid().ToString("N")[..10])).FullName;
-            start.ArgumentList.Add("--location");
-            start.ArgumentList.Add(_location);
-        }
-        else
-        {
-            start.ArgumentList.Add("--inMemoryPersistence");
         }
 
-        _process = new Process { StartInfo = start };
-
-        // Azurite says where each service listens once it does; port 0 lets the OS choose free ones.
-        var ports = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        // A service started on port 0 does not say which port it got, so each gets a port the OS just gave out.
+        var ports = Services.ToDictionary(service => service, _ => FreePort());
+        var started = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        _process.OutputDataReceived += (_, e) => Watch(e.Data);
-        _process.ErrorDataReceived += (_, e) => Watch(e.Data);
-        _process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("Azurite exited: " + string.Join('\n', output)));
-        _process.EnableRaisingEvents = true;
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
+        foreach (var service in Services)
+        {
+            var process = new Process { StartInfo = StartInfo(bin, service, ports[service]) };
+            process.OutputDataReceived += (_, e) => Watch(e.Data);
+            process.ErrorDataReceived += (_, e) => Watch(e.Data);
+            process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"Azurite's {service} service exited: " + string.Join('\n', output)));
+            process.EnableRaisingEvents = true;
+            lock (Processes)
+            {
+                Processes.Add(process);
+            }
+
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
 
         if (!ready.Task.Wait(TimeSpan.FromSeconds(60)))
         {
             Stop();
             throw new InvalidOperationException("Azurite did not start within 60 s: " + string.Join('\n', output));
         }
-
-        var blobPort = ports["Blob"];
-        var queuePort = ports["Queue"];
-        var tablePort = ports["Table"];
 
         void Watch(string? line)
         {
@@ -108,8 +97,8 @@ public static partial class Azurite
             output.Enqueue(line);
             if (Listening().Match(line) is { Success: true } match)
             {
-                ports[match.Groups["service"].Value] = int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
-                if (ports.ContainsKey("Blob") && ports.ContainsKey("Queue") && ports.ContainsKey("Table"))
+                started[match.Groups["service"].Value] = true;
+                if (Services.All(started.ContainsKey))
                 {
                     ready.TrySetResult();
                 }
@@ -117,28 +106,79 @@ public static partial class Azurite
         }
 
         return $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccount};AccountKey={DevelopmentKey};"
-            + $"BlobEndpoint=http://127.0.0.1:{blobPort}/{DevelopmentAccount};"
-            + $"QueueEndpoint=http://127.0.0.1:{queuePort}/{DevelopmentAccount};"
-            + $"TableEndpoint=http://127.0.0.1:{tablePort}/{DevelopmentAccount};";
+            + $"BlobEndpoint=http://127.0.0.1:{ports["Blob"]}/{DevelopmentAccount};"
+            + $"QueueEndpoint=http://127.0.0.1:{ports["Queue"]}/{DevelopmentAccount};"
+            + $"TableEndpoint=http://127.0.0.1:{ports["Table"]}/{DevelopmentAccount};";
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static ProcessStartInfo StartInfo(string bin, string service, int port)
+    {
+        var name = service.ToLowerInvariant();
+        var start = new ProcessStartInfo(Path.Combine(bin, "azurite-" + name))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+
+        // Silent: no access log line per request (each would cost Azurite and this process CPU).
+        foreach (var argument in new[] { "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose", $"--{name}Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Tables in memory even with a location: on files Azurite serialises the whole table store every 5 s on its
+        // one thread (12 MB by the end of a rides run), and tables keep no extents for a sweep to stall on.
+        if (_location is not null && service != "Table")
+        {
+            start.ArgumentList.Add("--location");
+            start.ArgumentList.Add(Directory.CreateDirectory(Path.Combine(_location, name)).FullName);
+        }
+        else
+        {
+            start.ArgumentList.Add("--inMemoryPersistence");
+        }
+
+        return start;
     }
 
     private static void Stop()
     {
-        try
+        Process[] running;
+        lock (Processes)
         {
-            if (_process is { HasExited: false })
-            {
-                _process.Kill(entireProcessTree: true);
-            }
+            running = [.. Processes];
         }
-        catch (InvalidOperationException)
+
+        foreach (var process in running)
         {
-            // Already gone.
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
         }
 
         if (_location is not null && Directory.Exists(_location))
         {
-            _process?.WaitForExit(5_000);
+            foreach (var process in running)
+            {
+                process.WaitForExit(5_000);
+            }
+
             Directory.Delete(_location, recursive: true);
         }
     }
@@ -156,6 +196,6 @@ public static partial class Azurite
         throw new InvalidOperationException("The repository root (with Atlas.sln) was not found above " + AppContext.BaseDirectory);
     }
 
-    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at http://[^:]+:(?<port>\d+)")]
+    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service successfully (started|listens)")]
     private static partial Regex Listening();
 }
