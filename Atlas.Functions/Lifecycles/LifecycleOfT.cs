@@ -204,7 +204,15 @@ public sealed class Lifecycle<TState, TCommand>(
     /// process has moved the instance on since.</param>
     public async Task<(TState State, long Version)> GetAsync(string id, CancellationToken ct, bool cachedIsEnough = false)
     {
-        var stored = (cachedIsEnough ? cache.Get(LifecycleKeys.Partition(Type, id)) : null) ?? await store.LoadAsync(Type, id, ct);
+        var partition = LifecycleKeys.Partition(Type, id);
+        var stored = cachedIsEnough ? cache.Get(partition) : null;
+        if (stored is null && await store.LoadAsync(Type, id, ct) is { } read)
+        {
+            // A command that follows soon (a bid's duty check, then the award's reservation) decides on it unread.
+            cache.Offer(partition, read);
+            stored = read;
+        }
+
         return stored is null ? (decider.Initial, 0) : (Deserialize(stored.Json), stored.Version);
     }
 
