@@ -8,22 +8,58 @@ namespace Atlas.Benchmarks;
 /// <summary>
 /// With <c>--watch</c>: a line every few seconds while a benchmark runs, to see a run fall into the slow state rather
 /// than guess at it afterwards — the app's and the engine's storage calls per second, the orchestrator episodes and
-/// activities per second, Azurite's share of a core, and every queue that holds messages (Atlas's and the task hub's).
+/// activities per second, Azurite's share of a core, and every queue that holds messages (Atlas's and the task hub's);
+/// and the app process's own state: its thread pool (threads, queued items, and how late a 50 ms tick ran at worst,
+/// which is what a starved pool shows), its garbage collector's pauses and its lock contentions.
 /// </summary>
 public sealed class BenchWatch : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _watching;
 
-    private BenchWatch(BenchApp bench, TimeSpan every) => _watching = WatchAsync(bench, every, _stop.Token);
+    private readonly Task _ticking;
+    private long _worstTickLateTicks;
+
+    private BenchWatch(BenchApp bench, TimeSpan every)
+    {
+        _watching = WatchAsync(bench, every, _stop.Token);
+        _ticking = TickAsync(_stop.Token);
+    }
+
+    /// <summary>Every 50 ms on the thread pool: how late the tick ran, the worst kept until the next line takes it.</summary>
+    private async Task TickAsync(CancellationToken ct)
+    {
+        var tick = TimeSpan.FromMilliseconds(50);
+        while (!ct.IsCancellationRequested)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await Task.Delay(tick, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var late = Stopwatch.GetElapsedTime(started) - tick;
+            long seen;
+            while (late.Ticks > (seen = Interlocked.Read(ref _worstTickLateTicks))
+                   && Interlocked.CompareExchange(ref _worstTickLateTicks, late.Ticks, seen) != seen)
+            {
+                // Another tick raised the worst between the read and the swap: compare again.
+            }
+        }
+    }
 
     public static BenchWatch? StartIf(bool watch, BenchApp bench) => watch ? new BenchWatch(bench, TimeSpan.FromSeconds(5)) : null;
 
-    private static async Task WatchAsync(BenchApp bench, TimeSpan every, CancellationToken ct)
+    private async Task WatchAsync(BenchApp bench, TimeSpan every, CancellationToken ct)
     {
         var queues = StorageClients.Queues(bench.App.Services.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"]!);
         var clock = Stopwatch.StartNew();
         var (calls, engine, azurite, at) = (bench.Calls.Total, bench.App.Host.DurableActivity!, CpuTime.Now(), clock.Elapsed);
+        var (paused, contentions, services) = (GC.GetTotalPauseDuration(), Monitor.LockContentionCount, CpuTime.ByAzuriteService());
         while (!ct.IsCancellationRequested)
         {
             try
@@ -48,8 +84,15 @@ public sealed class BenchWatch : IAsyncDisposable
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  [{now.TotalSeconds,5:F0} s] app {(callsNow - calls) / seconds,5:F0} calls/s, engine {(engineNow.TotalStorageCalls - engine.TotalStorageCalls) / seconds,5:F0} calls/s, {(engineNow.Episodes - engine.Episodes) / seconds,4:F0} episodes/s, {(engineNow.Activities - engine.Activities) / seconds,4:F0} activities/s, app {(azuriteNow.App - azurite.App).TotalSeconds / seconds:P0} and Azurite {(azuriteNow.Azurite - azurite.Azurite).TotalSeconds / seconds:P0} of a core; queues: {(lengths.Count == 0 ? "empty" : string.Join(", ", lengths))}"));
+                $"  [{DateTime.Now:HH:mm:ss}] app {(callsNow - calls) / seconds,5:F0} calls/s, engine {(engineNow.TotalStorageCalls - engine.TotalStorageCalls) / seconds,5:F0} calls/s, {(engineNow.Episodes - engine.Episodes) / seconds,4:F0} episodes/s, {(engineNow.Activities - engine.Activities) / seconds,4:F0} activities/s, app {(azuriteNow.App - azurite.App).TotalSeconds / seconds:P0} and Azurite {(azuriteNow.Azurite - azurite.Azurite).TotalSeconds / seconds:P0} of a core; queues: {(lengths.Count == 0 ? "empty" : string.Join(", ", lengths))}"));
+            var (pausedNow, contentionsNow, servicesNow) = (GC.GetTotalPauseDuration(), Monitor.LockContentionCount, CpuTime.ByAzuriteService());
+            var shares = string.Join(", ", servicesNow.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s =>
+                string.Create(CultureInfo.InvariantCulture, $"{s.Key} {(s.Value - services.GetValueOrDefault(s.Key)).TotalSeconds / seconds:P0}")));
+            var worstLate = TimeSpan.FromTicks(Interlocked.Exchange(ref _worstTickLateTicks, 0));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"           {shares}; thread pool {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} queued, a 50 ms tick up to {worstLate.TotalMilliseconds:F0} ms late; GC paused {(pausedNow - paused).TotalMilliseconds:F0} ms; {contentionsNow - contentions} lock contentions"));
             (calls, engine, azurite, at) = (callsNow, engineNow, azuriteNow, now);
+            (paused, contentions, services) = (pausedNow, contentionsNow, servicesNow);
         }
     }
 
@@ -57,6 +100,7 @@ public sealed class BenchWatch : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _watching;
+        await _ticking;
         _stop.Dispose();
     }
 }

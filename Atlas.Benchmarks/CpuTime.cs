@@ -10,6 +10,32 @@ public readonly record struct CpuTime(TimeSpan App, TimeSpan Azurite)
         Process.GetCurrentProcess().TotalProcessorTime,
         Process.GetProcessesByName("node").Aggregate(TimeSpan.Zero, (sum, p) => sum + p.TotalProcessorTime));
 
+    /// <summary>Each Azurite service's CPU time, by the service its process runs (azurite-table, …; "azurite" for all
+    /// three in one process, "node" for any other Node process).</summary>
+    public static Dictionary<string, TimeSpan> ByAzuriteService() =>
+        Process.GetProcessesByName("node")
+            .GroupBy(ServiceOf)
+            .ToDictionary(g => g.Key, g => g.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.TotalProcessorTime));
+
+    private static string ServiceOf(Process node)
+    {
+        try
+        {
+            var command = File.ReadAllText($"/proc/{node.Id}/cmdline");
+            return new[] { "table", "queue", "blob" }.FirstOrDefault(s => command.Contains($"azurite-{s}", StringComparison.Ordinal) || command.Contains($"{s}/main.js", StringComparison.Ordinal)) is { } service
+                ? "azurite-" + service
+                : command.Contains("azurite", StringComparison.Ordinal) ? "azurite" : "node";
+        }
+        catch (IOException)
+        {
+            return "node";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "node";
+        }
+    }
+
     public CpuTime Since()
     {
         var now = Now();

@@ -128,15 +128,17 @@ public sealed class RideBench : IAsyncDisposable
     }
 
     /// <summary>POST /api/bookings started at a steady rate whatever the answers (an open loop: a slow answer cannot
-    /// slow the load down), each from a fresh quote; returns every booking's latency in ms, sorted.</summary>
-    public async Task<List<double>> SteadyBookingsAsync(int perSecond, TimeSpan duration)
+    /// slow the load down), each from a fresh quote; returns the latency in ms of every booking started after
+    /// <paramref name="warmUp"/>, sorted. The warm-up is the same load, unmeasured: the rides' rounds before it leave
+    /// the engine seconds of work, and a steady rate is measured once the app has come to it.</summary>
+    public async Task<List<double>> SteadyBookingsAsync(int perSecond, TimeSpan warmUp, TimeSpan duration)
     {
         var latencies = new ConcurrentBag<double>();
         var interval = TimeSpan.FromSeconds(1.0 / perSecond);
         var running = new List<Task>();
         var clock = Stopwatch.StartNew();
         var n = 0;
-        for (var next = TimeSpan.Zero; next < duration; next += interval)
+        for (var next = TimeSpan.Zero; next < warmUp + duration; next += interval)
         {
             if (next > clock.Elapsed)
             {
@@ -144,12 +146,16 @@ public sealed class RideBench : IAsyncDisposable
             }
 
             var rider = _crews[n++ % _crews.Count].Rider;
+            var measured = next >= warmUp;
             running.Add(Task.Run(async () =>
             {
                 var quote = await JsonAsync(HttpMethod.Post, "/api/quotes", rider, new { pickup = Pickup, dropoff = Dropoff, vehicleType = "car" });
                 var watch = Stopwatch.StartNew();
                 await JsonAsync(HttpMethod.Post, "/api/bookings", rider, new { quoteId = quote.GetProperty("quoteId").GetString() }, Guid.NewGuid().ToString());
-                latencies.Add(watch.Elapsed.TotalMilliseconds);
+                if (measured)
+                {
+                    latencies.Add(watch.Elapsed.TotalMilliseconds);
+                }
             }));
         }
 
