@@ -48,7 +48,7 @@ public sealed class Lifecycle<TState, TCommand>(
             // The last state this process wrote saves a read; the ETag still guards the write, and a refusal
             // is only given on a state read fresh from storage.
             var cached = mustRead ? null : cache.Get(partition);
-            var assumedNew = isNew && !mustRead && cached is null;
+            var assumedNew = (isNew || cache.KnownAbsent(partition)) && !mustRead && cached is null;
             var stored = cached ?? (assumedNew ? null : await store.LoadAsync(Type, id, ct));
             var state = stored is null ? decider.Initial : Deserialize(stored.Json);
             var version = stored?.Version ?? 0;
@@ -206,11 +206,11 @@ public sealed class Lifecycle<TState, TCommand>(
     {
         var partition = LifecycleKeys.Partition(Type, id);
         var stored = cachedIsEnough ? cache.Get(partition) : null;
-        if (stored is null && await store.LoadAsync(Type, id, ct) is { } read)
+        if (stored is null && !(cachedIsEnough && cache.KnownAbsent(partition)))
         {
             // A command that follows soon (a bid's duty check, then the award's reservation) decides on it unread.
-            cache.Offer(partition, read);
-            stored = read;
+            stored = await store.LoadAsync(Type, id, ct);
+            cache.Offer(partition, stored);
         }
 
         return stored is null ? (decider.Initial, 0) : (Deserialize(stored.Json), stored.Version);
