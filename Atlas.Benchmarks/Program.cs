@@ -63,11 +63,17 @@ if (only is null or "rides")
     await using var rides = await RideBench.StartAsync(crews);
     await using var watch = BenchWatch.StartIf(args.Contains("--watch"), rides.Bench);
     await rides.RunAsync(TimeSpan.FromSeconds(3));
+    // The warm-up's journeys finish first: in the measured time the engine works for the measured rides only, and all
+    // of their work is in it (measured up to their last answer, a run took in 1.9 or 0.2 journeys' ends a ride).
+    await rides.EngineQuietAsync(TimeSpan.FromSeconds(2));
     rides.Calls.Reset();
     var cpu = CpuTime.Now();
     var engine = rides.Engine;
-    var (ridesPerSecond, count, bookingLatencies) = await rides.RunAsync(duration);
-    Report("complete rides/s", ridesPerSecond, "≥ 8");
+    var (answeredPerSecond, count, bookingLatencies) = await rides.RunAsync(duration);
+    var tail = await rides.EngineQuietAsync(TimeSpan.FromSeconds(2));
+    var ridesPerSecond = count / (count / answeredPerSecond + tail.TotalSeconds);
+    Report("complete rides/s, every journey done (captured and ended)", ridesPerSecond, "≥ 8");
+    Console.WriteLine($"  the same up to the last complete's answer: {answeredPerSecond:F1}/s; the journeys then took {tail.TotalSeconds:F1} s more");
     Console.WriteLine($"  storage calls per ride: {rides.Calls.PerOperation(count)}");
     Console.WriteLine($"  Durable per ride: {PerOperation(engine, rides.Engine, count)}");
     Console.WriteLine($"  engine storage calls per ride: {PerOrchestration(engine, rides.Engine, (int)count)}");

@@ -95,6 +95,28 @@ public sealed class RideBench : IAsyncDisposable
         return (done / watch.Elapsed.TotalSeconds, done, latencies.Order().ToList());
     }
 
+    /// <summary>Waits until the engine has run no episode or activity for <paramref name="quietFor"/>: the journeys of
+    /// the rides so far have done all they can before the clock moves (captured, released, ended), and the Stripe
+    /// webhooks and ledger entries their calls led to with them. Returns how long it waited.</summary>
+    public async Task<TimeSpan> EngineQuietAsync(TimeSpan quietFor)
+    {
+        var waited = Stopwatch.StartNew();
+        var (seen, quietSince) = (Work(Engine), waited.Elapsed);
+        while (waited.Elapsed - quietSince < quietFor)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+            if (Work(Engine) is var now && now != seen)
+            {
+                (seen, quietSince) = (now, waited.Elapsed);
+            }
+        }
+
+        // The quiet stretch itself is not the journeys' time.
+        return quietSince;
+
+        static long Work(Atlas.LocalHost.Durable.DurableActivitySnapshot engine) => engine.Episodes + engine.Activities;
+    }
+
     /// <summary>Drives the clock past every timer the rides so far armed (the set-off and wait deadlines, a hold's
     /// renewal days ahead), a day at a time for <paramref name="days"/> days, waking each deadline as it falls due and
     /// waiting for the Stripe steps, until nothing is due or running: what a ride costs over its whole life, not only in
