@@ -74,9 +74,10 @@ public sealed class BenchWatch : IAsyncDisposable
             var (callsNow, engineNow, azuriteNow, now) = (bench.Calls.Total, bench.App.Host.DurableActivity!, CpuTime.Now(), clock.Elapsed);
             var seconds = (now - at).TotalSeconds;
             var lengths = new List<string>();
-            await foreach (var queue in queues.GetQueuesAsync(cancellationToken: ct))
+            // Not cancelled by the stop: a line begun is finished (a stop in the middle threw out of the benchmark).
+            await foreach (var queue in queues.GetQueuesAsync(cancellationToken: CancellationToken.None))
             {
-                var count = (await queues.GetQueueClient(queue.Name).GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
+                var count = (await queues.GetQueueClient(queue.Name).GetPropertiesAsync(CancellationToken.None)).Value.ApproximateMessagesCount;
                 if (count > 0)
                 {
                     lengths.Add($"{queue.Name} {count}");
