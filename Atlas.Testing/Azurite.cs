@@ -7,11 +7,10 @@ namespace Atlas.Testing;
 /// The storage every integration test talks to: the connection string in ATLAS_TEST_STORAGE when it is set,
 /// otherwise one Azurite started for this test run, in memory, on ports the OS picks, and stopped at exit.
 /// Tests share it and keep apart by giving every table and queue name a prefix of their own.
-/// Azurite's blob, queue and table services run as three processes (its <c>azurite-blob</c>, <c>azurite-queue</c> and
-/// <c>azurite-table</c>), each on a Node thread of its own, as Azure's services are apart: in one process the three
-/// share one thread and one heap, and under a benchmark's load that thread was the bound (the same rides took 2.9–3.2
-/// rides/s on one process and 5.8 on three, with Azurite's CPU a ride 300–340 ms against 177; docs/benchmarks.md,
-/// issue 21, sixth stop).
+/// For the benchmarks (with ATLAS_AZURITE_LOCATION) Azurite's blob, queue and table services run as three processes
+/// (its <c>azurite-blob</c>, <c>azurite-queue</c> and <c>azurite-table</c>), each on a Node thread of its own, as
+/// Azure's services are apart: in one process the three share one thread, and under a benchmark's load that thread was
+/// the bound (docs/benchmarks.md, issue 21, sixth stop). The tests keep one process, in memory.
 /// With ATLAS_AZURITE_LOCATION (the benchmarks set /dev/shm) the queue and blob services keep their files in a fresh
 /// folder there instead of the in-memory store, which holds each queue message as an extent of its own and sweeps the
 /// deleted ones once a minute with an index rebuild per extent: under a benchmark's load that sweep stops Azurite for
@@ -64,12 +63,14 @@ public static partial class Azurite
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
-        foreach (var service in Services)
+        // The benchmarks' Azurite (with a location) runs a process per service; the tests', one in memory.
+        string[][] processes = _location is null ? [Services] : [.. Services.Select(service => new[] { service })];
+        foreach (var services in processes)
         {
-            var process = new Process { StartInfo = StartInfo(bin, service, ports[service]) };
+            var process = new Process { StartInfo = StartInfo(bin, services, ports) };
             process.OutputDataReceived += (_, e) => Watch(e.Data);
             process.ErrorDataReceived += (_, e) => Watch(e.Data);
-            process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"Azurite's {service} service exited: " + string.Join('\n', output)));
+            process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("Azurite exited: " + string.Join('\n', output)));
             process.EnableRaisingEvents = true;
             lock (Processes)
             {
@@ -118,10 +119,10 @@ public static partial class Azurite
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static ProcessStartInfo StartInfo(string bin, string service, int port)
+    private static ProcessStartInfo StartInfo(string bin, string[] services, Dictionary<string, int> ports)
     {
-        var name = service.ToLowerInvariant();
-        var start = new ProcessStartInfo(Path.Combine(bin, "azurite-" + name))
+        var alone = services.Length == 1 ? services[0].ToLowerInvariant() : null;
+        var start = new ProcessStartInfo(Path.Combine(bin, alone is null ? "azurite" : "azurite-" + alone))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -129,17 +130,23 @@ public static partial class Azurite
         };
 
         // Silent: no access log line per request (each would cost Azurite and this process CPU).
-        foreach (var argument in new[] { "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose", $"--{name}Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var argument in new[] { "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose" })
         {
             start.ArgumentList.Add(argument);
         }
 
+        foreach (var service in services)
+        {
+            start.ArgumentList.Add($"--{service.ToLowerInvariant()}Port");
+            start.ArgumentList.Add(ports[service].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         // Tables in memory even with a location: on files Azurite serialises the whole table store every 5 s on its
         // one thread (12 MB by the end of a rides run), and tables keep no extents for a sweep to stall on.
-        if (_location is not null && service != "Table")
+        if (_location is not null && alone is not null and not "table")
         {
             start.ArgumentList.Add("--location");
-            start.ArgumentList.Add(Directory.CreateDirectory(Path.Combine(_location, name)).FullName);
+            start.ArgumentList.Add(Directory.CreateDirectory(Path.Combine(_location, alone)).FullName);
         }
         else
         {
@@ -196,6 +203,7 @@ public static partial class Azurite
         throw new InvalidOperationException("The repository root (with Atlas.sln) was not found above " + AppContext.BaseDirectory);
     }
 
-    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service successfully (started|listens)")]
+    // One process says "is successfully listening at"; a service alone "successfully started" (table) or "listens".
+    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service (is )?successfully (started|listens|listening)")]
     private static partial Regex Listening();
 }
