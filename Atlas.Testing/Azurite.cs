@@ -57,9 +57,10 @@ public static partial class Azurite
             _location = Directory.CreateDirectory(Path.Combine(under, "atlas-azurite-" + Guid.NewGuid().ToString("N")[..10])).FullName;
         }
 
-        // A service started on port 0 does not say which port it got, so each gets a port the OS just gave out.
-        var ports = Services.ToDictionary(service => service, _ => FreePort());
-        var started = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        // One process on port 0 says which ports the OS gave it. A service alone says only the port it was given, so
+        // apart, each is given one the OS just handed out.
+        var assigned = Services.ToDictionary(service => service, _ => _location is null ? 0 : FreePort());
+        var ports = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
@@ -67,7 +68,7 @@ public static partial class Azurite
         string[][] processes = _location is null ? [Services] : [.. Services.Select(service => new[] { service })];
         foreach (var services in processes)
         {
-            var process = new Process { StartInfo = StartInfo(bin, services, ports) };
+            var process = new Process { StartInfo = StartInfo(bin, services, assigned) };
             process.OutputDataReceived += (_, e) => Watch(e.Data);
             process.ErrorDataReceived += (_, e) => Watch(e.Data);
             process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("Azurite exited: " + string.Join('\n', output)));
@@ -98,8 +99,8 @@ public static partial class Azurite
             output.Enqueue(line);
             if (Listening().Match(line) is { Success: true } match)
             {
-                started[match.Groups["service"].Value] = true;
-                if (Services.All(started.ContainsKey))
+                ports[match.Groups["service"].Value] = int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
+                if (Services.All(ports.ContainsKey))
                 {
                     ready.TrySetResult();
                 }
@@ -203,7 +204,8 @@ public static partial class Azurite
         throw new InvalidOperationException("The repository root (with Atlas.sln) was not found above " + AppContext.BaseDirectory);
     }
 
-    // One process says "is successfully listening at"; a service alone "successfully started" (table) or "listens".
-    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service (is )?successfully (started|listens|listening)")]
+    // One process says "is successfully listening at http://…:port"; a service alone "successfully started on …:port"
+    // (table) or "successfully listens on http://…:port".
+    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service (is )?successfully (started on|listens on|listening at) (http://)?[^:\s]+:(?<port>\d+)")]
     private static partial Regex Listening();
 }
