@@ -12,6 +12,8 @@ public sealed class OpsEndpointTests(AtlasAppFactory app) : IClassFixture<AtlasA
     {
         var admin = await Accounts.PlatformAdminAsync(app);
         var challengeId = await Accounts.StartAsync(app.CreateClient(), Accounts.NewPhone());
+        // The code's text is relayed after the answer: until it is sent, the view rightly shows it pending.
+        await Atlas.Testing.Triggers.RelaysQuietAsync(app.Services);
 
         var view = await HttpAssert.JsonAsync(await admin.Client.GetAsync($"/api/ops/lifecycles/signin/{challengeId}"));
 
