@@ -36,6 +36,9 @@ param emailFrom string
 @description('Where the alerts (infra/modules/alerts.bicep, docs/runbook.md) are mailed: an operator or a team\'s list.')
 param alertEmail string
 
+@description('Who deploys (azd sets AZURE_PRINCIPAL_ID): given read access to the task hub for the predeploy check.')
+param principalId string = ''
+
 var tags = { 'azd-env-name': environmentName, app: 'atlas' }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 
@@ -57,7 +60,7 @@ module alerts 'modules/alerts.bicep' = {
 
 module storage 'modules/storage.bicep' = {
   scope: group
-  params: { name: 'statlas${take(token, 16)}', location: location, tags: tags, deploymentContainer: 'app-package' }
+  params: { name: 'statlas${take(token, 16)}', location: location, tags: tags, deploymentContainer: 'app-package', deployerPrincipalId: principalId }
 }
 
 module vault 'modules/keyvault.bicep' = {
@@ -98,4 +101,5 @@ module app 'modules/functionapp.bicep' = {
 
 output AZURE_RESOURCE_GROUP string = group.name
 output AZURE_KEY_VAULT_NAME string = vault.outputs.name
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output API_URL string = 'https://${app.outputs.hostName}/api'
