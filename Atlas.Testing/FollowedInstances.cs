@@ -29,7 +29,7 @@ public static class FollowedInstances
         {
             if (!fact.Over && fact.Deadline is { } deadline && deadline <= now)
             {
-                await firing.FireAsync(fact.Lifecycle, fact.Id, deadline, fact.Trace, ct);
+                await firing.FireAsync(fact.Lifecycle, fact.Id, deadline, fact.Trace, flowKnows: false, ct);
                 fired++;
             }
         }

@@ -23,7 +23,7 @@ public sealed class ManualFlows(ITableStore tables, DeadlineFiring firing, Effec
         await KeepAsync(fact, ct);
         foreach (var step in fact.Steps)
         {
-            await effects.HandleAsync(step, message.DequeueCount, ct, flowKnows: true);
+            await effects.HandleAsync(step, message.DequeueCount, ct);
             await KeepAsync(await lifecycles.Find(step.Lifecycle)!.FactAsync(step.InstanceId, ct), ct);
         }
     }
@@ -38,7 +38,7 @@ public sealed class ManualFlows(ITableStore tables, DeadlineFiring firing, Effec
             if (Deadline(row) is { } deadline && deadline <= now)
             {
                 var (lifecycle, id) = (row.GetString("Lifecycle")!, row.GetString("InstanceId")!);
-                await firing.FireAsync(lifecycle, id, deadline, row.GetString("Trace"), ct, flowKnows: true);
+                await firing.FireAsync(lifecycle, id, deadline, row.GetString("Trace"), flowKnows: true, ct);
                 await KeepAsync(await lifecycles.Find(lifecycle)!.FactAsync(id, ct), ct);
                 fired++;
             }

@@ -23,10 +23,6 @@ public static class BookingJourney
     /// next deadline stays where it was.</summary>
     public const string Name = "BookingJourneyV2";
 
-    /// <summary>Draining: V1 set a new timer every turn. Journeys begun as V1 finish as V1 (continuing as new keeps the
-    /// name); nothing starts one now. Delete once no instance of it is pending or running.</summary>
-    public const string DrainingV1 = "BookingJourneyV1";
-
     public const string InstancePrefix = "journey-";
 
     /// <summary>Turns (news heard, a deadline fired, a step taken) an execution takes before it continues as new, so
@@ -62,9 +58,6 @@ public static class BookingJourney
     [Function(Name)]
     public static Task RunAsync([OrchestrationTrigger] TaskOrchestrationContext context) => FollowAsync(context, ProgressOf(context));
 
-    [Function(DrainingV1)]
-    public static Task RunV1Async([OrchestrationTrigger] TaskOrchestrationContext context) => FollowAsync(context, ProgressOf(context), keepsTimer: false);
-
     private static Progress ProgressOf(TaskOrchestrationContext context)
     {
         var input = context.GetInput<Input>() ?? throw new InvalidOperationException("A journey needs the news that began it.");
@@ -79,8 +72,7 @@ public static class BookingJourney
 
     /// <summary>Until every lifecycle it follows is over: make the payment's next call, else wait for the next deadline
     /// or for news, whichever comes first.</summary>
-    /// <param name="keepsTimer">False for the draining V1, which replays as it ran: a new timer every turn.</param>
-    public static async Task FollowAsync(TaskOrchestrationContext context, Progress progress, bool keepsTimer = true)
+    public static async Task FollowAsync(TaskOrchestrationContext context, Progress progress)
     {
         if (!progress.AfterOver && !progress.Journey.Watches.Any(w => w.Key.StartsWith(BookingDecider.Name + "|", StringComparison.Ordinal)))
         {
@@ -119,12 +111,6 @@ public static class BookingJourney
                 progress = await FireAsync(context, progress, wake.Next);
                 wake = null;
                 continue;
-            }
-
-            if (!keepsTimer)
-            {
-                wake?.Cancel();
-                wake = null;
             }
 
             progress = Hear(progress, await news);

@@ -14,8 +14,9 @@ public sealed class DeadlineFiring(
     /// caller waits again).</returns>
     /// <exception cref="InvalidOperationException">The instance stayed contended: the caller retries.</exception>
     /// <param name="trace">The traceparent of the command that set the deadline.</param>
-    /// <param name="flowKnows">The flow that follows the instance is the caller and learns the outcome from it.</param>
-    public async Task<TimeSpan> FireAsync(string type, string id, DateTimeOffset deadline, string? trace, CancellationToken ct, bool flowKnows = false)
+    /// <param name="flowKnows">The flow that follows the instance is the caller and learns the outcome from it; false
+    /// when something else fires it (a test's clock), and the commit's fact goes to the flow as any command's does.</param>
+    public async Task<TimeSpan> FireAsync(string type, string id, DateTimeOffset deadline, string? trace, bool flowKnows, CancellationToken ct)
     {
         using var span = AtlasTelemetry.Continue($"deadline {type}", trace);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Lifecycle"] = type, ["InstanceId"] = id });

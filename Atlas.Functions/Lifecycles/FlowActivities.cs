@@ -22,7 +22,7 @@ public static class FlowActivities
     [Function(FireDeadline)]
     public static async Task<Fired> FireDeadlineAsync([ActivityTrigger] Due due, DeadlineFiring firing, LifecycleRegistry lifecycles, CancellationToken ct)
     {
-        var early = await firing.FireAsync(due.Lifecycle, due.Id, due.Deadline, due.Trace, ct, flowKnows: true);
+        var early = await firing.FireAsync(due.Lifecycle, due.Id, due.Deadline, due.Trace, flowKnows: true, ct);
         return early > TimeSpan.Zero ? new Fired(null, early) : new Fired(await FactAsync(lifecycles, due.Lifecycle, due.Id, ct), TimeSpan.Zero);
     }
 

@@ -10,10 +10,9 @@ namespace Atlas.Functions.Lifecycles;
 /// Every few minutes (<c>Flows:WatchSchedule</c>), counts per orchestrator the orchestrations that failed in the last
 /// hour and those stuck — for the alerts (docs/runbook.md). Stuck: pending (never started) for longer than
 /// <c>Flows:StuckAfter</c>; a flow that follows lifecycles (its <see cref="FlowStatus"/>) still waiting that long after
-/// its next timer was due, or busy with a call or a firing that long; a draining deadline flow still running that long
-/// after its deadline (its instance id names it); any other flow running with no step recorded for that long. A flow
-/// waiting on a future deadline or on news is not stuck, and a Stripe call going round its retries records each round,
-/// so it is not either (its rounds are logged as errors). The instance list is read with custom statuses, never a
+/// its next timer was due, or busy with a call or a firing that long; any other flow running with no step recorded for
+/// that long. A flow waiting on a future deadline or on news is not stuck, and a Stripe call going round its retries
+/// records each round, so it is not either (its rounds are logged as errors). The instance list is read with custom statuses, never a
 /// history.
 /// </summary>
 public static class FlowWatch
@@ -57,7 +56,6 @@ public static class FlowWatch
         (_, { Busy: true }) => flow.LastUpdatedAt < now - stuckAfter,
         (_, { Next: { } next }) => next < now - stuckAfter,
         (_, { }) => false,
-        _ when flow.InstanceId.StartsWith(DeadlineFlow.InstancePrefix, StringComparison.Ordinal) => DeadlineFlow.DeadlineOf(flow.InstanceId) < now - stuckAfter,
         _ => flow.LastUpdatedAt < now - stuckAfter,
     };
 

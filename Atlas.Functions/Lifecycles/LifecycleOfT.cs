@@ -7,8 +7,8 @@ namespace Atlas.Functions.Lifecycles;
 
 /// <summary>
 /// Drives one decider on storage: load the state, decide, commit the new state with its outbox in one batch (retrying
-/// on a lost ETag race), then relay the outbox. A new deadline is an outbox entry too: relayed to the deadlines queue, it
-/// arms the durable timer that sends the decider its timeout (<see cref="DeadlineFlow"/>).
+/// on a lost ETag race), then relay the outbox. A new deadline travels in the commit's <see cref="FlowFact"/> to the
+/// flow that follows the instance, whose durable timer sends the decider its timeout (<see cref="FlowActivities.FireDeadline"/>).
 /// </summary>
 public sealed class Lifecycle<TState, TCommand>(
     Decider<TState, TCommand> decider,

@@ -35,7 +35,7 @@ public static class LifecycleOpsFunctions
         }
 
         return await lifecycle.ReadAsync(id, ct) is { } view
-            ? Results.Ok(view with { Flows = [.. await FollowingAsync(durable, routes, history, type, id, ct), .. await DrainingAsync(durable, history, type, id, ct)] })
+            ? Results.Ok(view with { Flows = await FollowingAsync(durable, routes, history, type, id, ct) })
             : Problems.NotFound($"Instance '{id}' of '{type}'");
     }
 
@@ -63,37 +63,5 @@ public static class LifecycleOpsFunctions
                 flow.FailureDetails?.ErrorMessage,
                 await history.RecentAsync(flow.InstanceId, RecentEvents, ct)),
         ];
-    }
-
-    /// <summary>Deadline flows of before, while they drain (<see cref="DeadlineFlow"/>).</summary>
-    private static async Task<IReadOnlyList<FlowView>> DrainingAsync(
-        DurableTaskClient durable, FlowHistory history, string type, string id, CancellationToken ct)
-    {
-        var prefix = DeadlineFlow.InstanceId(type, id, DateTimeOffset.MinValue)[..^19];
-        var flows = new List<FlowView>();
-        var query = new OrchestrationQuery { InstanceIdPrefix = prefix, FetchInputsAndOutputs = true };
-        await foreach (var flow in durable.GetAllInstancesAsync(query).WithCancellation(ct))
-        {
-            // The prefix also matches a longer id that begins with this one; a flow's id is the prefix and 19 digits.
-            if (flow.InstanceId.Length != prefix.Length + 19)
-            {
-                continue;
-            }
-
-            var input = flow.ReadInputAs<DeadlineFlow.Input>();
-            var running = flow.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending;
-            flows.Add(new FlowView(
-                flow.InstanceId,
-                flow.Name,
-                flow.RuntimeStatus.ToString(),
-                DeadlineFlow.DeadlineOf(flow.InstanceId),
-                running ? input?.RetryAt ?? DeadlineFlow.DeadlineOf(flow.InstanceId) : null,
-                flow.CreatedAt,
-                flow.LastUpdatedAt,
-                flow.FailureDetails?.ErrorMessage,
-                await history.RecentAsync(flow.InstanceId, RecentEvents, ct)));
-        }
-
-        return [.. flows.OrderBy(f => f.Deadline)];
     }
 }

@@ -7,7 +7,7 @@ namespace Atlas.Functions.Stripe;
 /// <param name="Park">How long a call waits after a round of tries failed before the next round: never given up.</param>
 public sealed record StepRetry(int MaxAttempts, TimeSpan FirstDelay, TimeSpan MaxDelay, TimeSpan Park)
 {
-    /// <summary>What a step started before the settings retries by.</summary>
+    /// <summary>What a journey begun before the settings (its input carries none) retries its steps by.</summary>
     public static readonly StepRetry Before = new(6, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
 
     public static StepRetry From(StripeOptions options) =>

@@ -28,7 +28,7 @@ public sealed class StripeOptions
     /// long, with jitter, at most 10 s.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Tries of an escrow's Stripe step (a Durable activity, <c>StripeStepV1</c>) in one round, the first
+    /// <summary>Tries of a journey's Stripe step (a Durable activity, <c>TakeFlowStep</c>) in one round, the first
     /// included; its Durable retry is the step's only retry.</summary>
     public int StepMaxAttempts { get; set; } = 6;
 

@@ -59,19 +59,6 @@ public sealed partial class JourneyFlowTests
     }
 
     [Fact]
-    public void A_draining_V1_journey_replays_as_it_ran_a_new_timer_every_turn()
-    {
-        Hears(Booking(2, Now.AddMinutes(1)), Booking(3, null, over: true));
-
-        var flow = FollowAsync(_context.Object, Knowing(Booking(3, Now.AddMinutes(7))), keepsTimer: false);
-
-        Rests(flow);
-        var timer = new TimerAt(Now.AddMinutes(7));
-        Assert.Equal<object>([Wait, timer, Wait, timer, Wait, timer], _log);
-        Assert.Equal([true, true, false], _timers.Select(t => t.Token.IsCancellationRequested));
-    }
-
-    [Fact]
     public void A_timer_that_came_before_the_apps_clock_reached_the_deadline_waits_as_long_as_it_was_early_then_fires_it_again()
     {
         var closes = Now.AddMinutes(5);

@@ -2,21 +2,22 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Atlas.Core.Payments;
+using Atlas.Functions.Bookings;
 using Atlas.Functions.Lifecycles;
-using Atlas.Functions.Payments;
-using Atlas.Functions.Queues;
 using Atlas.Tests.Infrastructure;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace Atlas.Tests.Payments;
 
-/// <summary>Each Stripe call is retried in one declared place (docs/retries.md), counted at the fake Stripe: an
-/// escrow's step by its Durable retry alone, a request someone waits on by the client's pipeline alone.</summary>
+/// <summary>Each Stripe call is retried in one declared place (docs/retries.md), counted at the fake Stripe: a
+/// journey's step by its Durable retry alone, a request someone waits on by the client's pipeline alone.</summary>
 public sealed class StripeRetryTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task An_escrow_step_Stripe_keeps_failing_sends_one_request_per_Durable_try_then_parks()
+    public async Task A_journeys_Stripe_step_Stripe_keeps_failing_sends_one_request_per_Durable_try_then_parks()
     {
         await using var app = new AtlasAppFactory(new Dictionary<string, string?>
         {
@@ -25,19 +26,23 @@ public sealed class StripeRetryTests
             ["Stripe:StepMaxRetryDelay"] = "00:00:00.100",
         });
         app.Stripe.Inject(503, count: 100, path: "/v1/payment_intents");
-        var effectId = $"escrow:rd_retry:1:0-{Guid.NewGuid():N}";
-        var authorise = new AuthorisePayment(1, 1_100, "GBP", "cus_retry", "pm_card_visa", "bk_retry", "rd_retry");
-        var envelope = new EffectEnvelope(effectId, "payment.authorise", "escrow", "rd_retry", JsonSerializer.SerializeToElement(authorise, LifecycleJson.Options));
+        var rideId = $"rd_retry{Guid.NewGuid():N}-1";
+        var effectId = $"escrow:{rideId}:1:0";
+        var authorise = new AuthorisePayment(1, 1_100, "GBP", "cus_retry", "pm_card_visa", "bk_retry", rideId);
+        var step = new EffectEnvelope(effectId, "payment.authorise", "escrow", rideId, JsonSerializer.SerializeToElement(authorise, LifecycleJson.Options));
 
-        await app.Services.GetRequiredService<IQueueClient>().SendAsync(StripeSteps.Queue, JsonSerializer.Serialize(envelope, LifecycleJson.Options), TimeSpan.Zero, default);
-        await app.PumpAsync();
-        await UntilAsync(app, () => app.HostLog.Contains($"Stripe step {effectId} failed 1 rounds of retries", StringComparison.Ordinal));
+        // A journey that has only this step to make, with the settings' retry as a journey started by a commit keeps it.
+        await app.Durable.ScheduleNewOrchestrationInstanceAsync(
+            BookingJourney.Name,
+            new BookingJourney.Input(new FlowFact("escrow", rideId, 1, null, true, [step], AfterOver: true), Settings: BookingJourney.Settings(app.Services)),
+            new StartOrchestrationOptions(BookingJourney.InstanceId(rideId)));
+        await UntilAsync(app, () => app.HostLog.Contains($"Stripe step {effectId} failed a round of retries", StringComparison.Ordinal));
 
-        // Three tries of the activity, one request each, all with the effect's key: not 3 × the client's own tries.
+        // Three tries of the activity, one request each, all with the step's key: not 3 × the client's own tries.
         var sent = app.Stripe.Requests.Where(r => r.Path == "/v1/payment_intents").ToList();
         Assert.Equal(3, sent.Count);
         Assert.All(sent, r => Assert.Equal(effectId, r.IdempotencyKey));
-        Assert.Equal(3, Lines(app.HostLog, "Executed 'Functions.CarryOutStripeStepAsync' (Failed"));
+        Assert.Equal(3, Lines(app.HostLog, $"Executed 'Functions.{FlowActivities.TakeStep}' (Failed"));
     }
 
     [Fact]

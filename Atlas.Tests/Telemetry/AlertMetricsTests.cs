@@ -73,7 +73,7 @@ public sealed class AlertMetricsTests
         // engine has not reached and the app's clock has long passed: what a stalled engine looks like.
         app.Clock.Advance(DateTimeOffset.UtcNow + TimeSpan.FromHours(1) - app.Clock.GetUtcNow());
         var now = app.Clock.GetUtcNow();
-        var failed = await app.Durable.ScheduleNewOrchestrationInstanceAsync(DeadlineFlow.Name);
+        var failed = await app.Durable.ScheduleNewOrchestrationInstanceAsync(SettlementFlow.Name); // no period: it fails
         await app.Durable.WaitForInstanceCompletionAsync(failed);
         foreach (var (booking, deadline) in new[] { ("bk_overdue", now - TimeSpan.FromMinutes(20)), ("bk_waiting", now + TimeSpan.FromHours(1)) })
         {
@@ -87,7 +87,7 @@ public sealed class AlertMetricsTests
         Flush(app);
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, (await app.Durable.GetInstanceAsync(failed))!.RuntimeStatus);
-        Assert.Equal((1, 0), (Gauge("atlas.flows.failed", DeadlineFlow.Name), Gauge("atlas.flows.stuck", DeadlineFlow.Name)));
+        Assert.Equal((1, 0), (Gauge("atlas.flows.failed", SettlementFlow.Name), Gauge("atlas.flows.stuck", SettlementFlow.Name)));
         Assert.Equal((0, 1), (Gauge("atlas.flows.failed", BookingJourney.Name), Gauge("atlas.flows.stuck", BookingJourney.Name)));
     }
 
