@@ -92,13 +92,16 @@ if (only is "lifetime")
 {
     // A ride's whole life: a round of rides, then every timer they armed let fire (issue 21's baseline and target).
     var crews = Option("--crews") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 96;
-    Console.WriteLine($"A ride's whole life: {crews} complete rides over HTTP, then the clock driven a day at a time for 8 days, every deadline they set fired as it falls due (a hold's renewal included) and every journey settled:");
+    // --rounds: each crew rides that many times, as a driver does in a day; what is paid once per driver and process
+    // (the ledger's list of drivers, a profile read a minute) is then shared by that many rides.
+    var lifeRounds = Option("--rounds") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 1;
+    Console.WriteLine($"A ride's whole life: {crews * lifeRounds} complete rides over HTTP ({crews} crews, {lifeRounds} each), then the clock driven a day at a time for 8 days, every deadline they set fired as it falls due (a hold's renewal included) and every journey settled:");
     await using var rides = await RideBench.StartAsync(crews);
     var since = DateTimeOffset.UtcNow;
     rides.Calls.Reset();
     var cpu = CpuTime.Now();
     var engine = rides.Engine;
-    var (_, count, _) = await rides.RunAsync(TimeSpan.Zero, rounds: 1);
+    var (_, count, _) = await rides.RunAsync(TimeSpan.Zero, rounds: lifeRounds);
     var inOwnTime = rides.Engine;
     var ownCalls = rides.Calls.Total;
     var started = await rides.LetEveryTimerFireAsync(since, days: 8);
