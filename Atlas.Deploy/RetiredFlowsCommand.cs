@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
@@ -22,7 +23,19 @@ public static class RetiredFlowsCommand
 
         var taskHub = options.GetValueOrDefault("--task-hub", "atlas");
         var (tables, queues) = Clients(storage);
-        var running = await RetiredFlows.StillRunningAsync(tables, queues, taskHub, options.GetValueOrDefault("--name-prefix", ""), ct);
+        IReadOnlyList<string> running;
+        try
+        {
+            running = await RetiredFlows.StillRunningAsync(tables, queues, taskHub, options.GetValueOrDefault("--name-prefix", ""), ct);
+        }
+        catch (Exception e) when (e is RequestFailedException or AuthenticationFailedException)
+        {
+            // Not knowing is not passing: the release waits until the check can read the task hub.
+            await errors.WriteLineAsync($"retired-flows: could not read task hub {taskHub} ({e.Message.Split('\n')[0]}); " +
+                "the deployer needs Storage Table and Queue Data Reader on the account (infra/modules/storage.bicep)");
+            return 1;
+        }
+
         if (running.Count == 0)
         {
             await output.WriteLineAsync($"retired-flows: task hub {taskHub} runs none of {string.Join(", ", RetiredFlows.Orchestrators)}; the release may go out");

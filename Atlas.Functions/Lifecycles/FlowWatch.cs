@@ -12,8 +12,8 @@ namespace Atlas.Functions.Lifecycles;
 /// <c>Flows:StuckAfter</c>; a flow that follows lifecycles (its <see cref="FlowStatus"/>) still waiting that long after
 /// its next timer was due, or busy with a call or a firing that long; any other flow running with no step recorded for
 /// that long. A flow waiting on a future deadline or on news is not stuck, and a Stripe call going round its retries
-/// records each round, so it is not either (its rounds are logged as errors). The instance list is read with custom statuses, never a
-/// history.
+/// records each round, so it is not either (its rounds are logged as errors). The instance list is read with custom
+/// statuses, never a history.
 /// </summary>
 public static class FlowWatch
 {

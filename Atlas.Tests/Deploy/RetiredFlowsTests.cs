@@ -99,6 +99,21 @@ public sealed class RetiredFlowsTests
     }
 
     [Fact]
+    public async Task Storage_that_refuses_the_deployer_refuses_the_release_and_says_what_access_it_needs()
+    {
+        // Azurite's own account with another key: every request is refused as unauthorised.
+        var wrongKey = Convert.ToBase64String(new byte[64]);
+        var storage = string.Join(';', Azurite.ConnectionString.Split(';').Select(p => p.StartsWith("AccountKey=", StringComparison.Ordinal) ? "AccountKey=" + wrongKey : p));
+        var errors = new StringWriter();
+
+        var code = await RetiredFlowsCommand.RunAsync(["retired-flows", "--storage", storage, "--task-hub", _taskHub], TextWriter.Null, errors, CancellationToken.None);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith($"retired-flows: could not read task hub {_taskHub} (", errors.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Storage Table and Queue Data Reader", errors.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_wrong_command_line_is_told_its_usage()
     {
         var errors = new StringWriter();
