@@ -17,7 +17,7 @@ namespace Atlas.Benchmarks;
 /// journeys (what the journeys' durable timers do on a real clock; Atlas.Testing/FollowedInstances), which closes them
 /// all; the rides then run to completion while the clock stands still, each journey making its Stripe calls.
 /// </summary>
-public sealed class RideBench : IAsyncDisposable
+public sealed partial class RideBench : IAsyncDisposable
 {
     private static readonly object Pickup = new { lat = 51.5007, lng = -0.1246 };
     private static readonly object Dropoff = new { lat = 51.5194, lng = -0.1270 };
@@ -222,73 +222,9 @@ public sealed class RideBench : IAsyncDisposable
         }
     }
 
-    /// <summary>A company with one car, and per crew a rider and three drivers ready to bid, all signed in through SMS.</summary>
-    private async Task HireAsync(int crews)
-    {
-        var phones = Random.Shared.Next(1_000_000);
-        string NextPhone() => $"+1555{Interlocked.Increment(ref phones) % 10_000_000:D7}";
-
-        var platform = (await _bench.SignInAsync("+447700900000")).GetProperty("accessToken").GetString()!;
-        var adminPhone = NextPhone();
-        var company = await JsonAsync(HttpMethod.Post, "/api/companies", new Member("", platform), new { name = "Bench Cabs", adminPhone });
-        var companyId = company.GetProperty("id").GetString();
-        var admin = await SignInAsync(adminPhone);
-        var vehicle = await JsonAsync(HttpMethod.Post, $"/api/companies/{companyId}/vehicles", admin, new { type = "car", capacity = new { seats = 4 }, plate = "BEN 001" });
-        var vehicleId = vehicle.GetProperty("id").GetString();
-
-        var hired = await Task.WhenAll(Enumerable.Range(0, crews).Select(async _ =>
-        {
-            var rider = await SignInAsync(NextPhone());
-            await JsonAsync(HttpMethod.Put, "/api/me/payment-method", rider, new { paymentMethodId = "pm_card_visa" });
-            var drivers = new List<Member>();
-            for (var i = 0; i < 3; i++)
-            {
-                var phone = NextPhone();
-                await JsonAsync(HttpMethod.Post, $"/api/companies/{companyId}/members", admin, new { phone, role = "driver" });
-                var driver = await SignInAsync(phone);
-                await JsonAsync(HttpMethod.Put, "/api/drivers/me", driver, new { name = "Bench Driver", licenceNumber = "DL" + phone[^6..], vehicleId });
-                await JsonAsync(HttpMethod.Put, "/api/drivers/me/availability", driver, new { available = true });
-                // Spread over some 33 × 35 km around the pickup: a booking invites the drivers within its 10 km.
-                await SendAsync(HttpMethod.Post, "/api/drivers/me/location", driver, new { lat = 51.50 + ((Random.Shared.NextDouble() - 0.5) * 0.3), lng = -0.125 + ((Random.Shared.NextDouble() - 0.5) * 0.5) });
-                drivers.Add(driver);
-            }
-
-            return new Crew(rider, drivers);
-        }));
-        _crews.AddRange(hired);
-    }
-
-    private async Task<Member> SignInAsync(string phone)
-    {
-        var session = await _bench.SignInAsync(phone);
-        return new Member(session.GetProperty("user").GetProperty("id").GetString()!, session.GetProperty("accessToken").GetString()!);
-    }
-
-    private async Task<JsonElement> JsonAsync(HttpMethod method, string path, Member caller, object? body = null, string? idempotencyKey = null)
-    {
-        using var response = await _bench.SendAsync(method, path, caller.Token, body, idempotencyKey);
-        var text = await response.Content.ReadAsStringAsync();
-        return response.IsSuccessStatusCode
-            ? JsonDocument.Parse(text).RootElement.Clone()
-            : throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
-    }
-
-    private async Task SendAsync(HttpMethod method, string path, Member caller, object? body)
-    {
-        using var response = await _bench.SendAsync(method, path, caller.Token, body);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         await _durable.DisposeAsync();
         await _bench.DisposeAsync();
     }
-
-    private sealed record Member(string UserId, string Token);
-
-    private sealed record Crew(Member Rider, IReadOnlyList<Member> Drivers);
 }
