@@ -98,6 +98,24 @@ public sealed class BenchApp : IAsyncDisposable
         return await verified.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>Signs a phone in (<see cref="SignInAsync"/>) and keeps who it is.</summary>
+    public async Task<BenchUser> SignInUserAsync(string phone)
+    {
+        var session = await SignInAsync(phone);
+        return new BenchUser(session.GetProperty("user").GetProperty("id").GetString()!, session.GetProperty("accessToken").GetString()!);
+    }
+
+    /// <summary>A request as <paramref name="caller"/> that must succeed; its answer's JSON (a failure stops the
+    /// benchmark with its status and body).</summary>
+    public async Task<JsonElement> JsonAsync(HttpMethod method, string path, BenchUser caller, object? body = null, string? idempotencyKey = null)
+    {
+        using var response = await SendAsync(method, path, caller.Token, body, idempotencyKey);
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode
+            ? JsonDocument.Parse(text).RootElement.Clone()
+            : throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+    }
+
     /// <summary>A refused sign-in stops the benchmark saying why (the problem's body), not only its status.</summary>
     private static async Task SucceededAsync(HttpResponseMessage response, string request, string phone)
     {

@@ -96,7 +96,7 @@ public sealed partial class CityBench
     /// first lowest; when the window closes on its timer the first wins, reads nothing but the notice, and drives the
     /// ride to its end with the start code the rider's app shows (or, for a polling rider, only sets off). Returns the
     /// ride's id, or null when a step failed (logged).</summary>
-    private async Task<string?> BookAsync(Member rider, RequestLog log, bool setOffOnly, TimeSpan? due = null)
+    private async Task<string?> BookAsync(BenchUser rider, RequestLog log, bool setOffOnly, TimeSpan? due = null)
     {
         var booked = due ?? log.Now;
         var lat = CenterLat + ((Random.Shared.NextDouble() - 0.5) * 0.2);
@@ -196,7 +196,7 @@ public sealed partial class CityBench
     /// <summary>One request, logged by kind from when it was due; the answer's JSON (an empty element for 204), or
     /// null when it failed.</summary>
     private async Task<JsonElement?> CallAsync(
-        RequestLog log, string kind, TimeSpan due, HttpMethod method, string path, Member caller, object? body = null, string? idempotencyKey = null)
+        RequestLog log, string kind, TimeSpan due, HttpMethod method, string path, BenchUser caller, object? body = null, string? idempotencyKey = null)
     {
         log.Sending(due);
         try

@@ -19,12 +19,12 @@ public sealed partial class CityBench : IAsyncDisposable
 
     private readonly BenchApp _bench;
     private readonly List<CityDriver> _drivers = [];
-    private readonly List<Member> _bookers = [];
-    private readonly List<(Member Rider, string RideId)> _pollers = [];
+    private readonly List<BenchUser> _bookers = [];
+    private readonly List<(BenchUser Rider, string RideId)> _pollers = [];
     private readonly Stopwatch _uptime = Stopwatch.StartNew();
     private readonly List<Fleet> _fleets = [];
     private readonly int _fleetSize;
-    private Member _platform = new("", "");
+    private BenchUser _platform = new("", "");
     private int _phones = Random.Shared.Next(10_000_000);
 
     private CityBench(BenchApp bench, int fleetSize)
@@ -52,7 +52,7 @@ public sealed partial class CityBench : IAsyncDisposable
             ["Bookings:LocationFreshFor"] = "01:00:00",
         });
         var city = new CityBench(bench, fleetSize);
-        city._platform = await city.SignInAsync(TestSettings.PlatformAdminPhone);
+        city._platform = await city._bench.SignInUserAsync(TestSettings.PlatformAdminPhone);
         return city;
     }
 
@@ -120,61 +120,44 @@ public sealed partial class CityBench : IAsyncDisposable
     private async Task<Fleet> FoundFleetAsync(int number)
     {
         var adminPhone = NextPhone();
-        var company = await JsonAsync(HttpMethod.Post, "/api/companies", _platform, new { name = $"City Cabs {number + 1}", adminPhone });
+        var company = await _bench.JsonAsync(HttpMethod.Post, "/api/companies", _platform, new { name = $"City Cabs {number + 1}", adminPhone });
         var companyId = company.GetProperty("id").GetString()!;
-        var admin = await SignInAsync(adminPhone);
-        var vehicle = await JsonAsync(HttpMethod.Post, $"/api/companies/{companyId}/vehicles", admin, new { type = "car", capacity = new { seats = 4 }, plate = $"CITY {number + 1:D3}" });
+        var admin = await _bench.SignInUserAsync(adminPhone);
+        var vehicle = await _bench.JsonAsync(HttpMethod.Post, $"/api/companies/{companyId}/vehicles", admin, new { type = "car", capacity = new { seats = 4 }, plate = $"CITY {number + 1:D3}" });
         return new Fleet(number, companyId, admin, vehicle.GetProperty("id").GetString()!);
     }
 
     private async Task<CityDriver> HireDriverAsync(Fleet fleet)
     {
         var phone = NextPhone();
-        await JsonAsync(HttpMethod.Post, $"/api/companies/{fleet.CompanyId}/members", fleet.Admin, new { phone, role = "driver" });
-        var member = await SignInAsync(phone);
-        await JsonAsync(HttpMethod.Put, "/api/drivers/me", member, new { name = "City Driver", licenceNumber = "DL" + phone[^6..], vehicleId = fleet.VehicleId });
-        await JsonAsync(HttpMethod.Put, "/api/drivers/me/availability", member, new { available = true });
+        await _bench.JsonAsync(HttpMethod.Post, $"/api/companies/{fleet.CompanyId}/members", fleet.Admin, new { phone, role = "driver" });
+        var member = await _bench.SignInUserAsync(phone);
+        await _bench.JsonAsync(HttpMethod.Put, "/api/drivers/me", member, new { name = "City Driver", licenceNumber = "DL" + phone[^6..], vehicleId = fleet.VehicleId });
+        await _bench.JsonAsync(HttpMethod.Put, "/api/drivers/me/availability", member, new { available = true });
         var driver = new CityDriver(member, CenterLat + ((Random.Shared.NextDouble() - 0.5) * 0.3), CenterLng + ((Random.Shared.NextDouble() - 0.5) * 0.5));
         using var located = await _bench.SendAsync(HttpMethod.Post, "/api/drivers/me/location", member.Token, driver.Position());
         return located.StatusCode == HttpStatusCode.NoContent ? driver : throw new InvalidOperationException($"A first position: {(int)located.StatusCode}");
     }
 
-    private async Task<Member> SignUpRiderAsync()
+    private async Task<BenchUser> SignUpRiderAsync()
     {
-        var rider = await SignInAsync(NextPhone());
-        await JsonAsync(HttpMethod.Put, "/api/me/payment-method", rider, new { paymentMethodId = "pm_card_visa" });
+        var rider = await _bench.SignInUserAsync(NextPhone());
+        await _bench.JsonAsync(HttpMethod.Put, "/api/me/payment-method", rider, new { paymentMethodId = "pm_card_visa" });
         return rider;
     }
 
     private string NextPhone() => $"+1555{Interlocked.Increment(ref _phones) % 10_000_000:D7}";
 
-    private async Task<Member> SignInAsync(string phone)
-    {
-        var session = await _bench.SignInAsync(phone);
-        return new Member(session.GetProperty("user").GetProperty("id").GetString()!, session.GetProperty("accessToken").GetString()!);
-    }
-
-    private async Task<JsonElement> JsonAsync(HttpMethod method, string path, Member caller, object? body = null)
-    {
-        using var response = await _bench.SendAsync(method, path, caller.Token, body);
-        var text = await response.Content.ReadAsStringAsync();
-        return response.IsSuccessStatusCode
-            ? JsonDocument.Parse(text).RootElement.Clone()
-            : throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
-    }
-
     public ValueTask DisposeAsync() => _bench.DisposeAsync();
 
-    private sealed record Member(string UserId, string Token);
-
-    private sealed record Fleet(int Number, string CompanyId, Member Admin, string VehicleId);
+    private sealed record Fleet(int Number, string CompanyId, BenchUser Admin, string VehicleId);
 
     /// <summary>A driver of the city where the bench put them, and whether a booking has them (bidding or driving).</summary>
-    private sealed class CityDriver(Member member, double lat, double lng)
+    private sealed class CityDriver(BenchUser member, double lat, double lng)
     {
         private int _taken;
 
-        public Member Member { get; } = member;
+        public BenchUser Member { get; } = member;
 
         /// <summary>Back from a ride, a driver rests a while before bidding again: the duty's release is an effect a
         /// queue hop after the ride completes, and a bid before it would be told driver-busy.</summary>

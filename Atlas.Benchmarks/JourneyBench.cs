@@ -32,8 +32,8 @@ public sealed class JourneyBench : IAsyncDisposable
     private readonly DurableTaskClient _durable;
     private readonly MeterListener _listener = new();
     private readonly ConcurrentQueue<(string Lifecycle, double Ms)> _timerLags = new();
-    private readonly List<Member> _riders = [];
-    private readonly List<Member> _drivers = [];
+    private readonly List<BenchUser> _riders = [];
+    private readonly List<BenchUser> _drivers = [];
 
     public BenchApp Bench => _bench;
 
@@ -110,12 +110,12 @@ public sealed class JourneyBench : IAsyncDisposable
             unfinished);
     }
 
-    private async Task<string> BookAndBidAsync(Member rider, Member driver)
+    private async Task<string> BookAndBidAsync(BenchUser rider, BenchUser driver)
     {
-        var quote = await JsonAsync(HttpMethod.Post, "/api/quotes", rider, new { pickup = Pickup, dropoff = Dropoff, vehicleType = "car" });
-        var booking = await JsonAsync(HttpMethod.Post, "/api/bookings", rider, new { quoteId = quote.GetProperty("quoteId").GetString() }, Guid.NewGuid().ToString());
+        var quote = await _bench.JsonAsync(HttpMethod.Post, "/api/quotes", rider, new { pickup = Pickup, dropoff = Dropoff, vehicleType = "car" });
+        var booking = await _bench.JsonAsync(HttpMethod.Post, "/api/bookings", rider, new { quoteId = quote.GetProperty("quoteId").GetString() }, Guid.NewGuid().ToString());
         var bookingId = booking.GetProperty("id").GetString()!;
-        await JsonAsync(HttpMethod.Post, $"/api/bookings/{bookingId}/bids", driver, new { amount = booking.GetProperty("quote").GetProperty("total").GetInt64() });
+        await _bench.JsonAsync(HttpMethod.Post, $"/api/bookings/{bookingId}/bids", driver, new { amount = booking.GetProperty("quote").GetProperty("total").GetInt64() });
         return bookingId;
     }
 
@@ -219,49 +219,34 @@ public sealed class JourneyBench : IAsyncDisposable
         var phones = Random.Shared.Next(10_000_000);
         string NextPhone() => $"+1555{Interlocked.Increment(ref phones) % 10_000_000:D7}";
 
-        var platform = await SignInAsync(TestSettings.PlatformAdminPhone);
+        var platform = await _bench.SignInUserAsync(TestSettings.PlatformAdminPhone);
         var adminPhone = NextPhone();
-        var company = await JsonAsync(HttpMethod.Post, "/api/companies", platform, new { name = "Journey Cabs", adminPhone });
+        var company = await _bench.JsonAsync(HttpMethod.Post, "/api/companies", platform, new { name = "Journey Cabs", adminPhone });
         var companyId = company.GetProperty("id").GetString();
-        var admin = await SignInAsync(adminPhone);
-        var vehicle = await JsonAsync(HttpMethod.Post, $"/api/companies/{companyId}/vehicles", admin, new { type = "car", capacity = new { seats = 4 }, plate = "JRN 001" });
+        var admin = await _bench.SignInUserAsync(adminPhone);
+        var vehicle = await _bench.JsonAsync(HttpMethod.Post, $"/api/companies/{companyId}/vehicles", admin, new { type = "car", capacity = new { seats = 4 }, plate = "JRN 001" });
         var vehicleId = vehicle.GetProperty("id").GetString();
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = 32 };
-        var hired = new ConcurrentBag<Member>();
+        var hired = new ConcurrentBag<BenchUser>();
         await Parallel.ForEachAsync(Enumerable.Range(0, drivers), options, async (_, _) =>
         {
             var phone = NextPhone();
-            await JsonAsync(HttpMethod.Post, $"/api/companies/{companyId}/members", admin, new { phone, role = "driver" });
-            var driver = await SignInAsync(phone);
-            await JsonAsync(HttpMethod.Put, "/api/drivers/me", driver, new { name = "Journey Driver", licenceNumber = "DL" + phone[^6..], vehicleId });
-            await JsonAsync(HttpMethod.Put, "/api/drivers/me/availability", driver, new { available = true });
+            await _bench.JsonAsync(HttpMethod.Post, $"/api/companies/{companyId}/members", admin, new { phone, role = "driver" });
+            var driver = await _bench.SignInUserAsync(phone);
+            await _bench.JsonAsync(HttpMethod.Put, "/api/drivers/me", driver, new { name = "Journey Driver", licenceNumber = "DL" + phone[^6..], vehicleId });
+            await _bench.JsonAsync(HttpMethod.Put, "/api/drivers/me/availability", driver, new { available = true });
             hired.Add(driver);
         });
-        var signedUp = new ConcurrentBag<Member>();
+        var signedUp = new ConcurrentBag<BenchUser>();
         await Parallel.ForEachAsync(Enumerable.Range(0, riders), options, async (_, _) =>
         {
-            var rider = await SignInAsync(NextPhone());
-            await JsonAsync(HttpMethod.Put, "/api/me/payment-method", rider, new { paymentMethodId = "pm_card_visa" });
+            var rider = await _bench.SignInUserAsync(NextPhone());
+            await _bench.JsonAsync(HttpMethod.Put, "/api/me/payment-method", rider, new { paymentMethodId = "pm_card_visa" });
             signedUp.Add(rider);
         });
         _drivers.AddRange(hired);
         _riders.AddRange(signedUp);
-    }
-
-    private async Task<Member> SignInAsync(string phone)
-    {
-        var session = await _bench.SignInAsync(phone);
-        return new Member(session.GetProperty("user").GetProperty("id").GetString()!, session.GetProperty("accessToken").GetString()!);
-    }
-
-    private async Task<JsonElement> JsonAsync(HttpMethod method, string path, Member caller, object? body = null, string? idempotencyKey = null)
-    {
-        using var response = await _bench.SendAsync(method, path, caller.Token, body, idempotencyKey);
-        var text = await response.Content.ReadAsStringAsync();
-        return response.IsSuccessStatusCode
-            ? JsonDocument.Parse(text).RootElement.Clone()
-            : throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
     }
 
     public async ValueTask DisposeAsync()
@@ -270,8 +255,6 @@ public sealed class JourneyBench : IAsyncDisposable
         await _durable.DisposeAsync();
         await _bench.DisposeAsync();
     }
-
-    private sealed record Member(string UserId, string Token);
 }
 
 /// <summary>Deadline → timeout applied, ms (sorted), and how many by lifecycle; fact committed → heard; journeys that

@@ -14,24 +14,24 @@ public sealed partial class RideBench
 
         var platform = (await _bench.SignInAsync("+447700900000")).GetProperty("accessToken").GetString()!;
         var adminPhone = NextPhone();
-        var company = await JsonAsync(HttpMethod.Post, "/api/companies", new Member("", platform), new { name = "Bench Cabs", adminPhone });
+        var company = await _bench.JsonAsync(HttpMethod.Post, "/api/companies", new BenchUser("", platform), new { name = "Bench Cabs", adminPhone });
         var companyId = company.GetProperty("id").GetString();
-        var admin = await SignInAsync(adminPhone);
-        var vehicle = await JsonAsync(HttpMethod.Post, $"/api/companies/{companyId}/vehicles", admin, new { type = "car", capacity = new { seats = 4 }, plate = "BEN 001" });
+        var admin = await _bench.SignInUserAsync(adminPhone);
+        var vehicle = await _bench.JsonAsync(HttpMethod.Post, $"/api/companies/{companyId}/vehicles", admin, new { type = "car", capacity = new { seats = 4 }, plate = "BEN 001" });
         var vehicleId = vehicle.GetProperty("id").GetString();
 
         var hired = await Task.WhenAll(Enumerable.Range(0, crews).Select(async _ =>
         {
-            var rider = await SignInAsync(NextPhone());
-            await JsonAsync(HttpMethod.Put, "/api/me/payment-method", rider, new { paymentMethodId = "pm_card_visa" });
-            var drivers = new List<Member>();
+            var rider = await _bench.SignInUserAsync(NextPhone());
+            await _bench.JsonAsync(HttpMethod.Put, "/api/me/payment-method", rider, new { paymentMethodId = "pm_card_visa" });
+            var drivers = new List<BenchUser>();
             for (var i = 0; i < 3; i++)
             {
                 var phone = NextPhone();
-                await JsonAsync(HttpMethod.Post, $"/api/companies/{companyId}/members", admin, new { phone, role = "driver" });
-                var driver = await SignInAsync(phone);
-                await JsonAsync(HttpMethod.Put, "/api/drivers/me", driver, new { name = "Bench Driver", licenceNumber = "DL" + phone[^6..], vehicleId });
-                await JsonAsync(HttpMethod.Put, "/api/drivers/me/availability", driver, new { available = true });
+                await _bench.JsonAsync(HttpMethod.Post, $"/api/companies/{companyId}/members", admin, new { phone, role = "driver" });
+                var driver = await _bench.SignInUserAsync(phone);
+                await _bench.JsonAsync(HttpMethod.Put, "/api/drivers/me", driver, new { name = "Bench Driver", licenceNumber = "DL" + phone[^6..], vehicleId });
+                await _bench.JsonAsync(HttpMethod.Put, "/api/drivers/me/availability", driver, new { available = true });
                 // Spread over some 33 × 35 km around the pickup: a booking invites the drivers within its 10 km.
                 await SendAsync(HttpMethod.Post, "/api/drivers/me/location", driver, new { lat = 51.50 + ((Random.Shared.NextDouble() - 0.5) * 0.3), lng = -0.125 + ((Random.Shared.NextDouble() - 0.5) * 0.5) });
                 drivers.Add(driver);
@@ -42,22 +42,7 @@ public sealed partial class RideBench
         _crews.AddRange(hired);
     }
 
-    private async Task<Member> SignInAsync(string phone)
-    {
-        var session = await _bench.SignInAsync(phone);
-        return new Member(session.GetProperty("user").GetProperty("id").GetString()!, session.GetProperty("accessToken").GetString()!);
-    }
-
-    private async Task<JsonElement> JsonAsync(HttpMethod method, string path, Member caller, object? body = null, string? idempotencyKey = null)
-    {
-        using var response = await _bench.SendAsync(method, path, caller.Token, body, idempotencyKey);
-        var text = await response.Content.ReadAsStringAsync();
-        return response.IsSuccessStatusCode
-            ? JsonDocument.Parse(text).RootElement.Clone()
-            : throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
-    }
-
-    private async Task SendAsync(HttpMethod method, string path, Member caller, object? body)
+    private async Task SendAsync(HttpMethod method, string path, BenchUser caller, object? body)
     {
         using var response = await _bench.SendAsync(method, path, caller.Token, body);
         if (!response.IsSuccessStatusCode)
@@ -66,7 +51,5 @@ public sealed partial class RideBench
         }
     }
 
-    private sealed record Member(string UserId, string Token);
-
-    private sealed record Crew(Member Rider, IReadOnlyList<Member> Drivers);
+    private sealed record Crew(BenchUser Rider, IReadOnlyList<BenchUser> Drivers);
 }

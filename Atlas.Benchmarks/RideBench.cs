@@ -171,9 +171,9 @@ public sealed partial class RideBench : IAsyncDisposable
             var measured = next >= warmUp;
             running.Add(Task.Run(async () =>
             {
-                var quote = await JsonAsync(HttpMethod.Post, "/api/quotes", rider, new { pickup = Pickup, dropoff = Dropoff, vehicleType = "car" });
+                var quote = await _bench.JsonAsync(HttpMethod.Post, "/api/quotes", rider, new { pickup = Pickup, dropoff = Dropoff, vehicleType = "car" });
                 var watch = Stopwatch.StartNew();
-                await JsonAsync(HttpMethod.Post, "/api/bookings", rider, new { quoteId = quote.GetProperty("quoteId").GetString() }, Guid.NewGuid().ToString());
+                await _bench.JsonAsync(HttpMethod.Post, "/api/bookings", rider, new { quoteId = quote.GetProperty("quoteId").GetString() }, Guid.NewGuid().ToString());
                 if (measured)
                 {
                     latencies.Add(watch.Elapsed.TotalMilliseconds);
@@ -187,9 +187,9 @@ public sealed partial class RideBench : IAsyncDisposable
 
     private async Task<string> BookAndBidAsync(Crew crew, int winner, ConcurrentBag<double> latencies)
     {
-        var quote = await JsonAsync(HttpMethod.Post, "/api/quotes", crew.Rider, new { pickup = Pickup, dropoff = Dropoff, vehicleType = "car" });
+        var quote = await _bench.JsonAsync(HttpMethod.Post, "/api/quotes", crew.Rider, new { pickup = Pickup, dropoff = Dropoff, vehicleType = "car" });
         var watch = Stopwatch.StartNew();
-        var booking = await JsonAsync(HttpMethod.Post, "/api/bookings", crew.Rider, new { quoteId = quote.GetProperty("quoteId").GetString() }, Guid.NewGuid().ToString());
+        var booking = await _bench.JsonAsync(HttpMethod.Post, "/api/bookings", crew.Rider, new { quoteId = quote.GetProperty("quoteId").GetString() }, Guid.NewGuid().ToString());
         latencies.Add(watch.Elapsed.TotalMilliseconds);
         var bookingId = booking.GetProperty("id").GetString()!;
         var total = booking.GetProperty("quote").GetProperty("total").GetInt64();
@@ -199,20 +199,20 @@ public sealed partial class RideBench : IAsyncDisposable
         return bookingId;
     }
 
-    private async Task RideAsync(Crew crew, Member winner, string bookingId)
+    private async Task RideAsync(Crew crew, BenchUser winner, string bookingId)
     {
         // Each side's app opens the ride from its notice; the rider's shows the start code, read it to the driver.
         var won = await _bench.Push.Expect(winner.UserId, "bid.won", bookingId).WaitAsync(TimeSpan.FromSeconds(60));
         var assigned = await _bench.Push.Expect(crew.Rider.UserId, "booking.assigned", bookingId).WaitAsync(TimeSpan.FromSeconds(60));
-        var code = (await JsonAsync(HttpMethod.Get, $"/api/rides/{assigned.RideId}", crew.Rider)).GetProperty("startCode").GetString();
+        var code = (await _bench.JsonAsync(HttpMethod.Get, $"/api/rides/{assigned.RideId}", crew.Rider)).GetProperty("startCode").GetString();
         var rideId = won.RideId;
-        await JsonAsync(HttpMethod.Post, $"/api/rides/{rideId}/set-off", winner);
-        await JsonAsync(HttpMethod.Post, $"/api/rides/{rideId}/arrive", winner);
-        await JsonAsync(HttpMethod.Post, $"/api/rides/{rideId}/start", winner, new { code });
-        await JsonAsync(HttpMethod.Post, $"/api/rides/{rideId}/complete", winner);
+        await _bench.JsonAsync(HttpMethod.Post, $"/api/rides/{rideId}/set-off", winner);
+        await _bench.JsonAsync(HttpMethod.Post, $"/api/rides/{rideId}/arrive", winner);
+        await _bench.JsonAsync(HttpMethod.Post, $"/api/rides/{rideId}/start", winner, new { code });
+        await _bench.JsonAsync(HttpMethod.Post, $"/api/rides/{rideId}/complete", winner);
     }
 
-    private async Task BidAsync(Member driver, string bookingId, long amount)
+    private async Task BidAsync(BenchUser driver, string bookingId, long amount)
     {
         using var response = await _bench.SendAsync(HttpMethod.Post, $"/api/bookings/{bookingId}/bids", driver.Token, new { amount });
         var body = response.IsSuccessStatusCode ? "" : await response.Content.ReadAsStringAsync();
