@@ -73,6 +73,9 @@ public sealed class BenchWatch : IAsyncDisposable
 
             var (callsNow, engineNow, azuriteNow, now) = (bench.Calls.Total, bench.App.Host.DurableActivity!, CpuTime.Now(), clock.Elapsed);
             var seconds = (now - at).TotalSeconds;
+
+            // The benchmark resets its counts when it starts measuring: then what was counted since the reset.
+            static double CallsSince(long before, long now) => now < before ? now : now - before;
             var lengths = new List<string>();
             // Not cancelled by the stop: a line begun is finished (a stop in the middle threw out of the benchmark).
             await foreach (var queue in queues.GetQueuesAsync(cancellationToken: CancellationToken.None))
@@ -85,7 +88,7 @@ public sealed class BenchWatch : IAsyncDisposable
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  [{DateTime.Now:HH:mm:ss}] app {(callsNow - calls) / seconds,5:F0} calls/s, engine {(engineNow.TotalStorageCalls - engine.TotalStorageCalls) / seconds,5:F0} calls/s, {(engineNow.Episodes - engine.Episodes) / seconds,4:F0} episodes/s, {(engineNow.Activities - engine.Activities) / seconds,4:F0} activities/s, app {(azuriteNow.App - azurite.App).TotalSeconds / seconds:P0} and Azurite {(azuriteNow.Azurite - azurite.Azurite).TotalSeconds / seconds:P0} of a core; queues: {(lengths.Count == 0 ? "empty" : string.Join(", ", lengths))}"));
+                $"  [{DateTime.Now:HH:mm:ss}] app {CallsSince(calls, callsNow) / seconds,5:F0} calls/s, engine {(engineNow.TotalStorageCalls - engine.TotalStorageCalls) / seconds,5:F0} calls/s, {(engineNow.Episodes - engine.Episodes) / seconds,4:F0} episodes/s, {(engineNow.Activities - engine.Activities) / seconds,4:F0} activities/s, app {(azuriteNow.App - azurite.App).TotalSeconds / seconds:P0} and Azurite {(azuriteNow.Azurite - azurite.Azurite).TotalSeconds / seconds:P0} of a core; queues: {(lengths.Count == 0 ? "empty" : string.Join(", ", lengths))}"));
             var (pausedNow, contentionsNow, servicesNow) = (GC.GetTotalPauseDuration(), Monitor.LockContentionCount, CpuTime.ByAzuriteService());
             var shares = string.Join(", ", servicesNow.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s =>
                 string.Create(CultureInfo.InvariantCulture, $"{s.Key} {(s.Value - services.GetValueOrDefault(s.Key)).TotalSeconds / seconds:P0}")));
