@@ -42,7 +42,7 @@ public sealed partial class RideBench : IAsyncDisposable
     /// <summary>The app's tables, read around the call counter: what the bench looks up itself is not the app's cost.</summary>
     private ITableStore Uncounted => ((CallCounts.Tables)_bench.App.Services.GetRequiredService<ITableStore>()).Inner;
 
-    public Atlas.LocalHost.Durable.DurableActivitySnapshot Engine => _bench.App.Host.DurableActivity!;
+    public Atlas.LocalHost.Durable.DurableActivitySnapshot Engine => _bench.Engine;
 
     public static async Task<RideBench> StartAsync(int crews)
     {
@@ -98,24 +98,7 @@ public sealed partial class RideBench : IAsyncDisposable
     /// <summary>Waits until the engine has run no episode or activity for <paramref name="quietFor"/>: the journeys of
     /// the rides so far have done all they can before the clock moves (captured, released, ended), and the Stripe
     /// webhooks and ledger entries their calls led to with them. Returns how long it waited.</summary>
-    public async Task<TimeSpan> EngineQuietAsync(TimeSpan quietFor)
-    {
-        var waited = Stopwatch.StartNew();
-        var (seen, quietSince) = (Work(Engine), waited.Elapsed);
-        while (waited.Elapsed - quietSince < quietFor)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-            if (Work(Engine) is var now && now != seen)
-            {
-                (seen, quietSince) = (now, waited.Elapsed);
-            }
-        }
-
-        // The quiet stretch itself is not the journeys' time.
-        return quietSince;
-
-        static long Work(Atlas.LocalHost.Durable.DurableActivitySnapshot engine) => engine.Episodes + engine.Activities;
-    }
+    public Task<TimeSpan> EngineQuietAsync(TimeSpan quietFor) => _bench.EngineQuietAsync(quietFor);
 
     /// <summary>Drives the clock past every timer the rides so far armed (the set-off and wait deadlines, a hold's
     /// renewal days ahead), a day at a time for <paramref name="days"/> days, waking each deadline as it falls due and
@@ -137,12 +120,11 @@ public sealed partial class RideBench : IAsyncDisposable
             }
         }
 
-        // By kind: a deadline by its lifecycle (deadline-ride-…), a Stripe step as one (stripe-…: its id is the effect's).
+        // By kind: the first part of the instance's id (a journey's is journey-…).
         var started = new SortedDictionary<string, int>(StringComparer.Ordinal);
         await foreach (var flow in _durable.GetAllInstancesAsync(new OrchestrationQuery { CreatedFrom = since, PageSize = 1000 }))
         {
-            var parts = flow.InstanceId.Split('-');
-            var kind = parts[0] == "deadline" && parts.Length > 1 ? $"deadline-{parts[1]}" : parts[0];
+            var kind = flow.InstanceId.Split('-')[0];
             started[kind] = started.GetValueOrDefault(kind) + 1;
         }
 
