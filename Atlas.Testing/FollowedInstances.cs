@@ -74,14 +74,14 @@ public static class FollowedInstances
         foreach (var (fact, sent) in await ReadAsync(services, scan, ct))
         {
             var flowId = routes.Find(fact.Lifecycle)!.FlowOf(fact.Id);
-            if (flows.TryGetValue(flowId, out var status) && !Knows(status, fact, sent))
+            if (flows.TryGetValue(flowId, out var flow) && !Knows(flow.Status, fact, sent))
             {
-                var heard = status?.Heard?.GetValueOrDefault(fact.Key);
-                behind.Add((flowId, $"{flowId} ({fact.Key} v{fact.Version}, its last fact v{sent}; heard v{heard?.Version}, over {heard?.Over}, deadline {heard?.Deadline:O})"));
+                var heard = flow.Status?.Heard?.GetValueOrDefault(fact.Key);
+                behind.Add((flowId, $"{flowId} ({fact.Key} v{fact.Version}, its last fact v{sent}; heard v{heard?.Version}, over {heard?.Over}, deadline {heard?.Deadline:O}; {Described(flow.Metadata)})"));
             }
         }
 
-        behind.AddRange(flows.Where(f => f.Value?.Busy ?? true).Select(f => (f.Key, $"{f.Key} (busy)")));
+        behind.AddRange(flows.Where(f => f.Value.Status?.Busy ?? true).Select(f => (f.Key, $"{f.Key} (busy; {Described(f.Value.Metadata)})")));
         return behind;
     }
 
@@ -94,9 +94,14 @@ public static class FollowedInstances
             ? heard.Version >= (sent ?? 0) && heard.Over == fact.Over && (fact.Over || fact.Deadline is null || heard.Deadline <= fact.Deadline)
             : fact.Over && fact.Deadline is null;
 
-    private static async Task<Dictionary<string, FlowStatus?>> RunningAsync(DurableTaskClient durable, FlowRoutes routes, CancellationToken ct)
+    /// <summary>What a flow that is behind looked like in the task hub: enough to tell a flow that never ran its
+    /// episode from one that ran it and did not hear.</summary>
+    private static string Described(OrchestrationMetadata flow) =>
+        $"{flow.RuntimeStatus}, created {flow.CreatedAt:O}, updated {flow.LastUpdatedAt:O}, status {flow.SerializedCustomStatus ?? "none"}";
+
+    private static async Task<Dictionary<string, (FlowStatus? Status, OrchestrationMetadata Metadata)>> RunningAsync(DurableTaskClient durable, FlowRoutes routes, CancellationToken ct)
     {
-        var running = new Dictionary<string, FlowStatus?>(StringComparer.Ordinal);
+        var running = new Dictionary<string, (FlowStatus? Status, OrchestrationMetadata Metadata)>(StringComparer.Ordinal);
         var query = new OrchestrationQuery
         {
             Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running],
@@ -108,7 +113,7 @@ public static class FollowedInstances
         {
             if (orchestrators.Contains(flow.Name))
             {
-                running[flow.InstanceId] = FlowStatus.Read(flow.SerializedCustomStatus);
+                running[flow.InstanceId] = (FlowStatus.Read(flow.SerializedCustomStatus), flow);
             }
         }
 

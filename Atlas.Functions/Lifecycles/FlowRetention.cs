@@ -19,7 +19,7 @@ public sealed class FlowOptions
     /// <summary>How often <see cref="FlowWatch"/> counts failed and stuck orchestrations (every 5 minutes by default).</summary>
     public string WatchSchedule { get; set; } = "0 */5 * * * *";
 
-    /// <summary>How long an orchestration may go without a step (a deadline flow: past its deadline) before it counts as stuck.</summary>
+    /// <summary>How long an orchestration may go without a step (a journey: past its next timer) before it counts as stuck.</summary>
     public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(15);
 
     public IEnumerable<string> Problems()

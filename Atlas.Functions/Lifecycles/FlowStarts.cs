@@ -4,7 +4,7 @@ using Microsoft.DurableTask.Client;
 
 namespace Atlas.Functions.Lifecycles;
 
-/// <summary>Orchestrations started under an id that says what they are for (a deadline, a Stripe step, a period): a
+/// <summary>Orchestrations started under an id that says what they are for (a booking's journey, a period's payouts): a
 /// second start of the same id, while the first runs, is refused by the Functions host, and that is not an error.</summary>
 public static class FlowStarts
 {

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Atlas.Functions.Lifecycles;
 
 /// <summary>An instance as the ops endpoint shows it: enough to diagnose a stuck lifecycle without a debugger. Its
-/// flows are the Durable orchestration that follows it (and, while they drain, deadline flows of before).</summary>
+/// flows are the Durable orchestration that follows it.</summary>
 public sealed record InstanceView(
     string Lifecycle,
     string Id,
