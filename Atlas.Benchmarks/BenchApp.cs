@@ -18,11 +18,10 @@ namespace Atlas.Benchmarks;
 /// </summary>
 public sealed class BenchApp : IAsyncDisposable
 {
-    private readonly string _prefix;
 
     private BenchApp(string prefix, LocalApp app, HttpClient client, SmsInbox sms, PushInbox push, FakeStripeServer stripe)
     {
-        _prefix = prefix;
+        Prefix = prefix;
         App = app;
         Client = client;
         Sms = sms;
@@ -31,6 +30,9 @@ public sealed class BenchApp : IAsyncDisposable
     }
 
     public LocalApp App { get; }
+
+    /// <summary>What the app's tables and queues are named with (its task hub's too, after "atlas").</summary>
+    public string Prefix { get; }
 
     public HttpClient Client { get; }
 
@@ -121,7 +123,7 @@ public sealed class BenchApp : IAsyncDisposable
     /// </summary>
     public async Task DropStorageAsync()
     {
-        var names = (Func<string, bool>)(name => name.StartsWith(_prefix, StringComparison.OrdinalIgnoreCase) || name.StartsWith("atlas" + _prefix, StringComparison.OrdinalIgnoreCase));
+        var names = (Func<string, bool>)(name => name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) || name.StartsWith("atlas" + Prefix, StringComparison.OrdinalIgnoreCase));
         var tables = new Azure.Data.Tables.TableServiceClient(Azurite.ConnectionString);
         await foreach (var table in tables.QueryAsync())
         {

@@ -121,7 +121,18 @@ if (only is "lifetime")
     var (_, count, _) = await rides.RunAsync(TimeSpan.Zero, rounds: lifeRounds);
     var inOwnTime = rides.Engine;
     var ownCalls = rides.Calls.Total;
-    var started = await rides.LetEveryTimerFireAsync(since, days: 8);
+    SortedDictionary<string, int> started;
+    try
+    {
+        started = await rides.LetEveryTimerFireAsync(since, days: 8);
+    }
+    catch (TimeoutException)
+    {
+        Console.WriteLine("  The journeys did not settle; those still running:");
+        await rides.DescribeUnsettledAsync(Console.Out);
+        throw;
+    }
+
     Console.WriteLine($"  in the rides' own minutes, per ride: {PerOperation(engine, inOwnTime, count)}, {(double)ownCalls / count:F1} app storage calls");
     Console.WriteLine($"  over the whole life, per ride: {(double)started.Values.Sum() / count:F2} orchestrations started ({string.Join(", ", started.Select(k => $"{k.Key} {(double)k.Value / count:F2}"))}), {PerOperation(engine, rides.Engine, count)}");
     Console.WriteLine($"  engine storage calls per ride: {PerOrchestration(engine, rides.Engine, (int)count)}");
