@@ -95,17 +95,17 @@ public static class FlowDelivery
             }
         }
 
-        var flow = await durable.GetInstanceAsync(flowId, getInputsAndOutputs: false, ct);
+        // A held fact may be the one that started its flow: its custom status then says whether it has heard it.
+        var flow = await durable.GetInstanceAsync(flowId, getInputsAndOutputs: fact.Held > 0, ct);
         switch (flow?.RuntimeStatus)
         {
             case null or OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated:
-                // None runs: start one with what it needs (a start that lost to another is not ready yet).
-                if (!await durable.StartOnceAsync(route.Orchestrator, start, flowId, ct))
-                {
-                    throw new FlowNotReadyException(flowId);
-                }
-
-                return;
+                // None runs: start one with what it needs, and hold the fact to raise it too once the flow has run. Two
+                // facts that find no flow at once both start it (the provider writes a new instance's row after its
+                // start message); it runs one start and drops the other, with its fact (issue 21, eighth stop: a
+                // ride's escrow never authorised). Heard twice, a fact counts once: by version, its steps by id.
+                await durable.StartOnceAsync(route.Orchestrator, start, flowId, ct);
+                throw new FlowNotReadyException(flowId);
             case OrchestrationRuntimeStatus.Pending:
                 throw new FlowNotReadyException(flowId);
             default:
@@ -114,10 +114,21 @@ public static class FlowDelivery
                     known.Saw(flowId, flow.CreatedAt);
                 }
 
+                if (AlreadyHeard(fact, flow))
+                {
+                    return;
+                }
+
                 await durable.RaiseEventAsync(flowId, FlowFact.Event, fact, ct);
                 return;
         }
     }
+
+    /// <summary>The flow shows it has heard this version (the fact started it, or it read the instance since). Not for a
+    /// fact with steps: a flow that read the instance's state heard its version but not its steps.</summary>
+    private static bool AlreadyHeard(FlowFact fact, OrchestrationMetadata flow) =>
+        fact.Held > 0 && fact.Steps.Count == 0
+        && FlowStatus.Read(flow.SerializedCustomStatus)?.Heard?.GetValueOrDefault(fact.Key) is { } heard && heard.Version >= fact.Version;
 }
 
 /// <summary>A fact for a flow whose start has not run: raised now it could be dropped, so its message comes back.</summary>

@@ -29,9 +29,9 @@ public sealed class FlowDeliveryTests
             .Returns(Task.CompletedTask);
     }
 
-    private void FlowIs(OrchestrationRuntimeStatus status) =>
-        _durable.Setup(d => d.GetInstanceAsync(FlowId, false, It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new OrchestrationMetadata("JobFlow", FlowId) { RuntimeStatus = status, CreatedAt = _clock.GetUtcNow() });
+    private void FlowIs(OrchestrationRuntimeStatus status, string? customStatus = null) =>
+        _durable.Setup(d => d.GetInstanceAsync(FlowId, It.IsAny<bool>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new OrchestrationMetadata("JobFlow", FlowId) { RuntimeStatus = status, CreatedAt = _clock.GetUtcNow(), SerializedCustomStatus = customStatus });
 
     private Task Deliver(string message) =>
         FlowDelivery.RunAsync(message, _durable.Object, _routes, _known, HandOff(), _queues.Object, Mock.Of<IServiceProvider>(), default);
@@ -43,7 +43,7 @@ public sealed class FlowDeliveryTests
         _durable.Verify(d => d.RaiseEventAsync(FlowId, FlowFact.Event, It.Is<FlowFact>(f => f.Version == version), It.IsAny<CancellationToken>()), times);
 
     private void VerifyRead(Times times) =>
-        _durable.Verify(d => d.GetInstanceAsync(FlowId, false, It.IsAny<CancellationToken>()), times);
+        _durable.Verify(d => d.GetInstanceAsync(FlowId, It.IsAny<bool>(), It.IsAny<CancellationToken>()), times);
 
     private static string Message(FlowFact fact) =>
         JsonSerializer.Serialize(fact.ToOutbox(0).Envelope, LifecycleJson.Options);
@@ -92,6 +92,38 @@ public sealed class FlowDeliveryTests
         VerifyRead(Times.Once());
         VerifyRaised(3, Times.Once());
         VerifyRaised(4, Times.Once());
+    }
+
+    [Fact]
+    public async Task A_fact_that_starts_its_flow_is_held_too_and_raised_once_the_flow_has_run()
+    {
+        // No flow yet: the mock reads none.
+        await Deliver(Message(new FlowFact("job", "a", 1, null, false, [])));
+
+        _durable.Verify(d => d.ScheduleNewOrchestrationInstanceAsync("JobFlow", It.Is<FlowStart>(s => s.Fact.Version == 1), It.IsAny<StartOrchestrationOptions>(), It.IsAny<CancellationToken>()), Times.Once);
+        var held = Assert.Single(_sent);
+        Assert.Equal((1, 1, TimeSpan.FromSeconds(1)), (Read(held.Text).Version, Read(held.Text).Held, held.Delay));
+
+        // Another fact's start won the race and the flow runs: the held fact reaches it by a raise.
+        FlowIs(OrchestrationRuntimeStatus.Running);
+        await Deliver(held.Text);
+
+        VerifyRaised(1, Times.Once());
+    }
+
+    [Fact]
+    public async Task A_held_fact_its_flow_shows_it_has_heard_is_not_raised_again_unless_it_carries_steps()
+    {
+        var heard = """{"busy":false,"next":null,"heard":{"job|a":{"version":1,"deadline":null,"over":false,"wakeAt":null}}}""";
+        FlowIs(OrchestrationRuntimeStatus.Running, heard);
+
+        await Deliver(Message(new FlowFact("job", "a", 1, null, false, [], Held: 1)));
+        VerifyRaised(1, Times.Never());
+
+        // A flow that read the instance's state heard its version, not its steps: a fact with steps is raised.
+        var step = new EffectEnvelope("job:a:1:0", "job.call", "job", "a", JsonSerializer.SerializeToElement(new { }));
+        await Deliver(Message(new FlowFact("job", "a", 1, null, false, [step], Held: 1)));
+        VerifyRaised(1, Times.Once());
     }
 
     [Fact]
