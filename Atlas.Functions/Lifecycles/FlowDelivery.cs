@@ -8,8 +8,9 @@ namespace Atlas.Functions.Lifecycles;
 /// <summary>
 /// How a committed fact reaches its flow without loss (docs/lifecycles.md, "Facts to flows"). The relay hands the outbox's
 /// fact to its flow itself (<see cref="FlowHandOff"/>), or puts it on the <c>flows</c> queue, whose function does the
-/// same: it starts the flow with the fact when none runs, raises it to a flow that has run, and sends it back to the
-/// queue while the flow's start is still being dequeued (the Azure Storage provider can
+/// same: it starts the flow with the fact when none runs (and sends the fact back, to raise it once the flow has run,
+/// since a start that races another is dropped), raises it to a flow that has run, and sends it back to the queue
+/// while the flow's start is still being dequeued (the Azure Storage provider can
 /// drop an event raised to an instance whose first episode has not run). A fact after its instance was over starts a
 /// flow of its own, so it never meets a flow that is ending.
 /// </summary>
