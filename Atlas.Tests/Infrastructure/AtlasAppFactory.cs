@@ -1,4 +1,5 @@
 using Atlas.FakeStripe;
+using Atlas.Functions.Bookings;
 using Atlas.Functions.Lifecycles;
 using Atlas.Functions.Payments;
 using Atlas.Testing;
@@ -142,7 +143,16 @@ public sealed class AtlasAppFactory : IAsyncLifetime, IAsyncDisposable
         }
 
         throw new InvalidOperationException(
-            $"The app did not go quiet in {DrainPatience}; flows behind: {string.Join(", ", behindFlows.Select(b => b.Why))}.");
+            $"The app did not go quiet in {DrainPatience}; flows behind: {string.Join(", ", behindFlows.Select(b => b.Why))}."
+            + $"\nThe host's lines about them:\n{LinesAbout(behindFlows.Select(b => b.FlowId))}");
+    }
+
+    /// <summary>The host log's lines that name one of <paramref name="flowIds"/> or its booking, the last 60.</summary>
+    private string LinesAbout(IEnumerable<string> flowIds)
+    {
+        var names = flowIds.SelectMany(id => new[] { id, id.Replace(BookingJourney.InstancePrefix, "bk_", StringComparison.Ordinal) }).ToList();
+        var lines = HostLog.Split('\n').Where(line => names.Exists(name => line.Contains(name, StringComparison.Ordinal)));
+        return string.Join('\n', lines.TakeLast(60));
     }
 
     /// <summary>Stops the host and its worker and starts them again over the same storage, task hub, Stripe and
