@@ -11,8 +11,9 @@ namespace Atlas.Functions.Lifecycles;
 /// same: it starts the flow with the fact when none runs (and sends the fact back, to raise it once the flow has run,
 /// since a start that races another is dropped), raises it to a flow that has run, and sends it back to the queue
 /// while the flow's start is still being dequeued (the Azure Storage provider can
-/// drop an event raised to an instance whose first episode has not run). A fact after its instance was over starts a
-/// flow of its own, so it never meets a flow that is ending.
+/// drop an event raised to an instance whose first episode has not run). A fact the flow's custom status shows it has
+/// heard is not raised, and one a finished flow heard does not start it again. A fact after its instance was over starts
+/// a flow of its own, so it never meets a flow that is ending.
 /// </summary>
 public static class FlowDelivery
 {
@@ -96,10 +97,15 @@ public static class FlowDelivery
             }
         }
 
-        // A held fact may be the one that started its flow: its custom status then says whether it has heard it.
-        var flow = await durable.GetInstanceAsync(flowId, getInputsAndOutputs: fact.Held > 0, ct);
+        // Its custom status says what the flow has heard: a fact it heard (the one that started it, or one it read back)
+        // needs no raise, and one it heard before it finished must not start it again.
+        var flow = await durable.GetInstanceAsync(flowId, getInputsAndOutputs: true, ct);
         switch (flow?.RuntimeStatus)
         {
+            case OrchestrationRuntimeStatus.Completed when AlreadyHeard(fact, flow):
+                // Late news of a journey that has ended (a held fact that started it, a redelivery): nothing to hear. A
+                // flow started with it would wait on a deadline of an instance that is over (issue 21, ninth stop).
+                return;
             case null or OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated:
                 // None runs: start one with what it needs, and hold the fact to raise it too once the flow has run. Two
                 // facts that find no flow at once both start it (the provider writes a new instance's row after its
@@ -125,10 +131,10 @@ public static class FlowDelivery
         }
     }
 
-    /// <summary>The flow shows it has heard this version (the fact started it, or it read the instance since). Not for a
-    /// fact with steps: a flow that read the instance's state heard its version but not its steps.</summary>
+    /// <summary>The flow shows it has heard this version or a later one (the fact started it, or it read the instance
+    /// since). Not for a fact with steps: a flow that read the instance's state heard its version but not its steps.</summary>
     private static bool AlreadyHeard(FlowFact fact, OrchestrationMetadata flow) =>
-        fact.Held > 0 && fact.Steps.Count == 0
+        fact.Steps.Count == 0
         && FlowStatus.Read(flow.SerializedCustomStatus)?.Heard?.GetValueOrDefault(fact.Key) is { } heard && heard.Version >= fact.Version;
 }
 

@@ -45,6 +45,15 @@ public sealed class FlowDeliveryTests
     private void VerifyRead(Times times) =>
         _durable.Verify(d => d.GetInstanceAsync(FlowId, It.IsAny<bool>(), It.IsAny<CancellationToken>()), times);
 
+    private void VerifyStarted(Times times) =>
+        _durable.Verify(d => d.ScheduleNewOrchestrationInstanceAsync("JobFlow", It.IsAny<FlowStart>(), It.IsAny<StartOrchestrationOptions>(), It.IsAny<CancellationToken>()), times);
+
+    /// <summary>A flow's custom status that shows it has heard <paramref name="version"/> of job a.</summary>
+    private static string Heard(int version) =>
+        JsonSerializer.Serialize(new FlowStatus(false, null, new Dictionary<string, HeardView> { ["job|a"] = new(version, null, true, null) }), LifecycleJson.Options);
+
+    private static EffectEnvelope Step() => new("job:a:1:0", "job.call", "job", "a", JsonSerializer.SerializeToElement(new { }));
+
     private static string Message(FlowFact fact) =>
         JsonSerializer.Serialize(fact.ToOutbox(0).Envelope, LifecycleJson.Options);
 
@@ -112,18 +121,43 @@ public sealed class FlowDeliveryTests
     }
 
     [Fact]
-    public async Task A_held_fact_its_flow_shows_it_has_heard_is_not_raised_again_unless_it_carries_steps()
+    public async Task A_fact_its_flow_shows_it_has_heard_is_not_raised_again_unless_it_carries_steps()
     {
-        var heard = """{"busy":false,"next":null,"heard":{"job|a":{"version":1,"deadline":null,"over":false,"wakeAt":null}}}""";
-        FlowIs(OrchestrationRuntimeStatus.Running, heard);
+        FlowIs(OrchestrationRuntimeStatus.Running, Heard(version: 1));
 
-        await Deliver(Message(new FlowFact("job", "a", 1, null, false, [], Held: 1)));
+        await Deliver(Message(new FlowFact("job", "a", 1, null, false, [])));
         VerifyRaised(1, Times.Never());
 
         // A flow that read the instance's state heard its version, not its steps: a fact with steps is raised.
-        var step = new EffectEnvelope("job:a:1:0", "job.call", "job", "a", JsonSerializer.SerializeToElement(new { }));
-        await Deliver(Message(new FlowFact("job", "a", 1, null, false, [step], Held: 1)));
+        await Deliver(Message(new FlowFact("job", "a", 1, null, false, [Step()])));
         VerifyRaised(1, Times.Once());
+    }
+
+    [Fact]
+    public async Task A_fact_its_finished_flow_heard_does_not_start_it_again()
+    {
+        // The fact that started the flow comes back after the flow has heard a later version and ended.
+        FlowIs(OrchestrationRuntimeStatus.Completed, Heard(version: 2));
+
+        await Deliver(Message(new FlowFact("job", "a", 1, null, false, [], Held: 1)));
+        await Deliver(Message(new FlowFact("job", "a", 2, null, false, [])));
+
+        VerifyStarted(Times.Never());
+        VerifyRaised(1, Times.Never());
+        Assert.Empty(_sent);
+    }
+
+    [Fact]
+    public async Task A_finished_flow_starts_again_for_news_it_did_not_hear_or_a_fact_with_steps()
+    {
+        FlowIs(OrchestrationRuntimeStatus.Completed, Heard(version: 2));
+
+        await Deliver(Message(new FlowFact("job", "a", 3, null, false, [])));
+        await Deliver(Message(new FlowFact("job", "b", 1, null, false, [])));
+        await Deliver(Message(new FlowFact("job", "a", 2, null, false, [Step()])));
+
+        VerifyStarted(Times.Exactly(3));
+        Assert.Equal(3, _sent.Count);
     }
 
     [Fact]
@@ -205,7 +239,7 @@ public sealed class FlowDeliveryTests
     [Fact]
     public async Task A_hand_off_the_engine_fails_leaves_the_fact_to_the_queue()
     {
-        _durable.Setup(d => d.GetInstanceAsync(FlowId, false, It.IsAny<CancellationToken>())).ThrowsAsync(new TimeoutException("the engine did not answer"));
+        _durable.Setup(d => d.GetInstanceAsync(FlowId, It.IsAny<bool>(), It.IsAny<CancellationToken>())).ThrowsAsync(new TimeoutException("the engine did not answer"));
         var handOff = HandOff();
         handOff.Offer(_durable.Object);
 
