@@ -9,7 +9,7 @@ namespace Atlas.Functions.Lifecycles;
 /// How a committed fact reaches its flow without loss (docs/lifecycles.md, "Facts to flows"). The relay hands the outbox's
 /// fact to its flow itself (<see cref="FlowHandOff"/>), or puts it on the <c>flows</c> queue, whose function does the
 /// same: it starts the flow with the fact when none runs (and sends the fact back, to raise it once the flow has run,
-/// since a start that races another is dropped), raises it to a flow that has run, and sends it back to the queue
+/// when the flow's row shows another fact's start won), raises it to a flow that has run, and sends it back to the queue
 /// while the flow's start is still being dequeued (the Azure Storage provider can
 /// drop an event raised to an instance whose first episode has not run). A fact the flow's custom status shows it has
 /// heard is not raised, and one a finished flow heard does not start it again. A fact after its instance was over starts
@@ -107,11 +107,16 @@ public static class FlowDelivery
                 // flow started with it would wait on a deadline of an instance that is over (issue 21, ninth stop).
                 return;
             case null or OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated:
-                // None runs: start one with what it needs, and hold the fact to raise it too once the flow has run. Two
-                // facts that find no flow at once both start it (the provider writes a new instance's row after its
-                // start message); it runs one start and drops the other, with its fact (issue 21, eighth stop: a
-                // ride's escrow never authorised). Heard twice, a fact counts once: by version, its steps by id.
-                await durable.StartOnceAsync(route.Orchestrator, start, flowId, ct);
+                // None runs: start one with what it needs. Two facts that find no flow at once both start it (the
+                // provider writes a new instance's row after its start message); it runs the start whose row was
+                // written and drops the other, with its fact (issue 21, eighth stop: a ride's escrow never
+                // authorised). So the row is read back: a fact that is not the flow's input is held, to be raised
+                // once the flow has run. Heard twice, a fact counts once: by version, its steps by id.
+                if (await durable.StartOnceAsync(route.Orchestrator, start, flowId, ct) && await StartedWithAsync(durable, flowId, fact, ct))
+                {
+                    return;
+                }
+
                 throw new FlowNotReadyException(flowId);
             case OrchestrationRuntimeStatus.Pending:
                 throw new FlowNotReadyException(flowId);
@@ -128,6 +133,28 @@ public static class FlowDelivery
 
                 await durable.RaiseEventAsync(flowId, FlowFact.Event, fact, ct);
                 return;
+        }
+    }
+
+    /// <summary>The flow's row holds this fact as its input: its start is the one the engine runs (the provider runs
+    /// the start message whose execution the row names).</summary>
+    private static async Task<bool> StartedWithAsync(DurableTaskClient durable, string flowId, FlowFact fact, CancellationToken ct)
+    {
+        var flow = await durable.GetInstanceAsync(flowId, getInputsAndOutputs: true, ct);
+        if (string.IsNullOrEmpty(flow?.SerializedInput))
+        {
+            return false;
+        }
+
+        try
+        {
+            // A start's input names its fact; an execution that continued as new names none.
+            return JsonSerializer.Deserialize<FlowStart>(flow.SerializedInput, LifecycleJson.Options)?.Fact is { } started
+                && started.Key == fact.Key && started.Version == fact.Version;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

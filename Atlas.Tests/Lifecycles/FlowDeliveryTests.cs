@@ -45,6 +45,12 @@ public sealed class FlowDeliveryTests
     private void VerifyRead(Times times) =>
         _durable.Verify(d => d.GetInstanceAsync(FlowId, It.IsAny<bool>(), It.IsAny<CancellationToken>()), times);
 
+    private static OrchestrationMetadata Pending(FlowFact startedWith) => new("JobFlow", FlowId)
+    {
+        RuntimeStatus = OrchestrationRuntimeStatus.Pending,
+        SerializedInput = JsonSerializer.Serialize(new FlowStart(startedWith), LifecycleJson.Options),
+    };
+
     private void VerifyStarted(Times times) =>
         _durable.Verify(d => d.ScheduleNewOrchestrationInstanceAsync("JobFlow", It.IsAny<FlowStart>(), It.IsAny<StartOrchestrationOptions>(), It.IsAny<CancellationToken>()), times);
 
@@ -104,16 +110,32 @@ public sealed class FlowDeliveryTests
     }
 
     [Fact]
-    public async Task A_fact_that_starts_its_flow_is_held_too_and_raised_once_the_flow_has_run()
+    public async Task A_fact_whose_start_the_flow_runs_is_not_held()
     {
-        // No flow yet: the mock reads none.
+        var fact = new FlowFact("job", "a", 1, null, false, []);
+        _durable.SetupSequence(d => d.GetInstanceAsync(FlowId, It.IsAny<bool>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((OrchestrationMetadata?)null)
+            .ReturnsAsync(Pending(startedWith: fact));
+
+        await Deliver(Message(fact));
+
+        VerifyStarted(Times.Once());
+        Assert.Empty(_sent);
+    }
+
+    [Fact]
+    public async Task A_fact_whose_start_lost_to_another_facts_start_is_held_and_raised_once_the_flow_has_run()
+    {
+        // Both found no flow and both started it: the flow's row names the other start, which is the one that runs.
+        _durable.SetupSequence(d => d.GetInstanceAsync(FlowId, It.IsAny<bool>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((OrchestrationMetadata?)null)
+            .ReturnsAsync(Pending(startedWith: new FlowFact("job", "b", 1, null, false, [])));
         await Deliver(Message(new FlowFact("job", "a", 1, null, false, [])));
 
         _durable.Verify(d => d.ScheduleNewOrchestrationInstanceAsync("JobFlow", It.Is<FlowStart>(s => s.Fact.Version == 1), It.IsAny<StartOrchestrationOptions>(), It.IsAny<CancellationToken>()), Times.Once);
         var held = Assert.Single(_sent);
         Assert.Equal((1, 1, TimeSpan.FromSeconds(1)), (Read(held.Text).Version, Read(held.Text).Held, held.Delay));
 
-        // Another fact's start won the race and the flow runs: the held fact reaches it by a raise.
         FlowIs(OrchestrationRuntimeStatus.Running);
         await Deliver(held.Text);
 
@@ -171,7 +193,8 @@ public sealed class FlowDeliveryTests
 
         await Deliver(Message(new FlowFact("job", "a", 4, null, false, [])));
 
-        VerifyRead(Times.Exactly(2));
+        // Read when first seen, when the raise is refused, and after the start to see it took.
+        VerifyRead(Times.Exactly(3));
         _durable.Verify(d => d.ScheduleNewOrchestrationInstanceAsync("JobFlow", It.Is<FlowStart>(s => s.Fact.Version == 4), It.IsAny<StartOrchestrationOptions>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
