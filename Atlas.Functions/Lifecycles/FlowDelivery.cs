@@ -103,8 +103,9 @@ public static class FlowDelivery
         switch (flow?.RuntimeStatus)
         {
             case OrchestrationRuntimeStatus.Completed when AlreadyHeard(fact, flow):
-                // Late news of a journey that has ended (a held fact that started it, a redelivery): nothing to hear. A
-                // flow started with it would wait on a deadline of an instance that is over (issue 21, ninth stop).
+                // Late news of a journey that has ended (a relay's redelivery, a held fact whose start lost the race):
+                // nothing to hear. A flow started with it would wait on a deadline of an instance that is over (issue
+                // 21, ninth stop).
                 return;
             case null or OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated:
                 // None runs: start one with what it needs. Two facts that find no flow at once both start it (the
