@@ -45,6 +45,10 @@ public sealed class BenchApp : IAsyncDisposable
 
     public CallCounts Calls => App.Services.GetRequiredService<CallCounts>();
 
+    /// <summary>host.json's <c>extensions.durableTask</c> values for every app the run starts (<c>--durable
+    /// storageProvider:partitionCount=1,…</c>), over the benchmark's own.</summary>
+    public static IReadOnlyDictionary<string, string> DurableTask { get; set; } = new Dictionary<string, string>();
+
     /// <param name="runTriggers">Whether the host polls the queues and fires the timers itself (as in Azure), or the
     /// benchmark runs them.</param>
     public static async Task<BenchApp> StartAsync(
@@ -62,7 +66,8 @@ public sealed class BenchApp : IAsyncDisposable
                 ["Stripe:BaseUrl"] = stripe.BaseUrl.ToString(),
                 ["Stripe:Timeout"] = "00:00:20",
             })
-            .Concat(settings ?? new Dictionary<string, string?>());
+            .Concat(settings ?? new Dictionary<string, string?>())
+            .Concat(DurableTask.Select(setting => KeyValuePair.Create($"AzureFunctionsJobHost:extensions:durableTask:{setting.Key}", (string?)setting.Value)));
         // Development: outside it the app refuses to run on the fake Stripe and the recorders (DevelopmentParts). The
         // bench puts its own senders in anyway.
         var app = await LocalApp.StartAsync(

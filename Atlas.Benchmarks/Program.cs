@@ -14,6 +14,10 @@ if (Environment.GetEnvironmentVariable(Azurite.LocationVariable) is null && Dire
 }
 
 var only = Option("--only");
+
+// The engine's own settings as host.json would set them, for every app the run starts: --durable storageProvider:partitionCount=1,…
+BenchApp.DurableTask = (Option("--durable") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)
+    .Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]);
 var seconds = Option("--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : only is "city" ? 60 : 5;
 var duration = TimeSpan.FromSeconds(seconds);
 Console.WriteLine($"Atlas benchmark — {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, Azurite {(Environment.GetEnvironmentVariable(Azurite.ConnectionStringVariable) is { Length: > 0 } ? "from " + Azurite.ConnectionStringVariable : Environment.GetEnvironmentVariable(Azurite.LocationVariable) is { } at ? "on files under " + at : "in memory")}, {seconds} s per measurement");
@@ -219,9 +223,7 @@ if (only is null or "hop")
 
 if (only is null or "durable")
 {
-    // The engine's own settings as host.json would set them: --durable storageProvider:partitionCount=1,…
-    var tuning = (Option("--durable") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)
-        .Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]);
+    var tuning = BenchApp.DurableTask;
     Console.WriteLine($"Durable Functions' engine under the local host (DTFx Azure Storage provider on Azurite, the worker a process), settings: {(tuning.Count == 0 ? "defaults" : string.Join(", ", tuning.Select(t => $"{t.Key}={t.Value}")))}:");
     // Each measurement on a task hub of its own: Azurite scans a whole table for a partition's rows, so a hub full
     // of one measurement's history slows every episode of the next (Azure's tables index the partition key).

@@ -41,7 +41,12 @@ internal sealed partial class DurableActivity
         var resource = string.Join('/', path.Take(2))
             .Replace(taskHub, string.Empty, StringComparison.OrdinalIgnoreCase)
             .TrimStart('-');
-        return $"{service} {request.Method} {Digits().Replace(resource, string.Empty).Replace("-/", "/", StringComparison.Ordinal).TrimEnd('-')}";
+        var kind = $"{service} {request.Method} {Digits().Replace(resource, string.Empty).Replace("-/", "/", StringComparison.Ordinal).TrimEnd('-')}";
+
+        // A listing of instances (by status, by creation time: a client's query, not the engine's read of one
+        // instance by its id, which names the partition) is a kind of its own.
+        var query = Uri.UnescapeDataString(request.Uri.Query);
+        return query.Contains("$filter", StringComparison.Ordinal) && !query.Contains("PartitionKey", StringComparison.Ordinal) ? kind + " (query)" : kind;
     }
 
     [GeneratedRegex(@"\d+|\(.*?\)|'.*?'")]
