@@ -54,6 +54,7 @@ public static class AtlasServices
         services.AddSingleton<FlowRoutes>();
         services.AddSingleton<FlowsKnownRunning>();
         services.AddSingleton<FlowHandOff>();
+        services.AddSingleton<DirectEffects>();
         services.AddSingleton<LifecycleRegistry>();
         services.AddSingleton<RelayScan>();
         services.AddSingleton<DeadlineFiring>();
@@ -112,9 +113,10 @@ public static class AtlasServices
     }
 
     /// <summary>Routes an effect type to a queue under a stable kind name, carried out by <typeparamref name="THandler"/>.
-    /// A queue other than the default one needs its queue function, declared by the feature (see <see cref="LifecycleFunctions"/>).</summary>
+    /// A queue other than the default one needs its queue function, declared by the feature (see <see cref="LifecycleFunctions"/>).
+    /// <paramref name="direct"/>: the relay carries it out itself, the queue only its retry (<see cref="DirectEffects"/>).</summary>
     public static IServiceCollection AddEffect<TEffect, THandler>(
-        this IServiceCollection services, string kind, string queue = EffectRoutes.DefaultQueue)
+        this IServiceCollection services, string kind, string queue = EffectRoutes.DefaultQueue, bool direct = false)
         where TEffect : Effect
         where THandler : class, IEffectHandler<TEffect>
     {
@@ -127,7 +129,8 @@ public static class AtlasServices
                 payload.Deserialize<TEffect>(LifecycleJson.Options)
                     ?? throw new InvalidOperationException($"Effect {context.EffectId} has an empty payload."),
                 context,
-                ct)));
+                ct),
+            direct));
         return services;
     }
 

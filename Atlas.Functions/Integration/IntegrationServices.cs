@@ -5,8 +5,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Atlas.Functions.Integration;
 
-/// <summary>Business events for other systems: the <see cref="Publish"/> effect, on a queue of its own (a slow Service
-/// Bus holds nothing else up), and the transport the configuration names.</summary>
+/// <summary>Business events for other systems: the <see cref="Publish"/> effect, published by the outbox's relay itself
+/// and retried on a queue of its own (a slow Service Bus holds nothing else up), and the transport the configuration
+/// names.</summary>
 public static class IntegrationServices
 {
     public const string Queue = "integration";
@@ -25,7 +26,7 @@ public static class IntegrationServices
             services.TryAddSingleton<IIntegrationEvents, QueueIntegrationEvents>();
         }
 
-        services.AddEffect<Publish, IntegrationPublishing>("integration.publish", Queue);
+        services.AddEffect<Publish, IntegrationPublishing>("integration.publish", Queue, direct: true);
 
         // Read by other systems, not by a function of this app: local development's business events.
         services.AddQueues(QueueIntegrationEvents.Queue);

@@ -5,9 +5,10 @@ namespace Atlas.Functions.Integration;
 /// <summary>
 /// Business events on a Service Bus topic: the message id is the event's (so a namespace with duplicate detection drops
 /// a redelivery), the subject its type, and the type and company id are application properties for subscription
-/// filters. Sent in batches, each once: a failure is thrown, and the <c>integration</c> effect queue that runs this
-/// delivers the effect again (host.json's maxDequeueCount, a visibility timeout apart, then its poison queue). That
-/// is the send's one retry: the client's own retries are off and nothing here tries again (docs/retries.md).
+/// filters. Sent in batches, each once: a failure is thrown, and the effect takes the <c>integration</c> queue (from
+/// the relay's first try: <c>DirectEffects</c>), which delivers it again (host.json's maxDequeueCount, a visibility
+/// timeout apart, then its poison queue). That is the send's one retry: the client's own retries are off and nothing
+/// here tries again (docs/retries.md).
 /// </summary>
 public sealed class ServiceBusIntegrationEvents(ServiceBusSender sender, ILogger<ServiceBusIntegrationEvents> logger) : IIntegrationEvents
 {

@@ -34,20 +34,9 @@ public sealed class EffectDispatcher(
     /// <param name="flowKnows">A flow takes this step and learns the instance's outcome from it.</param>
     public async Task HandleAsync(EffectEnvelope envelope, int attempt, CancellationToken ct, bool flowKnows = false)
     {
-        using var span = AtlasTelemetry.Continue($"effect {envelope.Kind}", envelope.Trace);
-        span?.SetTag("atlas.lifecycle", envelope.Lifecycle);
-        span?.SetTag("atlas.effect.attempt", attempt);
-        using var scope = logger.BeginScope(new Dictionary<string, object>
-        {
-            ["Lifecycle"] = envelope.Lifecycle,
-            ["InstanceId"] = envelope.InstanceId,
-            ["EffectId"] = envelope.EffectId,
-        });
-
-        var route = routes.ForKind(envelope.Kind)
-            ?? throw new InvalidOperationException($"No handler is registered for effect kind '{envelope.Kind}'.");
-        var context = new EffectContext(envelope.EffectId, envelope.Lifecycle, envelope.InstanceId, attempt);
-        var feedback = await route.Handle(services, envelope.Payload, context, ct);
+        using var span = Begin(envelope, attempt);
+        using var scope = Scope(logger, envelope);
+        var feedback = await RunAsync(envelope, attempt, ct);
         if (feedback is null)
         {
             return;
@@ -60,4 +49,31 @@ public sealed class EffectDispatcher(
 
         logger.LogDebug("Effect {Kind} fed back {Command}: {Status}", envelope.Kind, feedback.GetType().Name, status);
     }
+
+    private Task<object?> RunAsync(EffectEnvelope envelope, int attempt, CancellationToken ct)
+    {
+        var route = routes.ForKind(envelope.Kind)
+            ?? throw new InvalidOperationException($"No handler is registered for effect kind '{envelope.Kind}'.");
+        return Run(route, envelope, attempt, services, ct);
+    }
+
+    /// <summary>The route's handler on the envelope's effect.</summary>
+    internal static Task<object?> Run(EffectRoute route, EffectEnvelope envelope, int attempt, IServiceProvider services, CancellationToken ct) =>
+        route.Handle(services, envelope.Payload, new EffectContext(envelope.EffectId, envelope.Lifecycle, envelope.InstanceId, attempt), ct);
+
+    /// <summary>The effect's span, in the trace of the commit that made it.</summary>
+    internal static System.Diagnostics.Activity? Begin(EffectEnvelope envelope, int attempt)
+    {
+        var span = AtlasTelemetry.Continue($"effect {envelope.Kind}", envelope.Trace);
+        span?.SetTag("atlas.lifecycle", envelope.Lifecycle);
+        span?.SetTag("atlas.effect.attempt", attempt);
+        return span;
+    }
+
+    internal static IDisposable? Scope(ILogger logger, EffectEnvelope envelope) => logger.BeginScope(new Dictionary<string, object>
+    {
+        ["Lifecycle"] = envelope.Lifecycle,
+        ["InstanceId"] = envelope.InstanceId,
+        ["EffectId"] = envelope.EffectId,
+    });
 }

@@ -15,11 +15,14 @@ public interface IEffectHandler<in TEffect>
 public sealed record EffectContext(string EffectId, string Lifecycle, string InstanceId, int Attempt);
 
 /// <summary>Where an effect type goes: its stable kind name (stored in outboxes), its queue, and its handler.</summary>
+/// <param name="Direct">The relay carries the effect out itself, its queue only its retry (<see cref="DirectEffects"/>):
+/// for quick handlers that feed nothing back.</param>
 public sealed record EffectRoute(
     Type EffectType,
     string Kind,
     string Queue,
-    Func<IServiceProvider, JsonElement, EffectContext, CancellationToken, Task<object?>> Handle);
+    Func<IServiceProvider, JsonElement, EffectContext, CancellationToken, Task<object?>> Handle,
+    bool Direct = false);
 
 /// <summary>Every registered effect route, by type (to write outboxes) and by kind (to dispatch queue messages).</summary>
 public sealed class EffectRoutes

@@ -4,13 +4,14 @@ using Atlas.Functions.Queues;
 namespace Atlas.Functions.Lifecycles;
 
 /// <summary>
-/// Moves outbox rows to their queues (a fact straight to its flow, when it can: <see cref="FlowHandOff"/>), then deletes
+/// Moves outbox rows to their queues (a fact straight to its flow, when it can: <see cref="FlowHandOff"/>; a direct
+/// route's effect carried out here: <see cref="DirectEffects"/>), then deletes
 /// them: a commit's relay leaves them to the instance's next commit (<see cref="RelayedOutboxes"/>), the scan deletes them
 /// at once. A crash between sending and deleting sends them again on the next relay: delivery is at least once, and
 /// receivers dedupe by effect id.
 /// </summary>
 public sealed class OutboxRelay(
-    InstanceStore instances, IQueueClient queues, RelayedOutboxes relayed, FlowHandOff flows, ILogger<OutboxRelay> logger)
+    InstanceStore instances, IQueueClient queues, RelayedOutboxes relayed, FlowHandOff flows, DirectEffects direct, ILogger<OutboxRelay> logger)
 {
     /// <summary>Relays that may go on after their commands have answered. Past it a command relays before it answers,
     /// as a queue trigger's batch then waits for its own work: without that bound, work pulled off queues faster
@@ -97,7 +98,8 @@ public sealed class OutboxRelay(
     private Task SendAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken ct) =>
         Task.WhenAll(entries.Select(async e =>
         {
-            if (e.Queue != FlowFact.Queue || !await flows.TryAsync(e.Envelope, ct))
+            var done = e.Queue == FlowFact.Queue ? await flows.TryAsync(e.Envelope, ct) : await direct.TryAsync(e.Envelope, ct);
+            if (!done)
             {
                 await queues.SendAsync(e.Queue, JsonSerializer.Serialize(e.Envelope, LifecycleJson.Options), TimeSpan.Zero, ct);
             }

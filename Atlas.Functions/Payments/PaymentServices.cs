@@ -36,7 +36,8 @@ public static class PaymentServices
         services.AddEffect<RefundPayment, Refunds>("payment.refund", FlowFact.StepQueue);
         services.AddEffect<ChargeTip, TipCharges>("payment.tip", FlowFact.StepQueue);
         services.AddEffect<PaymentFailed, PaymentFailures>("payment.failed");
-        services.AddEffect<RecordLedger, LedgerRecording>("ledger.record", Queue);
+        // A ledger entry is a row insert: the relay writes it itself, the queue is its retry.
+        services.AddEffect<RecordLedger, LedgerRecording>("ledger.record", Queue, direct: true);
 
         return services;
     }
