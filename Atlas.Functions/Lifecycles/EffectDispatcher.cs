@@ -70,6 +70,7 @@ public sealed class EffectDispatcher(
         return span;
     }
 
+    /// <summary>The effect's ids on every line its handler logs.</summary>
     internal static IDisposable? Scope(ILogger logger, EffectEnvelope envelope) => logger.BeginScope(new Dictionary<string, object>
     {
         ["Lifecycle"] = envelope.Lifecycle,
